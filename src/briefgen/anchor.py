@@ -1,0 +1,201 @@
+"""Find every quoted passage in its source text: the check that makes citations trustworthy.
+
+A quote anchors if it occurs in one paragraph of the article, up to typographic differences
+(see ``textnorm``). It never anchors with a changed word: a miss is an error that names the
+closest passage so the editor can see what differs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .errors import KeyPath, Problem
+from .load import Briefing, Part
+from .model import NonArticle, Source
+from .textnorm import Normalized, fold, normalize
+from .validate import iter_citations
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: int  # 1-based, as readers cite it (¶3)
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a quote sits in its source: exact span, paragraph, and a stable HTML/LaTeX id."""
+
+    source: str
+    quote: str
+    start: int
+    end: int
+    paragraph: int
+    anchor_id: str
+    exact: bool  # False when only typographic folding made it match
+
+
+@dataclass
+class SourceText:
+    """A source's text split into paragraphs, normalised once for all its quotes."""
+
+    source_id: str
+    text: str
+    paragraphs: list[Paragraph]
+    normalized: Normalized
+    anchors: dict[str, Anchor] = field(default_factory=dict)  # by folded quote
+    non_article: dict[int, NonArticle] = field(default_factory=dict)  # by paragraph number
+
+    @classmethod
+    def from_text(cls, source_id: str, text: str) -> SourceText:
+        paragraphs: list[Paragraph] = []
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            body = line.rstrip("\r\n")
+            if body.strip():
+                lead = len(body) - len(body.lstrip())
+                paragraphs.append(Paragraph(len(paragraphs) + 1, pos + lead, pos + len(body.rstrip()), body.strip()))
+            pos += len(line)
+        # Paragraphs are joined by "\n" in the normalised text, so no quote can span two of them.
+        chars: list[str] = []
+        origin: list[int] = []
+        for para in paragraphs:
+            if chars:
+                chars.append("\n")
+                origin.append(para.start - 1)
+            n = normalize(text[para.start : para.end], para.start)
+            chars.extend(n.text)
+            origin.extend(n.origin)
+        return cls(source_id, text, paragraphs, Normalized("".join(chars), tuple(origin)))
+
+    def paragraph_at(self, offset: int) -> Paragraph:
+        lo, hi = 0, len(self.paragraphs) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.paragraphs[mid].start <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return self.paragraphs[lo]
+
+    def locate(self, quote: str) -> tuple[int, int] | None:
+        """Original span of the first occurrence of ``quote`` (folded), or None."""
+        key = fold(quote)
+        if not key:
+            return None
+        at = self.normalized.text.find(key)
+        if at < 0:
+            return None
+        return self.normalized.span(at, at + len(key))
+
+    def closest(self, quote: str) -> tuple[Paragraph, str, float] | None:
+        """The passage most like ``quote``: its paragraph, text and similarity (0-100)."""
+        key = fold(quote)
+        if not key or not self.normalized.text:
+            return None
+        best = fuzz.partial_ratio_alignment(key, self.normalized.text)
+        if best is None or best.score <= 0:
+            return None
+        start, end = self.normalized.span(best.dest_start, max(best.dest_end, best.dest_start + 1))
+        return self.paragraph_at(start), self.text[start:end], best.score
+
+
+def anchor_id(source_id: str, folded_quote: str, taken: set[str]) -> str:
+    """Stable id from the quote's own text, so editing one citation renames no other anchor."""
+    digest = hashlib.sha1(folded_quote.encode("utf-8")).hexdigest()
+    candidate = f"q-{source_id}-{digest[:8]}"
+    n = 2
+    while candidate in taken:
+        candidate = f"q-{source_id}-{digest[:8]}-{n}"
+        n += 1
+    return candidate
+
+
+def _difference_hint(quote: str, passage: str) -> str:
+    """Name the first words that differ between the quote and the closest passage."""
+    a, b = fold(quote).split(), fold(passage).split()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        mine = " ".join(a[i1:i2]) or "(nothing)"
+        theirs = " ".join(b[j1:j2]) or "(nothing)"
+        return f"quote has {mine!r} where the source has {theirs!r}"
+    return "the words match but span two paragraphs; cite each paragraph separately"
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class AnchorIndex:
+    """Every source's text and every anchored quote, for the composer."""
+
+    texts: dict[str, SourceText]
+
+    def get(self, source_id: str, quote: str) -> Anchor:
+        return self.texts[source_id].anchors[fold(quote)]
+
+
+def _miss(part: Part, path: KeyPath, st: SourceText, quote: str, what: str) -> Problem:
+    found = st.closest(quote)
+    if found is None:
+        return part.doc.problem(path, f"{what} not found in source {st.source_id!r}")
+    para, passage, score = found
+    hint = f"closest passage is ¶{para.number} ({score:.0f}% alike): {_shorten(passage)!r}; {_difference_hint(quote, passage)}"
+    return part.doc.problem(path, f"{what} not found in source {st.source_id!r}", hint)
+
+
+def _anchor_non_article(part: Part, st: SourceText, problems: list[Problem]) -> None:
+    source: Source = part.model
+    for i, item in enumerate(source.non_article):
+        first = st.locate(item.quote)
+        if first is None:
+            problems.append(_miss(part, ("non_article", i, "quote"), st, item.quote, "non-article passage"))
+            continue
+        last = first
+        if item.until is not None:
+            last = st.locate(item.until)
+            if last is None:
+                problems.append(_miss(part, ("non_article", i, "until"), st, item.until, "end of non-article passage"))
+                continue
+        a, b = st.paragraph_at(first[0]).number, st.paragraph_at(last[0]).number
+        if b < a:
+            problems.append(part.doc.problem(("non_article", i, "until"), f"'until' is in ¶{b}, before the start in ¶{a}"))
+            continue
+        for n in range(a, b + 1):
+            st.non_article[n] = item
+
+
+def anchor_briefing(b: Briefing) -> tuple[AnchorIndex, list[Problem]]:
+    """Anchor every citation and non-article passage; collect a located problem for each miss."""
+    texts = {sid: SourceText.from_text(sid, text) for sid, text in b.texts.items()}
+    problems: list[Problem] = []
+    taken: set[str] = set()
+    for sid, part in b.sources.items():
+        if sid in texts:
+            _anchor_non_article(part, texts[sid], problems)
+    for part, path, cite in iter_citations(b):
+        st = texts.get(cite.source)
+        if st is None:
+            continue  # unknown source or unreadable text: already reported
+        key = fold(cite.quote)
+        if key in st.anchors:
+            continue
+        span = st.locate(cite.quote)
+        if span is None:
+            problems.append(_miss(part, path + ("quote",), st, cite.quote, "quote"))
+            continue
+        start, end = span
+        aid = anchor_id(cite.source, key, taken)
+        taken.add(aid)
+        exact = st.text[start:end] == cite.quote.strip()
+        st.anchors[key] = Anchor(cite.source, cite.quote, start, end, st.paragraph_at(start).number, aid, exact)
+    return AnchorIndex(texts), problems

@@ -1,0 +1,135 @@
+"""The ``briefgen`` command line (click): check a briefing, build its book.
+
+Exit codes: 0 success, 1 problems in the briefing (each printed as ``file:line:col: key: message``),
+2 wrong usage, 3 an internal error (a bug: please report it; ``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import BriefingError
+
+EXIT_PROBLEMS = 1
+EXIT_INTERNAL = 3
+
+project_option = click.option(
+    "-p",
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder: the one holding briefing/, seeds/ and conf/.",
+)
+
+
+def _report(exc: BriefingError) -> None:
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    n = len(exc.problems)
+    click.secho(f"{n} problem{'s' if n != 1 else ''} found", fg="red", err=True)
+
+
+class _Group(click.Group):
+    """Turns any unexpected exception into one clear line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BriefingError as exc:
+            _report(exc)
+            ctx.exit(EXIT_PROBLEMS)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc} (this is a bug in briefgen; rerun with --debug for details)", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@click.version_option(package_name="briefgen")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Turn curated YAML summaries of news articles into a citable briefing book.
+
+    A project holds briefing/book.yaml (title, parties, issues, bottom line),
+    briefing/sources/<id>.yaml (one per article: outlet, date, grade, key points),
+    the section files (background, actors, positions, timeline, questions, method)
+    and the article texts in seeds/. Every claim cites {source: ID, quote: "exact words"};
+    each quote must occur in its article.
+
+    \b
+    Typical loop:
+      briefgen check            # fast: load, cross-check, anchor every quote
+      briefgen build            # HTML book in _build/html/
+      briefgen build all        # HTML and PDF
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@main.command()
+@project_option
+def check(project: Path) -> None:
+    """Check the briefing without building: YAML, references and every quote.
+
+    Prints each problem as file:line:col: key.path: message (hint: ...),
+    then exits 1; exits 0 when the briefing is sound.
+
+    \b
+    Example:
+      briefgen check --project examples/my-briefing
+    """
+    from .pipeline import prepare
+
+    prepared = prepare(project)
+    b = prepared.briefing
+    quotes = sum(len(t.anchors) for t in prepared.anchors.texts.values())
+    loose = sum(1 for t in prepared.anchors.texts.values() for a in t.anchors.values() if not a.exact)
+    click.echo(f"ok: {len(b.sources)} sources, {quotes} distinct quotes anchored ({loose} by typographic tolerance)")
+
+
+@main.command()
+@click.argument("formats", nargs=-1, type=click.Choice(["html", "pdf", "all"]))
+@project_option
+@click.option("--conf", type=click.Path(file_okay=False, path_type=Path), default=None, help="Sphinx configuration folder [default: PROJECT/conf].")
+@click.option("-v", "--verbose", is_flag=True, help="Show Sphinx's own progress output.")
+@click.option("-j", "--jobs", default=1, show_default=True, help="Parallel Sphinx processes (HTML).")
+def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: bool, jobs: int) -> None:
+    """Build the book: HTML (default), pdf, or all.
+
+    Checks the briefing first (as 'check' does), composes MyST pages into
+    _build/src/, runs Sphinx, and only then replaces _build/html/: a failed
+    build leaves the last good book untouched.
+
+    \b
+    Examples:
+      briefgen build              # HTML -> _build/html/index.html
+      briefgen build html pdf     # both
+    """
+    from .build import BuildLocked, build as run_build
+
+    wanted: list[str] = []
+    for fmt in formats or ("html",):
+        for f in ("html", "pdf") if fmt == "all" else (fmt,):
+            if f not in wanted:
+                wanted.append(f)
+    try:
+        report = run_build(project, tuple(wanted), conf=conf, progress=lambda m: click.echo(f"briefgen: {m}", err=True), verbose=verbose, jobs=jobs)
+    except BuildLocked as exc:
+        raise click.ClickException(str(exc)) from None
+    total = sum(report.timings.values())
+    click.echo(f"built {', '.join(report.formats)} in {total:.1f}s")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

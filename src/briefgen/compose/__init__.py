@@ -1,0 +1,100 @@
+"""Compose the briefing into MyST pages: deterministic, and written only when their bytes change.
+
+Writing only changed files keeps their modification times, so Sphinx's own incremental build
+re-reads just the pages an edit touched. Pages no longer produced (a removed source) are deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..anchor import AnchorIndex
+from ..load import Briefing
+from .page import BookContext, Page
+from .sections import actors_page, background_page, index_page, positions_page, questions_page, timeline_page
+from .sources import source_page, sources_page
+
+_SECTION_PAGES = {
+    "background": background_page,
+    "actors": actors_page,
+    "positions": positions_page,
+    "timeline": timeline_page,
+    "questions": questions_page,
+}
+
+
+@dataclass(frozen=True)
+class ComposeResult:
+    pages: dict[str, str]  # docname -> Markdown
+    written: list[str]  # docnames whose file changed
+    removed: list[str]
+
+
+def compose_pages(briefing: Briefing, anchors: AnchorIndex) -> dict[str, str]:
+    """Every page of the book as Markdown text, keyed by docname (``sources/<id>`` for sources)."""
+    ctx = BookContext(briefing, anchors)
+    pages: list[Page] = [index_page(ctx)]
+    for name in briefing.book.model.sections:
+        if name in _SECTION_PAGES:
+            pages.append(_SECTION_PAGES[name](ctx))
+    pages.append(sources_page(ctx))
+    # Last: source pages need the complete 'cited by' register filled by the pages above.
+    pages.extend(source_page(ctx, sid) for sid in briefing.sources)
+    return {p.docname: p.render() for p in pages}
+
+
+METADATA_FILE = "_briefgen.json"
+
+
+def book_slug(briefing: Briefing) -> str:
+    """File-name stem of the PDF: the book's ``slug``, else an ASCII slug of its title."""
+    book = briefing.book.model
+    if book.slug:
+        return book.slug
+    ascii_title = unicodedata.normalize("NFKD", book.title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "briefing"
+
+
+def book_metadata(briefing: Briefing) -> dict[str, object]:
+    """What Sphinx needs to know about the book (read by ``briefgen.sphinxext.metadata``)."""
+    book = briefing.book.model
+    return {
+        "title": book.title,
+        "subtitle": book.subtitle,
+        "marking": book.marking,
+        "as_of": book.as_of,
+        "authors": list(book.authors),
+        "slug": book_slug(briefing),
+        "sources": len(briefing.sources),
+    }
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    data = text.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
+
+
+def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path) -> ComposeResult:
+    """Write the pages under ``outdir``; return which changed and which stale pages were removed."""
+    pages = compose_pages(briefing, anchors)
+    written = [doc for doc, text in pages.items() if write_if_changed(outdir / f"{doc}.md", text)]
+    meta = json.dumps(book_metadata(briefing), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    write_if_changed(outdir / METADATA_FILE, meta)
+    removed = []
+    if outdir.is_dir():
+        for path in sorted(outdir.rglob("*.md")):
+            doc = path.relative_to(outdir).with_suffix("").as_posix()
+            if doc not in pages:
+                path.unlink()
+                removed.append(doc)
+    return ComposeResult(pages, written, removed)

@@ -1,0 +1,63 @@
+"""MyST markup built from data: every YAML string goes through ``escape`` before it reaches a page.
+
+CommonMark lets a backslash precede any ASCII punctuation character and then shows that character
+literally, so escaping all of them (after removing control and bidi-override characters and folding
+whitespace) leaves no way for text to open a role, directive, link, HTML tag, footnote or table
+cell. Ids and classes are never escaped: they are validated slugs, checked again here.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+
+_PUNCT = set(string.punctuation)
+# Bidi embeddings/overrides/isolates can reorder what readers see; they never belong in a briefing.
+_INVISIBLE = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def clean(text: str, *, strip: bool = True) -> str:
+    """Drop control and bidi-control characters and fold whitespace runs to single spaces."""
+    kept = []
+    for ch in str(text):
+        if ch in _INVISIBLE:
+            continue
+        if ch.isspace():
+            kept.append(" ")
+        elif unicodedata.category(ch) == "Cc":
+            continue
+        else:
+            kept.append(ch)
+    folded = re.sub(r" {2,}", " ", "".join(kept))
+    return folded.strip() if strip else folded
+
+
+def escape(text: str, *, strip: bool = True) -> str:
+    """Text that MyST renders literally, whatever it contains (``strip=False`` keeps edge spaces)."""
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in clean(text, strip=strip))
+
+
+def check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(f"unsafe id for markup: {value!r}")
+    return value
+
+
+def span(inner_markup: str, *, id: str | None = None, classes: tuple[str, ...] = ()) -> str:
+    """``[inner]{#id .class}``: an inline span (``attrs_inline``); inner must already be markup."""
+    attrs = ([f"#{check_id(id)}"] if id else []) + [f".{check_id(c)}" for c in classes]
+    return f"[{inner_markup}]{{{' '.join(attrs)}}}" if attrs else inner_markup
+
+
+def link(inner_markup: str, target: str) -> str:
+    """A link to a document path and/or ``#anchor``; targets are built from validated ids only."""
+    if not re.match(r"^[A-Za-z0-9_./-]*(#[a-z][a-z0-9-]*)?$", target):
+        raise ValueError(f"unsafe link target: {target!r}")
+    return f"[{inner_markup}](<{target}>)" if target else inner_markup
+
+
+def label(id: str) -> str:
+    """A MyST target line ``(id)=`` placed before a heading or block."""
+    return f"({check_id(id)})="

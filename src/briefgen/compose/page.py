@@ -1,0 +1,110 @@
+"""One composed MyST page: its lines, its citation footnotes, and its claim anchors.
+
+Citations become MyST footnotes whose text names outlet, date, paragraph and quote and links to
+the anchored passage. In the PDF they are real footnotes; in HTML the Sphinx extension turns each
+mark into a direct link to the passage (see ``briefgen.sphinxext.citations``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..anchor import AnchorIndex
+from ..load import Briefing
+from ..model import Citation
+from .markup import escape, link, span
+
+
+@dataclass(frozen=True)
+class CitingClaim:
+    """Where a passage is cited: the page, the claim's anchor, and a label for the back-link."""
+
+    docname: str
+    claim_id: str
+    page_title: str
+
+
+@dataclass
+class BookContext:
+    """What every page needs: the briefing, its anchors, and the growing 'cited by' register."""
+
+    briefing: Briefing
+    anchors: AnchorIndex
+    cited_by: dict[str, list[CitingClaim]] = field(default_factory=lambda: defaultdict(list))
+
+    def source_doc(self, source_id: str) -> str:
+        return f"sources/{source_id}"
+
+
+def relative_target(from_doc: str, to_doc: str, anchor: str | None = None) -> str:
+    """Path of ``to_doc``'s Markdown file as seen from ``from_doc``, plus an optional #anchor."""
+    path = posixpath.relpath(to_doc + ".md", posixpath.dirname(from_doc) or ".")
+    return path + (f"#{anchor}" if anchor else "")
+
+
+class Page:
+    """Accumulates a page's Markdown; numbers its citations and claims in reading order."""
+
+    def __init__(self, ctx: BookContext, docname: str, title: str, *, short_title: str | None = None) -> None:
+        self.ctx = ctx
+        self.docname = docname
+        self.title = title
+        self.short_title = short_title or title  # how 'cited by' links name this page
+        self.lines: list[str] = [f"# {escape(title)}", ""]
+        self._notes: dict[str, str] = {}  # anchor id -> footnote label
+        self._note_text: list[tuple[str, str]] = []
+        self._claims = 0
+
+    # -- building blocks -------------------------------------------------------------------
+    def add(self, *lines: str) -> None:
+        self.lines.extend(lines)
+
+    def para(self, markup: str) -> None:
+        self.lines.extend([markup, ""])
+
+    def marks(self, cites: Sequence[Citation], claim_id: str | None = None) -> str:
+        """Footnote references for the citations, registering the back-links of each passage."""
+        out = []
+        for cite in cites:
+            anchor = self.ctx.anchors.get(cite.source, cite.quote)
+            if anchor.anchor_id not in self._notes:
+                label = f"c{len(self._notes) + 1}"
+                self._notes[anchor.anchor_id] = label
+                self._note_text.append((label, self._footnote(cite)))
+            if claim_id:
+                citing = CitingClaim(self.docname, claim_id, self.short_title)
+                if citing not in self.ctx.cited_by[anchor.anchor_id]:
+                    self.ctx.cited_by[anchor.anchor_id].append(citing)
+            out.append(f"[^{self._notes[anchor.anchor_id]}]")
+        return "".join(out)
+
+    def claim(self, text: str, cites: Sequence[Citation], *, classes: tuple[str, ...] = ("claim",)) -> str:
+        """A sentence with its own anchor (for 'cited by' links) followed by its citation marks."""
+        self._claims += 1
+        claim_id = f"c-{self.docname.replace('/', '-')}-{self._claims}"
+        return span(escape(text), id=claim_id, classes=classes) + self.marks(cites, claim_id)
+
+    def _footnote(self, cite: Citation) -> str:
+        b = self.ctx.briefing
+        anchor = self.ctx.anchors.get(cite.source, cite.quote)
+        source = b.sources[cite.source].model
+        date = source.published.parsed.display()
+        target = relative_target(self.docname, self.ctx.source_doc(cite.source), anchor.anchor_id)
+        quoted = escape(f"“{cite.quote}”")
+        text = f"{escape(source.outlet)}, {escape(date)}, ¶{anchor.paragraph}: {quoted}"
+        if cite.note:
+            text += f" {escape(cite.note)}"
+        return f"{link(text, target)}"
+
+    # -- output ----------------------------------------------------------------------------
+    def render(self) -> str:
+        body = list(self.lines)
+        while body and body[-1] == "":
+            body.pop()
+        if self._note_text:
+            body.append("")
+            body.extend(f"[^{label}]: {text}" for label, text in self._note_text)
+        return "\n".join(body) + "\n"

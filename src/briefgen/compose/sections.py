@@ -1,0 +1,170 @@
+"""The analysis pages: index, background, actors, positions, timeline, open questions.
+
+Each function turns one part of the model into one ``Page``. Layout decisions that differ between
+HTML and PDF are left to CSS and the LaTeX preamble, so the Markdown stays one plain document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Claim, Dating
+from .markup import escape, label, link
+from .page import BookContext, Page, relative_target
+
+SECTION_TITLES = {
+    "background": "Background",
+    "actors": "Actors",
+    "positions": "Positions",
+    "timeline": "Timeline",
+    "questions": "Open questions",
+    "sources": "Sources and method",
+}
+
+
+def claims_paragraph(page: Page, claims: Sequence[Claim]) -> str:
+    return " ".join(page.claim(c.text, c.cite) for c in claims)
+
+
+def dating_text(dating: Dating) -> str:
+    """'17 February 2025 (day; stated)' with the note when there is one."""
+    parsed = dating.parsed
+    text = f"{parsed.display()} ({parsed.precision}; {dating.basis}"
+    if dating.note:
+        text += f": {dating.note}"
+    return text + ")"
+
+
+def toctree(entries: Sequence[str], *, hidden: bool = True, maxdepth: int = 2) -> list[str]:
+    opts = [f":maxdepth: {maxdepth}"] + ([":hidden:"] if hidden else [])
+    return ["```{toctree}", *opts, "", *entries, "```", ""]
+
+
+def index_page(ctx: BookContext, pdf_name: str | None = None) -> Page:
+    book = ctx.briefing.book.model
+    page = Page(ctx, "index", book.title, short_title="Summary")
+    if book.subtitle:
+        page.para(f"*{escape(book.subtitle)}*")
+    facts = [f"**{escape(book.marking)}**", f"As of {escape(Dating(date=book.as_of).parsed.display())}"]
+    if book.authors:
+        facts.append("Prepared by " + escape(", ".join(book.authors)))
+    page.para(" · ".join(facts))
+    page.add("## Bottom line up front", "")
+    page.para(claims_paragraph(page, book.bluf))
+    if book.key_judgments:
+        page.add("## Key judgments", "")
+        for i, j in enumerate(book.key_judgments, 1):
+            page.add(f"{i}. {page.claim(j.text, j.cite)} *Confidence: {j.confidence}.*")
+        page.add("")
+    page.add("## How to read this book", "")
+    page.para(
+        "Every sentence of analysis ends with citation marks. Each mark leads to the exact passage of the "
+        "source article it rests on, highlighted on that source's page; the passage links back to every "
+        "claim that cites it. Sources are graded on the Admiralty scale and judgments use standard "
+        + link("estimative language", relative_target("index", "sources", "estimative-language"))
+        + ". Opinion and commentary in the sources are labelled as such."
+    )
+    entries = [name if name != "sources" else "sources" for name in book.sections]
+    page.add(*toctree(entries, hidden=False, maxdepth=1))
+    return page
+
+
+def background_page(ctx: BookContext) -> Page:
+    page = Page(ctx, "background", SECTION_TITLES["background"])
+    for topic in ctx.briefing.background.topics:
+        page.add(label(f"topic-{topic.id}"), f"## {escape(topic.title)}", "")
+        for paragraph in topic.paragraphs:
+            page.para(claims_paragraph(page, paragraph))
+    return page
+
+
+def _party_names(ctx: BookContext) -> dict[str | None, str]:
+    names: dict[str | None, str] = {p.id: p.name for p in ctx.briefing.book.model.parties}
+    names[None] = "Other actors"
+    return names
+
+
+def actor_link(ctx: BookContext, from_doc: str, actor_id: str) -> str:
+    actor = next(a for a in ctx.briefing.actors.actors if a.id == actor_id)
+    return link(escape(actor.name), relative_target(from_doc, "actors", f"actor-{actor_id}"))
+
+
+def actors_page(ctx: BookContext) -> Page:
+    page = Page(ctx, "actors", SECTION_TITLES["actors"])
+    actors = ctx.briefing.actors.actors
+    names = _party_names(ctx)
+    for party_id, party_name in names.items():
+        group = [a for a in actors if a.party == party_id]
+        if not group:
+            continue
+        page.add(f"## {escape(party_name)}", "")
+        for actor in group:
+            page.add(label(f"actor-{actor.id}"), f"### {escape(actor.name)}", "")
+            page.para(f"{{bdg-secondary}}`{actor.kind}` {escape(actor.role)}")
+            for st in actor.statements:
+                when = []
+                if st.date:
+                    when.append(st.date.parsed.display())
+                if st.venue:
+                    when.append(st.venue)
+                prefix = f"**{escape(', '.join(when))}:** " if when else ""
+                page.add(f"- {prefix}{page.claim(st.text, st.cite)}")
+            page.add("")
+    return page
+
+
+def positions_page(ctx: BookContext) -> Page:
+    b = ctx.briefing
+    page = Page(ctx, "positions", SECTION_TITLES["positions"])
+    parties = b.book.model.parties
+    positions = b.positions.positions
+    issues = [i for i in b.book.model.issues if any(p.issue == i.id for p in positions)]
+    page.para("Each row is a contested issue; each column a party. Follow an issue to see the cited detail, including differences inside a party.")
+    page.add("| Issue | " + " | ".join(escape(p.name) for p in parties) + " |")
+    page.add("|---" * (len(parties) + 1) + "|")
+    for issue in issues:
+        cells = []
+        for party in parties:
+            stances = [p for p in positions if p.issue == issue.id and p.party == party.id and p.actor is None]
+            cells.append("; ".join(escape(p.stance) for p in stances) or "(no position reported)")
+        title = link(escape(issue.title), f"#issue-{issue.id}")
+        page.add(f"| {title} | " + " | ".join(cells) + " |")
+    page.add("")
+    for issue in issues:
+        page.add(label(f"issue-{issue.id}"), f"## {escape(issue.title)}", "")
+        if issue.question:
+            page.para(f"*{escape(issue.question)}*")
+        for party in parties:
+            stances = [p for p in positions if p.issue == issue.id and p.party == party.id]
+            if not stances:
+                continue
+            page.add(f"### {escape(party.name)}", "")
+            for pos in stances:
+                who = f" ({actor_link(ctx, 'positions', pos.actor)})" if pos.actor else ""
+                page.para(f"**{escape(pos.stance)}**{who}: {claims_paragraph(page, pos.claims)}")
+    return page
+
+
+def timeline_page(ctx: BookContext) -> Page:
+    page = Page(ctx, "timeline", SECTION_TITLES["timeline"])
+    events = sorted(ctx.briefing.timeline.events, key=lambda e: e.date.parsed.sort_key)
+    page.para("Events in date order. Each date shows its precision (day, month, season, range, approximate) and how it was established: stated in the source, derived from the article's own date, or taken from page metadata.")
+    for event in events:
+        page.add(label(f"event-{event.id}"), f"## {escape(event.date.parsed.display())}: {escape(event.title)}", "")
+        meta = [f"*Date:* {escape(dating_text(event.date))}"]
+        if event.actors:
+            meta.append("*Actors:* " + ", ".join(actor_link(ctx, "timeline", a) for a in event.actors))
+        page.para(" · ".join(meta))
+        page.para(claims_paragraph(page, event.claims))
+    return page
+
+
+def questions_page(ctx: BookContext) -> Page:
+    page = Page(ctx, "questions", SECTION_TITLES["questions"])
+    for i, q in enumerate(ctx.briefing.questions.questions, 1):
+        page.add(label(f"question-{q.id}"), f"## {i}. {escape(q.question)}", "")
+        page.para(f"**Why it matters.** {escape(q.why)}")
+        page.para(f"**What the sources say.** {claims_paragraph(page, q.basis)}")
+        page.add("**Indicators to watch.**", "")
+        page.add(*(f"- {escape(ind)}" for ind in q.indicators), "")
+    return page

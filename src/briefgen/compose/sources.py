@@ -1,0 +1,153 @@
+"""The Sources & method page and one page per source with its highlighted, numbered text.
+
+Source pages are composed last: only then is the 'cited by' register complete, so each cited
+passage can link back to every claim that rests on it.
+"""
+
+from __future__ import annotations
+
+from ..anchor import Anchor, SourceText
+from ..model import Source
+from ..scales import CONFIDENCE, CREDIBILITY, LIKELIHOOD, RELIABILITY, SOURCE_KINDS, grade_label
+from .markup import escape, label, link, span
+from .page import BookContext, CitingClaim, Page, relative_target
+from .sections import SECTION_TITLES, claims_paragraph, dating_text, toctree
+
+
+def relay_text(source: Source) -> str:
+    if not source.relays:
+        return "none (own reporting)" if source.kind == "news-report" else "none recorded"
+    return "; ".join(r.outlet for r in source.relays)
+
+
+def sources_page(ctx: BookContext) -> Page:
+    b = ctx.briefing
+    page = Page(ctx, "sources", SECTION_TITLES["sources"])
+    page.add("## Sources", "")
+    page.para("Every article the book rests on, with its grading. Relayed reporting is named: two outlets relaying the same original report count as one origin, not two.")
+    page.add("| Source | Outlet | Published | Kind | Relays | Grade |", "|---|---|---|---|---|---|")
+    for sid, part in b.sources.items():
+        s: Source = part.model
+        title = link(escape(s.title), relative_target("sources", ctx.source_doc(sid)))
+        grade = f"**{s.grade.reliability}{s.grade.credibility}**"
+        page.add(f"| {title} | {escape(s.outlet)} | {escape(s.published.parsed.display())} | {escape(s.kind)} | {escape(relay_text(s))} | {grade} |")
+    page.add("")
+    for sid, part in b.sources.items():
+        s = part.model
+        page.para(f"**{escape(s.outlet)} ({s.grade.reliability}{s.grade.credibility}).** {escape(s.grade.rationale)}")
+
+    method = b.method
+    if method.notes:
+        page.add("## Method notes", "")
+        page.para(claims_paragraph(page, method.notes))
+    if method.discrepancies:
+        page.add("## Discrepancies and errors", "")
+        page.para("Where sources disagree with each other, contain errors, frame events editorially, or mix non-article material into the text.")
+        page.add("| Kind | Finding |", "|---|---|")
+        for d in method.discrepancies:
+            page.add(f"| {escape(d.kind)} | {page.claim(d.text, d.cite)} |")
+        page.add("")
+
+    page.add("## Grading scale", "")
+    page.para("Each source is graded on the Admiralty scale: a letter for the reliability of the source, a digit for the credibility of the information it gives.")
+    page.add("| Reliability | Meaning | Credibility | Meaning |", "|---|---|---|---|")
+    for (letter, (r_name, _)), (digit, (c_name, _)) in zip(RELIABILITY.items(), CREDIBILITY.items()):
+        page.add(f"| **{letter}** | {escape(r_name)} | **{digit}** | {escape(c_name)} |")
+    page.add("")
+    page.add("Source kinds:", "")
+    page.add(*(f"- {escape(text)}" for text in SOURCE_KINDS.values()), "")
+    page.add(label("estimative-language"), "## Estimative language", "")
+    page.para("Key judgments use the terms of US Intelligence Community Directive 203 for likelihood. Confidence is stated separately and describes the evidence, not the probability.")
+    page.add("| Term | Probability |", "|---|---|")
+    page.add(*(f"| {escape(term)} | {escape(rng)} |" for term, rng in LIKELIHOOD), "")
+    page.add("| Confidence | Meaning |", "|---|---|")
+    page.add(*(f"| {level} | {escape(text)} |" for level, text in CONFIDENCE.items()), "")
+    page.add(*toctree([f"sources/{sid}" for sid in b.sources], hidden=True, maxdepth=1))
+    return page
+
+
+def _highlighted(text: str, start: int, end: int, anchors: list[Anchor]) -> str:
+    """Paragraph markup with each anchored span highlighted; overlapping quotes share segments.
+
+    The paragraph is cut at every quote boundary; a segment inside any quote is highlighted and
+    carries the ids of the quotes that start there, so every anchor has a target.
+    """
+    cuts = {start, end}
+    for a in anchors:
+        cuts.update((max(a.start, start), min(a.end, end)))
+    points = sorted(cuts)
+    out = []
+    for lo, hi in zip(points, points[1:]):
+        piece = escape(text[lo:hi], strip=False)
+        covering = [a for a in anchors if a.start <= lo and hi <= a.end]
+        if not covering:
+            out.append(piece)
+            continue
+        ids = [a.anchor_id for a in covering if a.start == lo]
+        for extra in ids[1:]:
+            piece = span(piece, id=extra)
+        out.append(span(piece, id=ids[0] if ids else None, classes=("cited",)))
+    return "".join(out)
+
+
+def source_page(ctx: BookContext, sid: str) -> Page:
+    part = ctx.briefing.sources[sid]
+    s: Source = part.model
+    st: SourceText = ctx.anchors.texts[sid]
+    docname = ctx.source_doc(sid)
+    page = Page(ctx, docname, s.title)
+    rows = [
+        ("Outlet", s.outlet),
+        ("Author", s.author or "not given"),
+        ("Published", dating_text(s.published)),
+        ("Kind", SOURCE_KINDS[s.kind]),
+        ("Relays", relay_text(s)),
+        ("Grade", grade_label(s.grade.reliability, s.grade.credibility)),
+        ("Grading rationale", s.grade.rationale),
+        ("File", s.file),
+    ]
+    if s.url:
+        rows.insert(1, ("URL", s.url))
+    page.add("| | |", "|---|---|", *(f"| **{escape(k)}** | {escape(v)} |" for k, v in rows), "")
+    for r in s.relays:
+        if r.note:
+            page.para(f"*Relay of {escape(r.outlet)}:* {escape(r.note)}")
+    page.add("## Key points", "")
+    page.add(*(f"- {page.claim(c.text, c.cite)}" for c in s.summary), "")
+    page.add("## Article text", "")
+    page.para("Paragraphs are numbered as citations give them (¶). Passages cited in this book are highlighted; material that is not article text (advertising, embedded posts, site chrome) is boxed and labelled.")
+    by_para: dict[int, list[Anchor]] = {}
+    for a in st.anchors.values():
+        by_para.setdefault(a.paragraph, []).append(a)
+    for para in st.paragraphs:
+        anchors = sorted(by_para.get(para.number, []), key=lambda a: (a.start, -a.end))
+        number = span(f"¶{para.number}", id=f"{sid}-p{para.number}", classes=("para-num",))
+        body = f"{number} {_highlighted(st.text, para.start, para.end, anchors)}"
+        backlinks = _backlinks(ctx, docname, anchors)
+        item = st.non_article.get(para.number)
+        if item is not None:
+            note = f" {escape(item.note)}" if item.note else ""
+            page.add(f":::{{container}} non-article non-article-{item.kind}", f"**\\[Not article text: {escape(item.kind)}.\\]**{note}", "", body, ":::", "")
+        else:
+            page.para(body)
+        if backlinks:
+            page.para(backlinks)
+    return page
+
+
+def _backlinks(ctx: BookContext, docname: str, anchors: list[Anchor]) -> str:
+    links = []
+    counts: dict[str, int] = {}
+    seen: set[CitingClaim] = set()
+    for a in anchors:
+        for citing in ctx.cited_by.get(a.anchor_id, []):
+            if citing in seen:
+                continue
+            seen.add(citing)
+            counts[citing.page_title] = counts.get(citing.page_title, 0) + 1
+            n = counts[citing.page_title]
+            text = escape(citing.page_title) + (f" {n}" if n > 1 else "")
+            links.append(link(text, relative_target(docname, citing.docname, citing.claim_id)))
+    if not links:
+        return ""
+    return span("Cited in: " + " · ".join(links), classes=("cited-by",))

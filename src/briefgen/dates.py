@@ -1,0 +1,97 @@
+"""Dates with their precision, written in EDTF (Library of Congress, ISO 8601-2).
+
+News reporting dates things loosely ("earlier this month", "last spring"); EDTF says exactly how
+loosely: ``2025-02-17`` (day), ``2025-02`` (month), ``2025-03~`` (approximate), ``2025-21``
+(spring), ``2025-02-17/2025-03-30`` (range). The ``edtf`` library parses and bounds them so they
+sort; this module only names the precision and prints them for readers.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from edtf import parse_edtf
+from edtf.parser.edtf_exceptions import EDTFParseException
+
+_SEASONS = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
+EDTF_HINT = "use EDTF: 2025-02-17 (day), 2025-02 (month), 2025 (year), 2025-03~ (approximate), 2025-02-17/2025-03-30 (range)"
+
+
+class DateError(ValueError):
+    """A date string that is not valid EDTF or names an impossible day."""
+
+
+@dataclass(frozen=True)
+class FuzzyDate:
+    """A parsed EDTF date: its text, the days it may fall on, and how precise it is."""
+
+    text: str
+    earliest: _dt.date
+    latest: _dt.date
+    precision: str  # day | month | year | season | range | approximate | uncertain
+
+    @property
+    def sort_key(self) -> tuple[_dt.date, _dt.date, str]:
+        return (self.earliest, self.latest, self.text)
+
+    def display(self) -> str:
+        """Reader-facing form, e.g. '17 February 2025', 'c. March 2025', 'Spring 2025'."""
+        return _display(self.text)
+
+
+def _part(text: str) -> str:
+    bits = text.split("-")
+    year = bits[0]
+    if len(bits) == 1:
+        return year
+    month = int(bits[1])
+    if month in _SEASONS:
+        return f"{_SEASONS[month]} {year}"
+    name = _dt.date(2000, month, 1).strftime("%B")
+    if len(bits) == 2:
+        return f"{name} {year}"
+    return f"{int(bits[2])} {name} {year}"
+
+
+def _display(text: str) -> str:
+    if "/" in text:
+        start, end = text.split("/", 1)
+        return f"{_display(start) if start else '…'} – {_display(end) if end else '…'}"
+    qualifier = ""
+    core = text
+    while core and core[-1] in "~?%":
+        qualifier = {"~": "c. ", "?": "possibly ", "%": "c., possibly "}[core[-1]]
+        core = core[:-1]
+    return qualifier + _part(core)
+
+
+def _precision(text: str, obj: object) -> str:
+    if "/" in text:
+        return "range"
+    if text.endswith("~") or text.endswith("%"):
+        return "approximate"
+    if text.endswith("?"):
+        return "uncertain"
+    bits = text.split("-")
+    if len(bits) == 2 and int(bits[1]) in _SEASONS:
+        return "season"
+    return str(getattr(obj, "precision", None) or {1: "year", 2: "month", 3: "day"}[len(bits)])
+
+
+def parse_date(text: str) -> FuzzyDate:
+    """Parse an EDTF string; raise DateError with a reader-friendly message if it is not one."""
+    text = str(text).strip()
+    try:
+        obj = parse_edtf(text)
+        low, high = obj.lower_strict(), obj.upper_strict()
+    except (EDTFParseException, ValueError, TypeError, AttributeError, OverflowError):
+        raise DateError(f"{text!r} is not a valid date") from None
+    try:
+        earliest = _dt.date(low.tm_year, low.tm_mon, low.tm_mday)
+        latest = _dt.date(high.tm_year, high.tm_mon, high.tm_mday)
+    except (ValueError, OverflowError):
+        raise DateError(f"{text!r} is outside the supported range of dates") from None
+    if earliest > latest:
+        raise DateError(f"{text!r} ends before it starts")
+    return FuzzyDate(text, earliest, latest, _precision(text, obj))

@@ -1,0 +1,245 @@
+"""Load a briefing project: YAML files into the typed model, with every problem located.
+
+A project is a folder holding ``briefing/book.yaml``, ``briefing/sources/*.yaml``, the section
+files (``background.yaml``, ``actors.yaml`` ...) and the article texts they point at. Problems from
+every file are gathered before failing, so one ``check`` run shows all of them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import BriefingError, KeyPath, Problem, ProblemCollector
+from .model import SECTION_FILES, Actors, Background, Book, Method, Positions, Questions, Source, Strict, Timeline
+from .yamlio import YamlDocument, read_text, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
+BRIEFING_DIR = "briefing"
+MAX_SOURCE_BYTES = 5_000_000
+
+#: Which section needs which file (method.yaml is optional: the sources page works without it).
+SECTION_NEEDS = {"background": "background", "actors": "actors", "positions": "positions", "timeline": "timeline", "questions": "questions"}
+
+
+@dataclass
+class Part:
+    """One loaded YAML file: its model and the document that locates its keys."""
+
+    doc: YamlDocument
+    model: Any
+
+
+@dataclass
+class Briefing:
+    """Everything later stages need, read and typed, with the documents kept for locating errors."""
+
+    root: Path
+    book: Part
+    sources: dict[str, Part]  # by source id, in file-name order
+    texts: dict[str, str]  # article text by source id
+    sections: dict[str, Part] = field(default_factory=dict)
+
+    def section(self, name: str) -> Any | None:
+        part = self.sections.get(name)
+        return part.model if part else None
+
+    @property
+    def background(self) -> Background | None:
+        return self.section("background")
+
+    @property
+    def actors(self) -> Actors | None:
+        return self.section("actors")
+
+    @property
+    def positions(self) -> Positions | None:
+        return self.section("positions")
+
+    @property
+    def timeline(self) -> Timeline | None:
+        return self.section("timeline")
+
+    @property
+    def questions(self) -> Questions | None:
+        return self.section("questions")
+
+    @property
+    def method(self) -> Method:
+        return self.section("method") or Method()
+
+    def parts(self) -> list[Part]:
+        """Every loaded YAML file, book first, then sections, then sources."""
+        return [self.book, *self.sections.values(), *self.sources.values()]
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Walk a model's fields along a pydantic loc to list the keys allowed at that place."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return []
+        current = _innermost_model(current.model_fields[part].annotation)
+    return sorted(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _innermost_model(annotation: Any) -> Any:
+    """Strip list[...] / Optional[...] / Annotated[...] wrappers down to a model class, if any."""
+    seen = 0
+    while seen < 10:
+        seen += 1
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        args = [a for a in getattr(annotation, "__args__", ()) if a is not type(None)]
+        if hasattr(annotation, "__metadata__"):
+            annotation = annotation.__origin__
+            continue
+        if not args:
+            return annotation
+        models = [_innermost_model(a) for a in args]
+        hits = [m for m in models if isinstance(m, type) and issubclass(m, BaseModel)]
+        return hits[0] if hits else annotation
+    return annotation
+
+
+_FRIENDLY = {
+    "string_pattern_mismatch": "must be a lowercase slug (letters, digits and single hyphens, e.g. 'nbc-news')",
+}
+
+
+def problems_from_validation(doc: YamlDocument, model: type[BaseModel], exc: ValidationError) -> list[Problem]:
+    """Turn pydantic's errors into located problems, with the allowed keys for unknown ones."""
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc: KeyPath = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            bad = str(loc[-1])
+            allowed = _allowed_keys(model, loc[:-1])
+            close = difflib.get_close_matches(bad, allowed, n=1)
+            hint = (f"did you mean {close[0]!r}? " if close else "") + "allowed keys: " + ", ".join(allowed)
+            out.append(doc.problem(loc, f"unknown key {bad!r}", hint, key=True))
+        elif kind == "missing":
+            out.append(doc.problem(loc[:-1], f"missing required key {loc[-1]!r}"))
+        else:
+            msg = _FRIENDLY.get(kind) or err["msg"]
+            msg = msg.removeprefix("Value error, ")
+            given = err.get("input")
+            if kind.startswith(("literal_", "string_type", "int_", "list_type", "model_type", "dict_type")) or kind in _FRIENDLY:
+                shown = repr(given) if not isinstance(given, (dict, list)) else type(given).__name__
+                msg = f"{msg} (got {shown[:80]})"
+            out.append(doc.problem(loc, msg))
+    return out
+
+
+def validate_document(doc: YamlDocument, model: type[M]) -> M:
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise BriefingError(problems_from_validation(doc, model, exc)) from None
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _load_part(root: Path, path: Path, model: type[Strict], problems: ProblemCollector) -> Part | None:
+    display = _relative(root, path)
+    try:
+        doc = read_yaml(path, display)
+        return Part(doc, validate_document(doc, model))
+    except BriefingError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def resolve_inside(root: Path, relative: str) -> Path | None:
+    """The real path of ``relative`` under ``root``, or None if it escapes (``..``, absolute, symlink)."""
+    if os.path.isabs(relative) or "\x00" in relative:
+        return None
+    real_root = root.resolve()
+    target = (root / relative).resolve()
+    if target != real_root and real_root not in target.parents:
+        return None
+    return target
+
+
+def _load_source_text(root: Path, part: Part, problems: ProblemCollector) -> str | None:
+    source: Source = part.model
+    target = resolve_inside(root, source.file)
+    if target is None:
+        problems.add(part.doc.problem(("file",), f"path {source.file!r} leaves the project folder", "article files must live inside the project, e.g. seeds/article.txt"))
+        return None
+    if not target.is_file():
+        hint = None
+        if target.parent.is_dir():
+            close = difflib.get_close_matches(target.name, sorted(p.name for p in target.parent.iterdir()), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else None
+        problems.add(part.doc.problem(("file",), f"article file {source.file!r} does not exist", hint))
+        return None
+    text, file_problems = read_text(target, source.file, max_bytes=MAX_SOURCE_BYTES)
+    if text is None:
+        for p in file_problems:
+            problems.add(part.doc.problem(("file",), f"article file {source.file!r}: {p.message}", p.hint))
+        return None
+    if not text.strip():
+        problems.add(part.doc.problem(("file",), f"article file {source.file!r} is empty"))
+        return None
+    return text
+
+
+def load_briefing(root: Path) -> Briefing:
+    """Read and type every file of the project at ``root``; raise BriefingError listing all problems."""
+    root = Path(root)
+    problems = ProblemCollector()
+    bdir = root / BRIEFING_DIR
+    book_path = bdir / "book.yaml"
+    if not book_path.is_file():
+        raise BriefingError([Problem(_relative(root, book_path), 1, 1, (), "book.yaml not found", f"run briefgen in the project folder (the one holding {BRIEFING_DIR}/), or pass --project")])
+    book = _load_part(root, book_path, Book, problems)
+    wanted = set(book.model.sections) if book else set(SECTION_NEEDS)
+
+    sections: dict[str, Part] = {}
+    for name, model in SECTION_FILES.items():
+        path = bdir / f"{name}.yaml"
+        if not path.is_file():
+            if name in SECTION_NEEDS and name in wanted:
+                problems.add(Problem(_relative(root, path), 1, 1, (), f"{name}.yaml is missing but book.yaml lists the {name!r} section", f"create it, or remove {name!r} from sections in book.yaml"))
+            continue
+        part = _load_part(root, path, model, problems)
+        if part:
+            sections[name] = part
+
+    sources: dict[str, Part] = {}
+    texts: dict[str, str] = {}
+    source_files = sorted((bdir / "sources").glob("*.yaml")) if (bdir / "sources").is_dir() else []
+    if not source_files:
+        problems.add(Problem(_relative(root, bdir / "sources"), 1, 1, (), "no source files found", "add one YAML file per article in briefing/sources/ (see 'briefgen --help')"))
+    for path in source_files:
+        part = _load_part(root, path, Source, problems)
+        if not part:
+            continue
+        sid = part.model.id
+        if path.stem != sid:
+            problems.add(part.doc.problem(("id",), f"id {sid!r} does not match the file name {path.name!r}", f"rename the file to {sid}.yaml or set id: {path.stem}"))
+        if sid in sources:
+            problems.add(part.doc.problem(("id",), f"duplicate source id {sid!r}", f"also used in {sources[sid].doc.display}"))
+            continue
+        sources[sid] = part
+        text = _load_source_text(root, part, problems)
+        if text is not None:
+            texts[sid] = text
+
+    problems.raise_if_any()
+    assert book is not None
+    return Briefing(root=root, book=book, sources=sources, texts=texts, sections=sections)

@@ -1,0 +1,21 @@
+"""Sphinx extension: what MyST cannot say on its own about citations and book metadata.
+
+Thin ``setup`` in the style of sphinx-design: one ``setup_<feature>`` per module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from .citations import setup_citations
+from .metadata import setup_metadata
+
+__version__ = "0.1.0"
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    setup_metadata(app)
+    setup_citations(app)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -1,0 +1,108 @@
+"""Cross-file checks: every id unique within its kind, every reference resolving.
+
+Models validate one file each; only here are the files seen together. Each problem is located at
+the referring key, with the closest existing id as a hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from .errors import KeyPath, Problem
+from .load import Briefing, Part
+from .model import Citation
+
+
+def walk(value: Any, kind: type, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
+    """Yield ``(key_path, obj)`` for every instance of ``kind`` inside a model, depth first."""
+    if isinstance(value, kind):
+        yield path, value
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from walk(getattr(value, name), kind, path + (name,))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from walk(item, kind, path + (i,))
+
+
+def iter_citations(briefing: Briefing) -> Iterator[tuple[Part, KeyPath, Citation]]:
+    """Every citation in the briefing with the file part and key path that hold it."""
+    for part in briefing.parts():
+        for path, cite in walk(part.model, Citation):
+            yield part, path, cite
+
+
+def _unknown(part: Part, path: KeyPath, kind: str, ref: str, known: Iterable[str]) -> Problem:
+    known = sorted(known)
+    close = difflib.get_close_matches(ref, known, n=1)
+    if close:
+        hint = f"did you mean {close[0]!r}?"
+    elif known:
+        hint = f"known {kind} ids: " + ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
+    else:
+        hint = f"no {kind} is defined"
+    return part.doc.problem(path, f"unknown {kind} {ref!r}", hint)
+
+
+def _unique(part: Part, items: list[Any], list_key: KeyPath, kind: str) -> tuple[set[str], list[Problem]]:
+    seen: dict[str, int] = {}
+    problems: list[Problem] = []
+    for i, item in enumerate(items):
+        if item.id in seen:
+            problems.append(part.doc.problem(list_key + (i, "id"), f"duplicate {kind} id {item.id!r}", f"first used at {list_key[-1]}[{seen[item.id]}]"))
+        else:
+            seen[item.id] = i
+    return set(seen), problems
+
+
+def check_references(b: Briefing) -> list[Problem]:
+    """All problems of identity and reference across the briefing's files."""
+    problems: list[Problem] = []
+    book = b.book.model
+    parties, p = _unique(b.book, book.parties, ("parties",), "party")
+    problems += p
+    issues, p = _unique(b.book, book.issues, ("issues",), "issue")
+    problems += p
+    for i, name in enumerate(book.sections):
+        if name in book.sections[:i]:
+            problems.append(b.book.doc.problem(("sections", i), f"section {name!r} listed twice"))
+
+    actors: set[str] = set()
+    if part := b.sections.get("actors"):
+        actors, p = _unique(part, part.model.actors, ("actors",), "actor")
+        problems += p
+        for i, actor in enumerate(part.model.actors):
+            if actor.party and actor.party not in parties:
+                problems.append(_unknown(part, ("actors", i, "party"), "party", actor.party, parties))
+
+    if part := b.sections.get("background"):
+        problems += _unique(part, part.model.topics, ("topics",), "topic")[1]
+    if part := b.sections.get("questions"):
+        problems += _unique(part, part.model.questions, ("questions",), "question")[1]
+    if part := b.sections.get("method"):
+        problems += _unique(part, part.model.discrepancies, ("discrepancies",), "discrepancy")[1]
+
+    if part := b.sections.get("timeline"):
+        problems += _unique(part, part.model.events, ("events",), "event")[1]
+        for i, event in enumerate(part.model.events):
+            for j, actor in enumerate(event.actors):
+                if actor not in actors:
+                    problems.append(_unknown(part, ("events", i, "actors", j), "actor", actor, actors))
+
+    if part := b.sections.get("positions"):
+        for i, pos in enumerate(part.model.positions):
+            if pos.issue not in issues:
+                problems.append(_unknown(part, ("positions", i, "issue"), "issue", pos.issue, issues))
+            if pos.party not in parties:
+                problems.append(_unknown(part, ("positions", i, "party"), "party", pos.party, parties))
+            if pos.actor and pos.actor not in actors:
+                problems.append(_unknown(part, ("positions", i, "actor"), "actor", pos.actor, actors))
+
+    for part, path, cite in iter_citations(b):
+        if cite.source not in b.sources:
+            problems.append(_unknown(part, path + ("source",), "source", cite.source, b.sources))
+    return problems
