@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import string
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -119,14 +120,17 @@ def anchor_id(source_id: str, folded_quote: str, taken: set[str]) -> str:
 
 def _difference_hint(quote: str, passage: str) -> str:
     """Name the first words that differ between the quote and the closest passage."""
-    a, b = fold(quote).split(), fold(passage).split()
+    def words(text: str) -> list[str]:
+        return [w for w in (w.strip(string.punctuation) for w in fold(text).split()) if w]
+
+    a, b = words(quote), words(passage)
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
         mine = " ".join(a[i1:i2]) or "(nothing)"
         theirs = " ".join(b[j1:j2]) or "(nothing)"
         return f"quote has {mine!r} where the source has {theirs!r}"
-    return "the words match but span two paragraphs; cite each paragraph separately"
+    return "only punctuation differs"
 
 
 def _shorten(text: str, limit: int = 160) -> str:
@@ -145,6 +149,11 @@ class AnchorIndex:
 
 
 def _miss(part: Part, path: KeyPath, st: SourceText, quote: str, what: str) -> Problem:
+    at = st.normalized.text.replace("\n", " ").find(fold(quote))
+    if at >= 0:
+        first = st.paragraph_at(st.normalized.origin[at]).number
+        last = st.paragraph_at(st.normalized.origin[at + len(fold(quote)) - 1]).number
+        return part.doc.problem(path, f"{what} spans paragraphs ¶{first}-¶{last} of source {st.source_id!r}", "a quote must lie within one paragraph; cite each paragraph separately")
     found = st.closest(quote)
     if found is None:
         return part.doc.problem(path, f"{what} not found in source {st.source_id!r}")

@@ -111,6 +111,8 @@ def _innermost_model(annotation: Any) -> Any:
 
 _FRIENDLY = {
     "string_pattern_mismatch": "must be a lowercase slug (letters, digits and single hyphens, e.g. 'nbc-news')",
+    "string_too_short": "must not be empty",
+    "too_short": "needs at least one item",
 }
 
 
@@ -129,10 +131,12 @@ def problems_from_validation(doc: YamlDocument, model: type[BaseModel], exc: Val
         elif kind == "missing":
             out.append(doc.problem(loc[:-1], f"missing required key {loc[-1]!r}"))
         else:
+            while len(loc) > 1 and loc not in doc.value_marks:
+                loc = loc[:-1]  # e.g. a plain-string date validated as {date: ...}: point at the key written
             msg = _FRIENDLY.get(kind) or err["msg"]
             msg = msg.removeprefix("Value error, ")
             given = err.get("input")
-            if kind.startswith(("literal_", "string_type", "int_", "list_type", "model_type", "dict_type")) or kind in _FRIENDLY:
+            if kind.startswith(("literal_", "string_type", "int_", "list_type", "model_type", "dict_type")) or kind in ("string_pattern_mismatch", "string_too_short"):
                 shown = repr(given) if not isinstance(given, (dict, list)) else type(given).__name__
                 msg = f"{msg} (got {shown[:80]})"
             out.append(doc.problem(loc, msg))

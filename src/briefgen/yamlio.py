@@ -163,7 +163,7 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        hint = "YAML indents with spaces, never tabs" if "\t" in message or "tab" in message else None
+        hint = "YAML indents with spaces, never tabs" if "\\t" in message or "\t" in message else None
         raise BriefingError([Problem(display, line, col, (), f"YAML syntax: {message}", hint)]) from None
     except yaml.YAMLError as exc:
         raise BriefingError([Problem(display, 1, 1, (), f"YAML syntax: {exc}")]) from None

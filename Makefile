@@ -1,0 +1,44 @@
+# briefgen: `make book` builds the whole book, `make test` runs the tests. Both set up everything
+# they need first (Debian packages when missing, a virtualenv with the package and its deps).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: all book html pdf check test setup system-deps clean distclean
+
+all: book
+
+$(STAMP): pyproject.toml
+	scripts/system-deps.sh python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+setup: $(STAMP) system-deps
+
+system-deps:
+	scripts/system-deps.sh python pdf
+
+book: setup
+	$(BIN)/briefgen build all
+
+html: $(STAMP)
+	$(BIN)/briefgen build html
+
+pdf: setup
+	$(BIN)/briefgen build pdf
+
+check: $(STAMP)
+	$(BIN)/briefgen check
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf _build
+
+distclean: clean
+	rm -rf $(VENV) src/*.egg-info

@@ -1,0 +1,43 @@
+"""Shared fixtures: the repository, a disposable copy of a briefing project, and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HARBOUR = FIXTURES / "good" / "harbour"
+
+
+def copy_project(src: Path, dest: Path, *, with_conf: bool = True) -> Path:
+    """A writable copy of a project (briefing + texts), with the repository's Sphinx conf."""
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("_build"))
+    if with_conf and not (dest / "conf").exists():
+        shutil.copytree(REPO / "conf", dest / "conf")
+    return dest
+
+
+@pytest.fixture
+def harbour(tmp_path: Path) -> Path:
+    """The unrelated-topic fixture briefing, copied so a test may edit it."""
+    return copy_project(HARBOUR, tmp_path / "harbour")
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """The shipped briefing (briefing/, seeds/, conf/), copied so builds do not touch the repo."""
+    dest = tmp_path / "shipped"
+    dest.mkdir()
+    for name in ("briefing", "seeds", "conf"):
+        shutil.copytree(REPO / name, dest / name)
+    return dest
+
+
+def run_cli(*args: str) -> Result:
+    from briefgen.cli import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)

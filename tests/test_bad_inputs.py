@@ -1,0 +1,26 @@
+"""Every bad-input case gives its exact located problem lines, exit code 1, and no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from badcases import apply_edits, case_names, load_case
+from conftest import HARBOUR, copy_project, run_cli
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(case_names()) >= 40
+
+
+@pytest.mark.parametrize("name", case_names())
+def test_bad_case(name: str, tmp_path: Path) -> None:
+    case = load_case(name)
+    project = copy_project(HARBOUR, tmp_path / "p", with_conf=False)
+    apply_edits(project, case["edits"])
+    result = run_cli("check", "--project", str(project))
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if not line.endswith(" found")]
+    assert lines == case["expect"], "\n".join(lines)
