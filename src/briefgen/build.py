@@ -98,21 +98,21 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
     warnings = io.StringIO()
     status = None if quiet else sys.stderr
     with patch_docutils(layout.conf), docutils_namespace():
-        app = Sphinx(
-            srcdir=layout.src,
-            confdir=layout.conf,
-            outdir=outdir,
-            doctreedir=layout.work / "doctrees" / builder,
-            buildername=builder,
-            status=status,
-            warning=warnings,
-            freshenv=False,
-            warningiserror=True,
-            parallel=jobs,
-        )
         try:
+            app = Sphinx(
+                srcdir=layout.src,
+                confdir=layout.conf,
+                outdir=outdir,
+                doctreedir=layout.work / "doctrees" / builder,
+                buildername=builder,
+                status=status,
+                warning=warnings,
+                freshenv=False,
+                warningiserror=True,
+                parallel=jobs,
+            )
             app.build()
-        except Exception as exc:  # Sphinx raises its own errors and extension errors alike
+        except Exception as exc:  # Sphinx, its extensions and conf.py raise all kinds of errors
             text = warnings.getvalue().strip() or f"{type(exc).__name__}: {exc}"
             raise BriefingError(_sphinx_problems(layout, text)) from None
     if app.statuscode or warnings.getvalue().strip():

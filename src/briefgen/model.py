@@ -129,7 +129,7 @@ class Grade(Strict):
 
 
 class Relay(Strict):
-    """Original reporting that this article passes on (e.g. NBC News relayed by Newsmax)."""
+    """Original reporting that this article passes on (e.g. a wire report relayed by a newspaper)."""
 
     outlet: Label
     origin: Slug | None = Field(None, description="id shared by every source relaying the same original report")

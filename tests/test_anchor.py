@@ -1,0 +1,84 @@
+"""Quote anchoring: typographic tolerance only, never changed words; spans map to the original."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.anchor import SourceText, anchor_id
+from briefgen.textnorm import fold, normalize
+
+TEXT = (
+    "Headline line\n"
+    "\n"
+    "The minister said the plan was \u201cnot negotiable\u201d \u2014 and that talks\u00a0would  resume in May\u2026\n"
+    "It\u2019s a second paragraph about the port.\n"
+)
+
+
+@pytest.fixture
+def st() -> SourceText:
+    return SourceText.from_text("src", TEXT)
+
+
+def test_paragraphs_are_numbered_non_blank_lines(st: SourceText) -> None:
+    assert [p.number for p in st.paragraphs] == [1, 2, 3]
+    assert st.paragraphs[2].text.startswith("It\u2019s")
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        'the plan was "not negotiable" - and that talks would resume',  # straight quotes, hyphen, single spaces
+        "the plan was \u201cnot negotiable\u201d \u2014 and that talks\u00a0would  resume",  # exactly as typeset
+        "talks would resume in May...",  # three dots for the ellipsis character
+        "It's a second paragraph",  # straight apostrophe
+        "  It's a second   paragraph ",  # stray whitespace
+    ],
+)
+def test_typographic_variants_anchor(st: SourceText, quote: str) -> None:
+    span = st.locate(quote)
+    assert span is not None
+    start, end = span
+    assert fold(TEXT[start:end]) == fold(quote)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "the plan was not negotiable",  # the source has quote marks there: leaving them out changes the text
+        "the plan is \u201cnot negotiable\u201d",  # changed word
+        "talks would resume in June",
+        "The Minister said",  # case differs
+        "about the port. Headline",  # not adjacent
+        "resume in May\u2026 It\u2019s a second",  # spans two paragraphs
+    ],
+)
+def test_changed_text_never_anchors(st: SourceText, quote: str) -> None:
+    assert st.locate(quote) is None
+
+
+def test_span_is_exact_original_text(st: SourceText) -> None:
+    start, end = st.locate('"not negotiable"')
+    assert TEXT[start:end] == "\u201cnot negotiable\u201d"
+    assert st.paragraph_at(start).number == 2
+
+
+def test_closest_passage_points_at_the_right_paragraph(st: SourceText) -> None:
+    para, passage, score = st.closest("It's a second paragraph about the harbour")
+    assert para.number == 3
+    assert "second paragraph about the" in passage
+    assert 50 < score < 100
+
+
+def test_normalize_maps_every_char_back() -> None:
+    n = normalize("a\u2014b \u2026c")
+    assert n.text == "a-b ...c"
+    assert [n.origin[i] for i in range(len(n.text))] == [0, 1, 2, 3, 4, 4, 4, 5]
+
+
+def test_anchor_ids_are_stable_and_unique() -> None:
+    taken: set[str] = set()
+    first = anchor_id("src", "some quote", taken)
+    assert first == anchor_id("src", "some quote", set())  # same text, same id, run after run
+    taken.add(first)
+    assert anchor_id("src", "some quote", taken) != first

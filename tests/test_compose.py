@@ -1,0 +1,95 @@
+"""Composer: deterministic pages (snapshots), writes only what changed, escapes all YAML text."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from briefgen.compose import compose_book, compose_pages
+from briefgen.compose.markup import escape
+from briefgen.pipeline import prepare
+from conftest import HARBOUR
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    return prepare(HARBOUR)
+
+
+@pytest.mark.parametrize("docname", ["index", "background", "actors", "positions", "timeline", "questions", "sources", "sources/gazette", "sources/herald"])
+def test_page_snapshot(prepared, docname: str, file_regression) -> None:
+    pages = compose_pages(prepared.briefing, prepared.anchors)
+    file_regression.check(pages[docname], basename=docname.replace("/", "__"), extension=".md")
+
+
+def test_same_input_same_bytes(prepared) -> None:
+    assert compose_pages(prepared.briefing, prepared.anchors) == compose_pages(prepared.briefing, prepared.anchors)
+
+
+def test_writes_only_changed_pages_and_removes_stale(prepared, tmp_path: Path) -> None:
+    out = tmp_path / "src"
+    first = compose_book(prepared.briefing, prepared.anchors, out)
+    assert set(first.written) == set(first.pages)
+    stale = out / "old-page.md"
+    stale.write_text("# gone\n")
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*.md") if p != stale}
+    second = compose_book(prepared.briefing, prepared.anchors, out)
+    assert second.written == []
+    assert second.removed == ["old-page"]
+    assert not stale.exists()
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.md")} == mtimes
+
+
+def test_every_citation_becomes_a_footnote_linking_to_its_anchor(prepared) -> None:
+    pages = compose_pages(prepared.briefing, prepared.anchors)
+    for text in pages.values():
+        refs = {line.split("]:")[0][2:] for line in text.splitlines() if line.startswith("[^")}
+        for ref in refs:
+            assert f"[^{ref}]" in text.replace(f"[^{ref}]:", "")
+    anchors = [a.anchor_id for t in prepared.anchors.texts.values() for a in t.anchors.values()]
+    for aid in anchors:
+        source = aid.split("-")[1]
+        assert f"#{aid}" in pages[f"sources/{source}"], aid  # the highlighted span carries the id
+        assert any(f"#{aid}>)" in text for doc, text in pages.items()), aid  # something links to it
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        "{raw}`html <b>x</b>`",
+        "```{eval-rst}\n.. raw:: html\n```",
+        "[link](javascript:alert(1))",
+        "[^c1] footnote hijack",
+        "| table | cell |",
+        "# heading\n- list",
+        "\\input{/etc/passwd} \\write18{rm -rf /}",
+        "*emph* _em_ **strong** `code` $math$",
+        "1. not a list",
+        "&amp; &#60; entity",
+        "\u202eevil bidi\u202c and zero\u200bwidth",
+    ],
+)
+def test_escape_leaves_no_markup(hostile: str) -> None:
+    escaped = escape(hostile)
+    # Every ASCII punctuation character is preceded by a backslash; nothing else is.
+    unescaped = escaped.replace("\\\\", "").replace("\\", "")
+    assert "\n" not in escaped
+    assert "\u202e" not in escaped
+    for i, ch in enumerate(escaped):
+        if ch in "<>[](){}`*_#|$&!-.":
+            assert escaped[i - 1] == "\\", (hostile, escaped)
+    assert unescaped  # text survives
+
+
+def test_shipped_code_knows_no_topic() -> None:
+    root = Path(__file__).resolve().parents[1]
+    words = ("mexic", "cartel", "sheinbaum", "hegseth", "trump", "newsmax", "zerohedge", "zero hedge", "green beret")
+    for folder in ("src", "conf"):
+        for path in (root / folder).rglob("*"):
+            if path.is_file() and path.suffix in {".py", ".css", ".html", ".js", ".txt", ".json"}:
+                text = path.read_text(encoding="utf-8").lower()
+                found = [w for w in words if w in text]
+                assert not found, f"{path.relative_to(root)} mentions {found}"
