@@ -21,4 +21,38 @@ html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": False,
     "home_page_in_toc": True,
+    "article_header_end": ["download-pdf.html", "article-header-buttons.html"],
+}
+
+# -- PDF (LaTeX builder, lualatex via latexmk) -------------------------------------------------
+# lualatex: emoji and flags through a font fallback, and lua-ul's line-breaking highlighter.
+latex_engine = "lualatex"
+latex_theme = "manual"
+latex_show_urls = "no"
+latex_show_pagerefs = False
+latex_table_style = ["booktabs", "colorrows"]
+numfig = True
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "extraclassoptions": "openany,oneside",
+    "fontpkg": r"""
+\directlua{luaotfload.add_fallback("briefgenfallback", {"NotoColorEmoji:mode=harf;", "FreeSerif:mode=harf;", "FreeSans:mode=harf;"})}
+\setmainfont{FreeSerif}[RawFeature={fallback=briefgenfallback}]
+\setsansfont{FreeSans}[RawFeature={fallback=briefgenfallback}]
+\setmonofont{FreeMono}[RawFeature={fallback=briefgenfallback}]
+""",
+    "preamble": r"""
+\usepackage{luacolor}
+\usepackage{lua-ul}
+\definecolor{briefgencited}{HTML}{FFF3B0}
+\LuaULSetHighLightColor{briefgencited}
+\newcommand{\DUrolecited}[1]{\highLight{#1}}
+\expandafter\def\csname DUrolepara-num\endcsname#1{{\sffamily\scriptsize\color{gray}#1}\,}
+\expandafter\def\csname DUrolecited-by\endcsname#1{{\par\noindent\footnotesize\color{darkgray}#1\par}}
+\definecolor{briefgenmarking}{HTML}{8B1E3F}
+\definecolor{briefgentitle}{HTML}{1F3A5F}
+\setcounter{tocdepth}{1}
+""",
+    "sphinxsetup": "TitleColor={HTML}{1F3A5F}, InnerLinkColor={HTML}{1F3A5F}, OuterLinkColor={HTML}{8B1E3F}",
 }

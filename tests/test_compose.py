@@ -18,7 +18,7 @@ def prepared():
     return prepare(HARBOUR)
 
 
-@pytest.mark.parametrize("docname", ["index", "background", "actors", "positions", "timeline", "questions", "sources", "sources/gazette", "sources/herald"])
+@pytest.mark.parametrize("docname", ["index", "summary", "background", "actors", "positions", "timeline", "questions", "sources", "sources/gazette", "sources/herald"])
 def test_page_snapshot(prepared, docname: str, file_regression) -> None:
     pages = compose_pages(prepared.briefing, prepared.anchors)
     file_regression.check(pages[docname], basename=docname.replace("/", "__"), extension=".md")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import fcntl
 import io
 import os
+import re
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .compose import compose_book
+from .compose import book_slug, compose_book
 from .errors import BriefingError, Problem
 from .pipeline import prepare
 
@@ -132,6 +134,53 @@ def _sphinx_problems(layout: Layout, text: str) -> list[Problem]:
     return problems
 
 
+def _latex_problems(log_path: Path, fallback: str) -> list[Problem]:
+    """The '! ...' error lines of a LaTeX log (with the line after), or the tool's own output."""
+    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines() if log_path.is_file() else []
+    errors = [f"{line} {lines[i + 1].strip() if i + 1 < len(lines) else ''}".strip() for i, line in enumerate(lines) if line.startswith("! ")]
+    shown = errors[:5] or [fallback.strip().splitlines()[-1] if fallback.strip() else "LaTeX failed"]
+    return [Problem("latex", 0, 0, (), text, f"full log: {log_path}") for text in shown]
+
+
+def missing_glyphs(log_path: Path) -> list[str]:
+    """Characters LaTeX could not find in any font (each would print as a blank or a box)."""
+    text = log_path.read_text(encoding="utf-8", errors="replace") if log_path.is_file() else ""
+    return sorted(set(re.findall(r"Missing character: There is no (.+?) \(U\+", text)))
+
+
+def run_latexmk(layout: Layout, stem: str) -> Path:
+    """Compile the LaTeX Sphinx wrote into a PDF with latexmk + lualatex; return the PDF path."""
+    latex_dir = layout.work / "latex"
+    if shutil.which("latexmk") is None or shutil.which("lualatex") is None:
+        raise BriefingError([Problem("briefgen", 0, 0, (), "the PDF needs latexmk and lualatex, which are not installed", "run 'make setup' (it installs the Debian packages), or: scripts/system-deps.sh pdf")])
+    env = {**os.environ, "FORCE_SOURCE_DATE": "1"}
+    env.setdefault("SOURCE_DATE_EPOCH", "0")
+    cmd = ["latexmk", "-lualatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", f"{stem}.tex"]
+    try:
+        done = subprocess.run(cmd, cwd=latex_dir, env=env, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise BriefingError([Problem("latex", 0, 0, (), "LaTeX took longer than 15 minutes and was stopped")]) from None
+    log = latex_dir / f"{stem}.log"
+    if done.returncode != 0:
+        raise BriefingError(_latex_problems(log, done.stdout + done.stderr))
+    glyphs = missing_glyphs(log)
+    if glyphs:
+        raise BriefingError([Problem("latex", 0, 0, (), f"no font has these characters: {' '.join(glyphs)}", "install a font that covers them (Debian fonts-noto) or remove them from the text")])
+    return latex_dir / f"{stem}.pdf"
+
+
+def publish_file(built: Path, final_dir: Path) -> Path:
+    """Swap a single built file into its own output folder, atomically."""
+    staging = final_dir.with_name(f".{final_dir.name}.staging")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    shutil.copy2(built, staging / built.name)
+    publish(staging, final_dir)
+    shutil.rmtree(staging)
+    return final_dir / built.name
+
+
 def build(
     root: Path,
     formats: tuple[str, ...] = ("html",),
@@ -153,18 +202,29 @@ def build(
         prepared = prepare(layout.root)
         report.timings["prepare"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        result = compose_book(prepared.briefing, prepared.anchors, layout.src)
+        slug = book_slug(prepared.briefing)
+        pdf_name = f"{slug}.pdf"
+        offers_pdf = "pdf" in formats or (layout.output("pdf") / pdf_name).is_file()
+        result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None)
         report.composed = result.written
         report.timings["compose"] = time.perf_counter() - t0
         say(f"composed {len(result.pages)} pages ({len(result.written)} changed) in {layout.src.relative_to(layout.root)}/")
-        for fmt in formats:
-            if fmt == "html":
-                t0 = time.perf_counter()
-                say("building HTML with Sphinx")
-                staged = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs)
-                publish(staged, layout.output("html"))
-                report.timings["html"] = time.perf_counter() - t0
-                say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")
-            else:
-                raise BriefingError([Problem("briefgen", 0, 0, (), f"the {fmt!r} format is not available yet", "build 'html'")])
+        if "pdf" in formats:
+            t0 = time.perf_counter()
+            say("building PDF: Sphinx LaTeX builder")
+            run_sphinx(layout, "latex", quiet=not verbose)
+            say("building PDF: lualatex via latexmk (the slowest step; several passes)")
+            pdf = publish_file(run_latexmk(layout, slug), layout.output("pdf"))
+            report.timings["pdf"] = time.perf_counter() - t0
+            say(f"PDF: {pdf.relative_to(layout.root)}")
+        if "html" in formats:
+            t0 = time.perf_counter()
+            say("building HTML with Sphinx")
+            staged = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs)
+            pdf = layout.output("pdf") / pdf_name
+            if offers_pdf and pdf.is_file():
+                shutil.copy2(pdf, staged / pdf_name)  # the HTML book serves its own PDF download
+            publish(staged, layout.output("html"))
+            report.timings["html"] = time.perf_counter() - t0
+            say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")
     return report

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..anchor import AnchorIndex
+from ..dates import parse_date
 from ..load import Briefing
 from .page import BookContext, Page
-from .sections import actors_page, background_page, index_page, positions_page, questions_page, timeline_page
+from .sections import actors_page, background_page, index_page, positions_page, questions_page, summary_page, timeline_page
 from .sources import source_page, sources_page
 
 _SECTION_PAGES = {
@@ -37,7 +38,7 @@ class ComposeResult:
 def compose_pages(briefing: Briefing, anchors: AnchorIndex) -> dict[str, str]:
     """Every page of the book as Markdown text, keyed by docname (``sources/<id>`` for sources)."""
     ctx = BookContext(briefing, anchors)
-    pages: list[Page] = [index_page(ctx)]
+    pages: list[Page] = [index_page(ctx), summary_page(ctx)]
     for name in briefing.book.model.sections:
         if name in _SECTION_PAGES:
             pages.append(_SECTION_PAGES[name](ctx))
@@ -59,14 +60,17 @@ def book_slug(briefing: Briefing) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "briefing"
 
 
-def book_metadata(briefing: Briefing) -> dict[str, object]:
+def book_metadata(briefing: Briefing, pdf: str | None = None) -> dict[str, object]:
     """What Sphinx needs to know about the book (read by ``briefgen.sphinxext.metadata``)."""
     book = briefing.book.model
     return {
+        "pdf": pdf,
         "title": book.title,
         "subtitle": book.subtitle,
         "marking": book.marking,
         "as_of": book.as_of,
+        "as_of_display": parse_date(book.as_of).display(),
+        "keywords": [p.name for p in book.parties] + [i.title for i in book.issues],
         "authors": list(book.authors),
         "slug": book_slug(briefing),
         "sources": len(briefing.sources),
@@ -84,11 +88,14 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path) -> ComposeResult:
-    """Write the pages under ``outdir``; return which changed and which stale pages were removed."""
+def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf: str | None = None) -> ComposeResult:
+    """Write the pages under ``outdir``; return which changed and which stale pages were removed.
+
+    ``pdf`` names the PDF file the HTML book will offer for download, if there is one.
+    """
     pages = compose_pages(briefing, anchors)
     written = [doc for doc, text in pages.items() if write_if_changed(outdir / f"{doc}.md", text)]
-    meta = json.dumps(book_metadata(briefing), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    meta = json.dumps(book_metadata(briefing, pdf), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     write_if_changed(outdir / METADATA_FILE, meta)
     removed = []
     if outdir.is_dir():

@@ -100,8 +100,8 @@ class Page:
         return f"{link(text, target)}"
 
     # -- output ----------------------------------------------------------------------------
-    def render(self) -> str:
-        body = list(self.lines)
+    def render(self, *, with_title: bool = True) -> str:
+        body = list(self.lines if with_title else self.lines[2:])
         while body and body[-1] == "":
             body.pop()
         if self._note_text:

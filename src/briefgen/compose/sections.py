@@ -6,6 +6,7 @@ HTML and PDF are left to CSS and the LaTeX preamble, so the Markdown stays one p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..model import Claim, Dating
@@ -35,20 +36,50 @@ def dating_text(dating: Dating) -> str:
     return text + ")"
 
 
-def toctree(entries: Sequence[str], *, hidden: bool = True, maxdepth: int = 2) -> list[str]:
-    opts = [f":maxdepth: {maxdepth}"] + ([":hidden:"] if hidden else [])
+def toctree(entries: Sequence[str], *, caption: str | None = None, hidden: bool = False, maxdepth: int = 1) -> list[str]:
+    opts = [f":maxdepth: {maxdepth}"] + ([f":caption: {caption}"] if caption else []) + ([":hidden:"] if hidden else [])
     return ["```{toctree}", *opts, "", *entries, "```", ""]
 
 
-def index_page(ctx: BookContext, pdf_name: str | None = None) -> Page:
+def fenced(directive: str, body: str, argument: str = "") -> list[str]:
+    """A directive around composed Markdown, with a fence longer than any fence inside it."""
+    ticks = "`" * (max([3, *(len(m) + 1 for m in re.findall(r"`{3,}", body))]))
+    return [f"{ticks}{{{directive}}} {argument}".rstrip(), body.rstrip("\n"), ticks, ""]
+
+
+def _book_facts(ctx: BookContext) -> str:
     book = ctx.briefing.book.model
-    page = Page(ctx, "index", book.title, short_title="Summary")
-    if book.subtitle:
-        page.para(f"*{escape(book.subtitle)}*")
     facts = [f"**{escape(book.marking)}**", f"As of {escape(Dating(date=book.as_of).parsed.display())}"]
     if book.authors:
         facts.append("Prepared by " + escape(", ".join(book.authors)))
-    page.para(" · ".join(facts))
+    return " · ".join(facts)
+
+
+def index_page(ctx: BookContext) -> Page:
+    """The landing page and the PDF's root: cover facts, the bottom line (HTML), the contents.
+
+    In the PDF the root's own text is the title page, so the bottom line is shown here for HTML
+    readers only; the Summary chapter carries it, with its citations, in both formats.
+    """
+    book = ctx.briefing.book.model
+    page = Page(ctx, "index", book.title, short_title="Cover")
+    teaser = Page(ctx, "index", book.title, short_title="Cover")
+    if book.subtitle:
+        teaser.para(f"*{escape(book.subtitle)}*")
+    teaser.para(_book_facts(ctx))
+    teaser.add("**Bottom line up front.** " + " ".join(escape(c.text) + teaser.marks(c.cite) for c in book.bluf), "")
+    teaser.para(link("Read the summary and key judgments", "summary.md") + ", or download the PDF edition from the button at the top of each page.")
+    page.add(*fenced("only", teaser.render(with_title=False), "html"))
+    sections = ["summary", *book.sections]
+    page.add(*toctree(sections, caption="Contents"))  # the first caption also names the PDF contents
+    page.add("```{raw} latex", "\\appendix", "```", "")
+    page.add(*toctree([ctx.source_doc(sid) for sid in ctx.briefing.sources], caption="Source texts"))
+    return page
+
+
+def summary_page(ctx: BookContext) -> Page:
+    book = ctx.briefing.book.model
+    page = Page(ctx, "summary", "Summary")
     page.add("## Bottom line up front", "")
     page.para(claims_paragraph(page, book.bluf))
     if book.key_judgments:
@@ -61,11 +92,9 @@ def index_page(ctx: BookContext, pdf_name: str | None = None) -> Page:
         "Every sentence of analysis ends with citation marks. Each mark leads to the exact passage of the "
         "source article it rests on, highlighted on that source's page; the passage links back to every "
         "claim that cites it. Sources are graded on the Admiralty scale and judgments use standard "
-        + link("estimative language", relative_target("index", "sources", "estimative-language"))
-        + ". Opinion and commentary in the sources are labelled as such."
+        + link("estimative language", relative_target("summary", "sources", "estimative-language"))
+        + ". Opinion and commentary in the sources are labelled as such. Dates show their precision."
     )
-    entries = [name if name != "sources" else "sources" for name in book.sections]
-    page.add(*toctree(entries, hidden=False, maxdepth=1))
     return page
 
 

@@ -11,7 +11,7 @@ from ..model import Source
 from ..scales import CONFIDENCE, CREDIBILITY, LIKELIHOOD, RELIABILITY, SOURCE_KINDS, grade_label
 from .markup import escape, label, link, span
 from .page import BookContext, CitingClaim, Page, relative_target
-from .sections import SECTION_TITLES, claims_paragraph, dating_text, toctree
+from .sections import SECTION_TITLES, claims_paragraph, dating_text
 
 
 def relay_text(source: Source) -> str:
@@ -62,7 +62,6 @@ def sources_page(ctx: BookContext) -> Page:
     page.add(*(f"| {escape(term)} | {escape(rng)} |" for term, rng in LIKELIHOOD), "")
     page.add("| Confidence | Meaning |", "|---|---|")
     page.add(*(f"| {level} | {escape(text)} |" for level, text in CONFIDENCE.items()), "")
-    page.add(*toctree([f"sources/{sid}" for sid in b.sources], hidden=True, maxdepth=1))
     return page
 
 
@@ -108,7 +107,10 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     ]
     if s.url:
         rows.insert(1, ("URL", s.url))
-    page.add("| | |", "|---|---|", *(f"| **{escape(k)}** | {escape(v)} |" for k, v in rows), "")
+    page.add("```{list-table}", ":header-rows: 0", ":widths: 1 3", ":class: source-card", "")
+    for key, value in rows:
+        page.add(f"* - **{escape(key)}**", f"  - {escape(value)}")
+    page.add("```", "")
     for r in s.relays:
         if r.note:
             page.para(f"*Relay of {escape(r.outlet)}:* {escape(r.note)}")

@@ -1,7 +1,9 @@
-"""Book metadata (title, author, PDF name) handed from the composer to Sphinx's configuration.
+"""Book metadata (title, marking, PDF name) handed from the composer to Sphinx's configuration.
 
 The composer writes ``_briefgen.json`` beside the pages; reading it here keeps ``conf/conf.py``
-generic, and makes a plain ``sphinx-build`` of the composed pages give the same book.
+generic, and makes a plain ``sphinx-build`` of the composed pages give the same book. Every value
+that reaches LaTeX goes through Sphinx's own ``texescape``; every value that reaches a theme
+template as HTML is escaped first.
 """
 
 from __future__ import annotations
@@ -13,8 +15,69 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util.texescape import escape as tex
 
 METADATA_FILE = "_briefgen.json"
+
+
+def _cover(meta: dict[str, Any]) -> str:
+    """A title page: marking bars, title, subtitle, as-of date, authors. Data is texescaped."""
+    marking = tex(meta["marking"])
+    subtitle = rf"{{\Large\itshape {tex(meta['subtitle'])}\par}}\vspace{{2em}}" if meta.get("subtitle") else ""
+    authors = tex(", ".join(meta.get("authors", [])))
+    return rf"""
+\begin{{titlepage}}
+  \hypersetup{{pageanchor=false}}
+  \centering
+  {{\sffamily\bfseries\color{{briefgenmarking}} {marking}\par}}
+  \vspace*{{0.25\textheight}}
+  {{\sffamily\bfseries\color{{briefgentitle}}\Huge {tex(meta["title"])}\par}}
+  \vspace{{1.5em}}
+  {subtitle}
+  \rule{{0.5\textwidth}}{{0.6pt}}\par\vspace{{1em}}
+  {{\large As of {tex(meta["as_of_display"])}\par}}
+  \vspace{{0.5em}}
+  {{\large {authors}\par}}
+  \vfill
+  {{\small {tex(str(meta.get("sources", 0)))} sources. Every claim is cited to an exact passage, reproduced in the appendices.\par}}
+  \vspace{{1em}}
+  {{\sffamily\bfseries\color{{briefgenmarking}} {marking}\par}}
+\end{{titlepage}}
+\hypersetup{{pageanchor=true}}
+"""
+
+
+def _running_heads(meta: dict[str, Any]) -> str:
+    """Marking on every page, head and foot, as handling markings are printed."""
+    marking = tex(meta["marking"])
+    return rf"""
+\setlength{{\headheight}}{{14pt}}
+\makeatletter
+\fancypagestyle{{normal}}{{%
+  \fancyhf{{}}%
+  \fancyhead[C]{{\sffamily\footnotesize\bfseries\color{{briefgenmarking}} {marking}}}%
+  \fancyfoot[C]{{\sffamily\footnotesize\bfseries\color{{briefgenmarking}} {marking}}}%
+  \fancyfoot[R]{{\py@HeaderFamily\thepage}}%
+  \renewcommand{{\headrulewidth}}{{0.4pt}}%
+  \renewcommand{{\footrulewidth}}{{0.4pt}}}}
+\fancypagestyle{{plain}}{{%
+  \fancyhf{{}}%
+  \fancyhead[C]{{\sffamily\footnotesize\bfseries\color{{briefgenmarking}} {marking}}}%
+  \fancyfoot[C]{{\sffamily\footnotesize\bfseries\color{{briefgenmarking}} {marking}}}%
+  \fancyfoot[R]{{\py@HeaderFamily\thepage}}%
+  \renewcommand{{\headrulewidth}}{{0pt}}%
+  \renewcommand{{\footrulewidth}}{{0.4pt}}}}
+\makeatother
+"""
+
+
+def _pdf_info(meta: dict[str, Any]) -> str:
+    keywords = ", ".join(meta.get("keywords", []))
+    subject = meta.get("subtitle") or meta["title"]
+    return rf"""
+\hypersetup{{pdftitle={{{tex(meta["title"])}}}, pdfauthor={{{tex(", ".join(meta.get("authors", [])) or meta["title"])}}},
+  pdfsubject={{{tex(subject)}}}, pdfkeywords={{{tex(keywords)}}}, pdfcreator={{briefgen}}}}
+"""
 
 
 def _apply(app: Sphinx, config: Config) -> None:
@@ -22,11 +85,18 @@ def _apply(app: Sphinx, config: Config) -> None:
     if not path.is_file():
         return
     meta = json.loads(path.read_text(encoding="utf-8"))
+    authors = ", ".join(meta.get("authors", [])) or meta["title"]
     config.project = meta["title"]
-    config.author = ", ".join(meta.get("authors", [])) or meta["title"]
-    config.html_title = html.escape(meta["title"])  # Sphinx treats html_title as HTML
+    config.author = authors
     config.copyright = meta.get("copyright", "")
+    config.today = meta["as_of_display"]  # the book's date is its as-of date, never the build day
+    config.html_title = html.escape(meta["title"])  # Sphinx treats html_title as HTML
     config.html_context = {**config.html_context, "briefgen": meta}
+    config.latex_documents = [(config.root_doc, f"{meta['slug']}.tex", tex(meta["title"]), tex(authors), "manual", False)]
+    elements = dict(config.latex_elements)
+    elements["maketitle"] = _cover(meta)
+    elements["preamble"] = elements.get("preamble", "") + _running_heads(meta) + _pdf_info(meta)
+    config.latex_elements = elements
 
 
 #: Context values themes print without escaping although they hold plain text (node.astext()).
