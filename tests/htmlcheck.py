@@ -25,7 +25,15 @@ def _text_from(target: Tag, limit: int) -> str:
     return "".join(out)
 
 
-def check_citation_links(html_dir: Path) -> int:
+def anchored_quotes(project: Path) -> dict[str, str]:
+    """Every anchor id of a project with the quote it stands for."""
+    from briefgen.pipeline import prepare
+
+    prepared = prepare(project)
+    return {a.anchor_id: a.quote for t in prepared.anchors.texts.values() for a in t.anchors.values()}
+
+
+def check_citation_links(html_dir: Path, quotes: dict[str, str]) -> int:
     """Assert every cite mark lands on a highlighted span beginning its quote; return how many."""
     pages: dict[Path, BeautifulSoup] = {}
 
@@ -43,7 +51,8 @@ def check_citation_links(html_dir: Path) -> int:
             target = soup(target_page).find(id=frag)
             assert target is not None, f"{page.name}: no element #{frag} in {target_page.name}"
             assert "cited" in target.get("class", []) or target.find_parent(class_="cited"), f"#{frag} is not highlighted"
-            quote = mark["title"].split(": ", 1)[1].strip().strip("“”")
+            quote = quotes[frag]
+            assert fold(quote) in fold(mark["title"]), "the mark's tooltip does not show the quote"
             assert fold(_text_from(target, len(quote) + 200)).startswith(fold(quote)), (frag, quote)
             count += 1
     return count

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from briefgen.build import build
 from briefgen.errors import BriefingError
-from htmlcheck import check_citation_links
+from htmlcheck import anchored_quotes, check_citation_links
 
 pytestmark = pytest.mark.build
 
@@ -19,7 +19,7 @@ def test_fixture_book_builds_and_every_citation_resolves(harbour: Path) -> None:
     html = harbour / "_build" / "html"
     assert (html / "index.html").is_file()
     assert (html / "sources" / "gazette.html").is_file()
-    assert check_citation_links(html) >= 15
+    assert check_citation_links(html, anchored_quotes(harbour)) >= 15
     assert "html" in report.timings
 
 

@@ -1,0 +1,103 @@
+"""The shipped book, built for real in HTML and PDF: what a reader gets, checked end to end."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from briefgen.build import build, missing_glyphs
+from conftest import REPO
+from htmlcheck import anchored_quotes, check_citation_links
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("book")
+    for name in ("briefing", "seeds", "conf"):
+        shutil.copytree(REPO / name, root / name)
+    build(root, ("html", "pdf"))
+    return root
+
+
+@pytest.fixture(scope="module")
+def pdf(book: Path) -> PdfReader:
+    files = list((book / "_build/pdf").glob("*.pdf"))
+    assert len(files) == 1
+    return PdfReader(files[0])
+
+
+def test_every_citation_in_the_html_lands_on_its_highlighted_passage(book: Path) -> None:
+    assert check_citation_links(book / "_build/html", anchored_quotes(book)) >= 200
+
+
+def test_every_html_page_offers_the_pdf(book: Path) -> None:
+    html = book / "_build/html"
+    pages = [html / "index.html", *html.glob("[a-z]*.html"), *html.glob("sources/*.html")]
+    assert len(pages) > 12
+    for page in pages:
+        button = BeautifulSoup(page.read_text(), "html.parser").select_one("a.briefgen-pdf-button")
+        assert button is not None, page
+        target = (page.parent / button["href"]).resolve()
+        assert target.read_bytes()[:5] == b"%PDF-", page
+
+
+def _outline_titles(reader: PdfReader) -> list[str]:
+    out: list[str] = []
+
+    def walk(items: list) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                out.append(item.title)
+
+    walk(reader.outline)
+    return out
+
+
+def test_pdf_outline_mirrors_the_sections(pdf: PdfReader) -> None:
+    titles = _outline_titles(pdf)
+    for section in ("Summary", "Background", "Actors", "Positions", "Timeline", "Open questions", "Sources and method"):
+        assert section in titles, (section, titles[:20])
+    assert sum(1 for t in titles if t == "Article text") == 5  # one appendix per source
+
+
+def test_pdf_citations_are_internal_links(pdf: PdfReader) -> None:
+    internal = 0
+    for page in pdf.pages:
+        for annot in page.get("/Annots") or []:
+            obj = annot.get_object()
+            if obj.get("/Subtype") != "/Link":
+                continue
+            action = obj.get("/A")
+            if obj.get("/Dest") is not None or (action is not None and action.get_object().get("/S") == "/GoTo"):
+                internal += 1
+    assert internal >= 300
+
+
+def test_pdf_text_keeps_accents_and_quotes(pdf: PdfReader) -> None:
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "Infantería de Marina" in text
+    assert "“" in text and "’" in text
+
+
+def test_pdf_metadata(pdf: PdfReader) -> None:
+    meta = pdf.metadata
+    assert meta.title and meta.author and meta.subject
+    assert meta.get("/Keywords")
+
+
+def test_latex_log_is_clean(book: Path) -> None:
+    logs = list((book / "_build/.work/latex").glob("*.log"))
+    log = next(p for p in logs if p.stem != "texput")
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert missing_glyphs(log) == []
+    assert not re.search(r"(Reference|Hyper reference|Citation) `[^']*' .*undefined", text)
+    assert "There were undefined references" not in text
