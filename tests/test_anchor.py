@@ -82,3 +82,14 @@ def test_anchor_ids_are_stable_and_unique() -> None:
     assert first == anchor_id("src", "some quote", set())  # same text, same id, run after run
     taken.add(first)
     assert anchor_id("src", "some quote", taken) != first
+
+
+def test_until_is_searched_after_the_start_of_the_passage() -> None:
+    from briefgen.anchor import SourceText
+
+    st = SourceText.from_text("s", "Footer\nBody text\nFooter\nAll rights\n")
+    first = st.locate("Body text")
+    assert st.paragraph_at(first[0]).number == 2
+    later = st.locate("Footer", from_paragraph=2)
+    assert st.paragraph_at(later[0]).number == 3
+    assert st.paragraph_at(st.locate("Footer")[0]).number == 1

@@ -50,6 +50,7 @@ class SourceText:
     text: str
     paragraphs: list[Paragraph]
     normalized: Normalized
+    starts: list[int] = field(default_factory=list)  # where each paragraph begins in the normalised text
     anchors: dict[str, Anchor] = field(default_factory=dict)  # by folded quote
     non_article: dict[int, NonArticle] = field(default_factory=dict)  # by paragraph number
 
@@ -66,14 +67,16 @@ class SourceText:
         # Paragraphs are joined by "\n" in the normalised text, so no quote can span two of them.
         chars: list[str] = []
         origin: list[int] = []
+        starts: list[int] = []
         for para in paragraphs:
             if chars:
                 chars.append("\n")
                 origin.append(para.start - 1)
+            starts.append(len(chars))
             n = normalize(text[para.start : para.end], para.start)
             chars.extend(n.text)
             origin.extend(n.origin)
-        return cls(source_id, text, paragraphs, Normalized("".join(chars), tuple(origin)))
+        return cls(source_id, text, paragraphs, Normalized("".join(chars), tuple(origin)), starts)
 
     def paragraph_at(self, offset: int) -> Paragraph:
         lo, hi = 0, len(self.paragraphs) - 1
@@ -85,12 +88,12 @@ class SourceText:
                 hi = mid - 1
         return self.paragraphs[lo]
 
-    def locate(self, quote: str) -> tuple[int, int] | None:
-        """Original span of the first occurrence of ``quote`` (folded), or None."""
+    def locate(self, quote: str, *, from_paragraph: int = 1) -> tuple[int, int] | None:
+        """Original span of the first occurrence of ``quote`` (folded) in or after a paragraph."""
         key = fold(quote)
-        if not key:
+        if not key or not self.starts:
             return None
-        at = self.normalized.text.find(key)
+        at = self.normalized.text.find(key, self.starts[from_paragraph - 1])
         if at < 0:
             return None
         return self.normalized.span(at, at + len(key))
@@ -171,11 +174,13 @@ def _anchor_non_article(part: Part, st: SourceText, problems: list[Problem]) -> 
             continue
         last = first
         if item.until is not None:
-            last = st.locate(item.until)
+            last = st.locate(item.until, from_paragraph=st.paragraph_at(first[0]).number)  # the end follows the start
             if last is None:
                 problems.append(_miss(part, ("non_article", i, "until"), st, item.until, "end of non-article passage"))
                 continue
         a, b = st.paragraph_at(first[0]).number, st.paragraph_at(last[0]).number
+        if item.to_end:
+            b = len(st.paragraphs)
         if b < a:
             problems.append(part.doc.problem(("non_article", i, "until"), f"'until' is in ¶{b}, before the start in ¶{a}"))
             continue

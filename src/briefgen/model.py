@@ -144,8 +144,15 @@ class NonArticle(Strict):
 
     kind: NonArticleKind
     quote: Text = Field(description="text in the first paragraph of the passage")
-    until: Text | None = Field(None, description="text in the last paragraph, if the passage spans several")
+    until: Text | None = Field(None, description="text in the last paragraph, if the passage spans several (searched after the start)")
+    to_end: bool = Field(False, description="the passage runs to the end of the file (site footers)")
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_end(self) -> NonArticle:
+        if self.until is not None and self.to_end:
+            raise ValueError("give either 'until' or 'to_end', not both")
+        return self
 
 
 class Source(Strict):
