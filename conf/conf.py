@@ -52,7 +52,14 @@ latex_elements = {
 \expandafter\def\csname DUrolecited-by\endcsname#1{{\par\noindent\footnotesize\color{darkgray}#1\par}}
 \definecolor{briefgenmarking}{HTML}{8B1E3F}
 \definecolor{briefgentitle}{HTML}{1F3A5F}
-\setcounter{tocdepth}{1}
+\setcounter{tocdepth}{0}
+\expandafter\def\csname DUrolemark-sep\endcsname#1{\textsuperscript{,}}
+\renewcommand{\sphinxcrossref}[1]{#1}
+% ragged-right table cells: justified narrow columns stretch words apart
+\AtBeginEnvironment{longtable}{\def\sphinxAtStartPar{\raggedright}}
+\AtBeginEnvironment{tabulary}{\def\sphinxAtStartPar{\raggedright}}
+% material that is not article text: indented, grey, small, like a boxed aside in HTML
+\newenvironment{sphinxclassnon-article}{\par\begingroup\leftskip=1.5em\rightskip=1.5em\small\color{darkgray}}{\par\endgroup}
 """,
     "sphinxsetup": "TitleColor={HTML}{1F3A5F}, InnerLinkColor={HTML}{1F3A5F}, OuterLinkColor={HTML}{8B1E3F}",
 }

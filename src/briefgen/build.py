@@ -137,7 +137,8 @@ def _sphinx_problems(layout: Layout, text: str) -> list[Problem]:
 def _latex_problems(log_path: Path, fallback: str) -> list[Problem]:
     """The '! ...' error lines of a LaTeX log (with the line after), or the tool's own output."""
     lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines() if log_path.is_file() else []
-    errors = [f"{line} {lines[i + 1].strip() if i + 1 < len(lines) else ''}".strip() for i, line in enumerate(lines) if line.startswith("! ")]
+    error_line = re.compile(r"^(! |\S+\.tex:\d+: )")  # plain, and -file-line-error style
+    errors = [f"{line} {lines[i + 1].strip() if i + 1 < len(lines) else ''}".strip() for i, line in enumerate(lines) if error_line.match(line)]
     shown = errors[:5] or [fallback.strip().splitlines()[-1] if fallback.strip() else "LaTeX failed"]
     return [Problem("latex", 0, 0, (), text, f"full log: {log_path}") for text in shown]
 

@@ -17,6 +17,8 @@ from ..load import Briefing
 from ..model import Citation
 from .markup import escape, link, span
 
+MARK_SEPARATOR = span("\\,", classes=("mark-sep",))
+
 
 @dataclass(frozen=True)
 class CitingClaim:
@@ -54,7 +56,6 @@ class Page:
         self.title = title
         self.short_title = short_title or title  # how 'cited by' links name this page
         self.lines: list[str] = [f"# {escape(title)}", ""]
-        self._notes: dict[str, str] = {}  # anchor id -> footnote label
         self._note_text: list[tuple[str, str]] = []
         self._claims = 0
 
@@ -70,16 +71,17 @@ class Page:
         out = []
         for cite in cites:
             anchor = self.ctx.anchors.get(cite.source, cite.quote)
-            if anchor.anchor_id not in self._notes:
-                label = f"c{len(self._notes) + 1}"
-                self._notes[anchor.anchor_id] = label
-                self._note_text.append((label, self._footnote(cite)))
+            # One footnote per occurrence: LaTeX renders a re-used footnote as a bare number with
+            # a page reference, which reads worse on paper than repeating the citation.
+            label = f"c{len(self._note_text) + 1}"
+            self._note_text.append((label, self._footnote(cite)))
             if claim_id:
                 citing = CitingClaim(self.docname, claim_id, self.short_title)
                 if citing not in self.ctx.cited_by[anchor.anchor_id]:
                     self.ctx.cited_by[anchor.anchor_id].append(citing)
-            out.append(f"[^{self._notes[anchor.anchor_id]}]")
-        return "".join(out)
+            out.append(f"[^{label}]")
+        # A separator between adjacent marks, shown in print only (HTML brackets each mark).
+        return MARK_SEPARATOR.join(out)
 
     def claim(self, text: str, cites: Sequence[Citation], *, classes: tuple[str, ...] = ("claim",)) -> str:
         """A sentence with its own anchor (for 'cited by' links) followed by its citation marks."""

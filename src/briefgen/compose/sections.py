@@ -47,6 +47,19 @@ def fenced(directive: str, body: str, argument: str = "") -> list[str]:
     return [f"{ticks}{{{directive}}} {argument}".rstrip(), body.rstrip("\n"), ticks, ""]
 
 
+def list_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, widths: Sequence[int], classes: tuple[str, ...] = ()) -> list[str]:
+    """A table whose header repeats across PDF pages (``longtable``) and whose widths are fixed.
+
+    ``header`` is plain text (escaped here); cells are composed markup.
+    """
+    opts = [":header-rows: 1", f":widths: {' '.join(map(str, widths))}", f":class: {' '.join(('longtable', *classes))}"]
+    lines = ["```{list-table}", *opts, ""]
+    for row in [[escape(h) for h in header], *rows]:
+        lines.append(f"* - {row[0]}")
+        lines.extend(f"  - {cell}" for cell in row[1:])
+    return [*lines, "```", ""]
+
+
 def _book_facts(ctx: BookContext) -> str:
     book = ctx.briefing.book.model
     facts = [f"**{escape(book.marking)}**", f"As of {escape(Dating(date=book.as_of).parsed.display())}"]
@@ -149,16 +162,14 @@ def positions_page(ctx: BookContext) -> Page:
     positions = b.positions.positions
     issues = [i for i in b.book.model.issues if any(p.issue == i.id for p in positions)]
     page.para("Each row is a contested issue; each column a party. Follow an issue to see the cited detail, including differences inside a party.")
-    page.add("| Issue | " + " | ".join(escape(p.name) for p in parties) + " |")
-    page.add("|---" * (len(parties) + 1) + "|")
+    rows = []
     for issue in issues:
-        cells = []
+        cells = [link(escape(issue.title), f"#issue-{issue.id}")]
         for party in parties:
             stances = [p for p in positions if p.issue == issue.id and p.party == party.id and p.actor is None]
             cells.append("; ".join(escape(p.stance) for p in stances) or "(no position reported)")
-        title = link(escape(issue.title), f"#issue-{issue.id}")
-        page.add(f"| {title} | " + " | ".join(cells) + " |")
-    page.add("")
+        rows.append(cells)
+    page.add(*list_table(["Issue", *(p.name for p in parties)], rows, widths=[2] + [3] * len(parties), classes=("positions-matrix",)))
     for issue in issues:
         page.add(label(f"issue-{issue.id}"), f"## {escape(issue.title)}", "")
         if issue.question:
@@ -178,6 +189,11 @@ def timeline_page(ctx: BookContext) -> Page:
     page = Page(ctx, "timeline", SECTION_TITLES["timeline"])
     events = sorted(ctx.briefing.timeline.events, key=lambda e: e.date.parsed.sort_key)
     page.para("Events in date order. Each date shows its precision (day, month, season, range, approximate) and how it was established: stated in the source, derived from the article's own date, or taken from page metadata.")
+    rows = [
+        [escape(e.date.parsed.display()), link(escape(e.title), f"#event-{e.id}"), escape(f"{e.date.parsed.precision}, {e.date.basis}")]
+        for e in events
+    ]
+    page.add(*list_table(["Date", "Event", "Precision"], rows, widths=[3, 6, 2], classes=("chronology",)))
     for event in events:
         page.add(label(f"event-{event.id}"), f"## {escape(event.date.parsed.display())}: {escape(event.title)}", "")
         meta = [f"*Date:* {escape(dating_text(event.date))}"]

@@ -14,6 +14,18 @@ from .page import BookContext, CitingClaim, Page, relative_target
 from .sections import SECTION_TITLES, claims_paragraph, dating_text
 
 
+NON_ARTICLE_LABELS = {
+    "advertising": "advertising",
+    "social-embed": "embedded social-media post",
+    "site-chrome": "website navigation or footer",
+    "editor-note": "editor's note",
+    "metadata": "page metadata",
+    "image-caption": "image caption",
+    "link-list": "list of links",
+    "other": "other material",
+}
+
+
 def relay_text(source: Source) -> str:
     if not source.relays:
         return "none (own reporting)" if source.kind == "news-report" else "none recorded"
@@ -94,7 +106,7 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     s: Source = part.model
     st: SourceText = ctx.anchors.texts[sid]
     docname = ctx.source_doc(sid)
-    page = Page(ctx, docname, s.title)
+    page = Page(ctx, docname, s.title, short_title="Key points")
     rows = [
         ("Outlet", s.outlet),
         ("Author", s.author or "not given"),
@@ -121,19 +133,26 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     by_para: dict[int, list[Anchor]] = {}
     for a in st.anchors.values():
         by_para.setdefault(a.paragraph, []).append(a)
+    open_item: object = None  # the non-article passage whose box is open
     for para in st.paragraphs:
         anchors = sorted(by_para.get(para.number, []), key=lambda a: (a.start, -a.end))
         number = span(f"¶{para.number}", id=f"{sid}-p{para.number}", classes=("para-num",))
         body = f"{number} {_highlighted(st.text, para.start, para.end, anchors)}"
-        backlinks = _backlinks(ctx, docname, anchors)
         item = st.non_article.get(para.number)
-        if item is not None:
+        if open_item is not None and item is not open_item:
+            page.add(":::", "")  # close the previous passage's box
+            open_item = None
+        if item is not None and item is not open_item:
             note = f" {escape(item.note)}" if item.note else ""
-            page.add(f":::{{container}} non-article non-article-{item.kind}", f"**\\[Not article text: {escape(item.kind)}.\\]**{note}", "", body, ":::", "")
-        else:
-            page.para(body)
+            label_text = escape(f"[Not article text: {NON_ARTICLE_LABELS[item.kind]}.]")
+            page.add(f":::{{container}} non-article non-article-{item.kind}", f"**{label_text}**{note}", "")
+            open_item = item
+        page.para(body)
+        backlinks = _backlinks(ctx, docname, anchors)
         if backlinks:
             page.para(backlinks)
+    if open_item is not None:
+        page.add(":::", "")
     return page
 
 

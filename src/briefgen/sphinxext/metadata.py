@@ -15,9 +15,19 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.util.texescape import escape as tex
+from sphinx.util import texescape
 
 METADATA_FILE = "_briefgen.json"
+
+
+def tex(text: str) -> str:
+    """LaTeX-escape plain text with Sphinx's own tables.
+
+    ``config-inited`` runs before the LaTeX builder initialises ``texescape``; escaping with
+    uninitialised tables silently returns the text unchanged, so initialise them first.
+    """
+    texescape.init()
+    return texescape.escape(text)
 
 
 def _cover(meta: dict[str, Any]) -> str:
