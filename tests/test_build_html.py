@@ -106,3 +106,16 @@ def test_rebuild_is_byte_identical(harbour: Path, tmp_path: Path) -> None:
     shutil.rmtree(harbour / "_build")
     build(harbour, ("html",))
     assert _snapshot(harbour / "_build" / "html") == first
+
+
+def test_second_build_at_once_is_refused_clearly(harbour: Path) -> None:
+    from briefgen.build import BuildLocked, Layout, build_lock
+    from conftest import run_cli
+
+    with build_lock(Layout(harbour)):
+        with pytest.raises(BuildLocked, match="another briefgen build is running"):
+            build(harbour, ("html",))
+        result = run_cli("build", "--project", str(harbour))
+        assert result.exit_code == 1
+        assert "another briefgen build is running" in result.output
+    build(harbour, ("html",))  # the lock is released with the first build

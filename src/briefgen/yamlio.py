@@ -156,7 +156,13 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
     text, problems = read_text(path, display)
     if text is None:
         raise BriefingError(problems)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # raised while reading: a character YAML forbids
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise BriefingError([Problem(display, line, col, (), f"YAML does not allow the control character U+{ord(char):04X}", "delete it; it is invisible in most editors")]) from None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -1,0 +1,56 @@
+"""The shipped briefing's content floor, so later edits cannot silently hollow it out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from briefgen.model import Citation
+from briefgen.pipeline import prepare
+from briefgen.validate import walk
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return prepare(REPO)
+
+
+def test_counts(shipped) -> None:
+    b = shipped.briefing
+    assert len(b.sources) == 5
+    assert len(b.actors.actors) >= 20
+    assert len(b.timeline.events) >= 20
+    assert len(b.questions.questions) >= 8
+    assert len(b.method.discrepancies) >= 8
+    assert 3 <= len(b.book.model.key_judgments) <= 6
+    assert {p.id for p in b.book.model.parties} >= {"us", "mx"}
+
+
+def test_every_source_is_graded_and_cited_in_three_sections(shipped) -> None:
+    b = shipped.briefing
+    sections: dict[str, set[str]] = defaultdict(set)
+    for name, part in [("book", b.book), *b.sections.items()]:
+        for _, cite in walk(part.model, Citation):
+            sections[cite.source].add(name)
+    for sid, part in b.sources.items():
+        assert part.model.grade.rationale
+        assert len(sections[sid]) >= 3, (sid, sections[sid])
+
+
+def test_timeline_dates_carry_precision_and_basis(shipped) -> None:
+    events = shipped.briefing.timeline.events
+    precisions = {e.date.parsed.precision for e in events}
+    assert {"day", "month"} <= precisions and precisions - {"day", "month"}  # not all exact days
+    derived = [e for e in events if e.date.basis == "derived"]
+    assert derived and all(e.date.note for e in derived)  # a derived date says how
+
+
+def test_relays_mark_shared_origins(shipped) -> None:
+    origins = defaultdict(list)
+    for sid, part in shipped.briefing.sources.items():
+        for relay in part.model.relays:
+            if relay.origin:
+                origins[relay.origin].append(sid)
+    assert any(len(sids) >= 2 for sids in origins.values()), "no origin shared by two sources"
