@@ -50,3 +50,17 @@ def test_latex_failure_keeps_last_good_pdf(harbour: Path) -> None:
     assert "Undefined control sequence" in str(err.value)
     assert pdf.read_bytes() == before
     assert (harbour / "_build/html" / pdf.name).read_bytes() == before
+
+
+def test_pdf_is_reproducible_and_dated_as_of_the_book(harbour: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    build(harbour, ("pdf",))
+    pdf = next((harbour / "_build/pdf").glob("*.pdf"))
+    first = pdf.read_bytes()
+    shutil.rmtree(harbour / "_build")
+    build(harbour, ("pdf",))
+    assert pdf.read_bytes() == first
+    created = PdfReader(pdf).metadata.creation_date
+    assert (created.year, created.month, created.day) == (2024, 5, 6)  # the fixture's as_of

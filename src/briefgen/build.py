@@ -7,6 +7,7 @@ build never touches the last good book. A lock file stops two builds of one proj
 
 from __future__ import annotations
 
+import datetime
 import fcntl
 import io
 import os
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .compose import book_slug, compose_book
+from .dates import parse_date
 from .errors import BriefingError, Problem
 from .pipeline import prepare
 
@@ -149,13 +151,17 @@ def missing_glyphs(log_path: Path) -> list[str]:
     return sorted(set(re.findall(r"Missing character: There is no (.+?) \(U\+", text)))
 
 
-def run_latexmk(layout: Layout, stem: str) -> Path:
-    """Compile the LaTeX Sphinx wrote into a PDF with latexmk + lualatex; return the PDF path."""
+def run_latexmk(layout: Layout, stem: str, *, epoch: int = 0) -> Path:
+    """Compile the LaTeX Sphinx wrote into a PDF with latexmk + lualatex; return the PDF path.
+
+    The PDF's dates come from ``SOURCE_DATE_EPOCH`` (default ``epoch``), so rebuilding the same
+    input gives the same bytes.
+    """
     latex_dir = layout.work / "latex"
     if shutil.which("latexmk") is None or shutil.which("lualatex") is None:
         raise BriefingError([Problem("briefgen", 0, 0, (), "the PDF needs latexmk and lualatex, which are not installed", "run 'make setup' (it installs the Debian packages), or: scripts/system-deps.sh pdf")])
     env = {**os.environ, "FORCE_SOURCE_DATE": "1"}
-    env.setdefault("SOURCE_DATE_EPOCH", "0")
+    env.setdefault("SOURCE_DATE_EPOCH", str(epoch))
     cmd = ["latexmk", "-lualatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", f"{stem}.tex"]
     try:
         done = subprocess.run(cmd, cwd=latex_dir, env=env, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
@@ -215,7 +221,9 @@ def build(
             say("building PDF: Sphinx LaTeX builder")
             run_sphinx(layout, "latex", quiet=not verbose)
             say("building PDF: lualatex via latexmk (the slowest step; several passes)")
-            pdf = publish_file(run_latexmk(layout, slug), layout.output("pdf"))
+            as_of = parse_date(prepared.briefing.book.model.as_of).earliest
+            epoch = int(datetime.datetime(as_of.year, as_of.month, as_of.day, tzinfo=datetime.timezone.utc).timestamp())
+            pdf = publish_file(run_latexmk(layout, slug, epoch=epoch), layout.output("pdf"))
             report.timings["pdf"] = time.perf_counter() - t0
             say(f"PDF: {pdf.relative_to(layout.root)}")
         if "html" in formats:
