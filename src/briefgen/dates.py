@@ -9,6 +9,7 @@ sort; this module only names the precision and prints them for readers.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass
 
 from edtf import parse_edtf
@@ -79,8 +80,13 @@ def _precision(text: str, obj: object) -> str:
     return str(getattr(obj, "precision", None) or {1: "year", 2: "month", 3: "day"}[len(bits)])
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date(text: str) -> FuzzyDate:
-    """Parse an EDTF string; raise DateError with a reader-friendly message if it is not one."""
+    """Parse an EDTF string; raise DateError with a reader-friendly message if it is not one.
+
+    Cached: the ``edtf`` grammar (pyparsing) costs milliseconds a call, and a book formats the
+    same few dates hundreds of times (every footnote shows its source's date).
+    """
     text = str(text).strip()
     try:
         obj = parse_edtf(text)
