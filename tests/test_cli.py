@@ -12,7 +12,7 @@ from conftest import run_cli
 def test_check_ok(harbour: Path) -> None:
     result = run_cli("check", "--project", str(harbour))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("ok: 2 sources, 14 distinct quotes anchored")
+    assert "ok: 2 sources, 14 distinct quotes anchored (2 by typographic tolerance); 8 warnings; 14 of 14 claims rest on a single origin" in result.output
 
 
 def test_check_reports_problems_one_per_line_and_exits_1(harbour: Path) -> None:
@@ -61,3 +61,46 @@ def test_internal_errors_are_one_line_not_a_traceback(harbour: Path, monkeypatch
     assert result.exit_code == 3
     assert "internal error: RuntimeError: simulated bug" in result.output
     assert "Traceback" not in result.output
+
+
+def test_check_warns_with_codes_and_locations(harbour: Path) -> None:
+    result = run_cli("check", "--project", str(harbour))
+    lines = result.output.splitlines()
+    assert "briefing/book.yaml:12:5: bluf[0]: warning: rests on one origin (gazette) [single-origin] (hint: add a citation from an independent origin, or lower the confidence)" in lines
+    assert any(line.startswith("briefing/positions.yaml:13:40: positions[1].claims[0].cite[0].quote: warning: quote matches only after folding typography [typographic-quote]") for line in lines)
+    assert any("[single-source-section]" in line for line in lines)
+
+
+def test_check_warns_about_uncited_sources_unused_ids_and_order(harbour: Path) -> None:
+    book = harbour / "briefing/book.yaml"
+    book.write_text(book.read_text().replace("issues:\n", "issues:\n  - {id: spare, title: Spare issue}\n"))
+    timeline = harbour / "briefing/timeline.yaml"
+    timeline.write_text(timeline.read_text().replace("date: {date: 2024-03,", "date: {date: 2024-06,"))
+    herald = (harbour / "briefing/sources/herald.yaml").read_text()
+    (harbour / "briefing/sources/spare.yaml").write_text(herald.replace("id: herald", "id: spare").replace("source: herald", "source: spare"))
+    result = run_cli("check", "--project", str(harbour))
+    assert result.exit_code == 0, result.output
+    assert "briefing/sources/spare.yaml:1:5: id: warning: source 'spare' is not cited outside its own summary [uncited-source]" in result.output
+    assert "issue 'spare' has no position [unused-id]" in result.output
+    assert "event 'vote' (2024-04-30) is listed after 'meetings' (2024-06) [timeline-order]" in result.output
+
+
+def test_strict_turns_warnings_into_failure(harbour: Path) -> None:
+    result = run_cli("check", "--strict", "--project", str(harbour))
+    assert result.exit_code == 1
+    assert "failed (--strict)" in result.output
+
+
+def test_check_json(harbour: Path) -> None:
+    import json
+
+    result = run_cli("check", "--format", "json", "--project", str(harbour))
+    data = json.loads(result.stdout)
+    assert data["ok"] is True and data["errors"] == []
+    assert data["stats"]["quotes"] == 14 and len(data["warnings"]) == 8
+    assert {"file", "line", "col", "key_path", "message", "hint", "severity"} <= set(data["warnings"][0])
+    (harbour / "briefing/timeline.yaml").write_text((harbour / "briefing/timeline.yaml").read_text().replace("actors: [varga]", "actors: [nobody]"))
+    bad = run_cli("check", "--format", "json", "--project", str(harbour))
+    assert bad.exit_code == 1
+    data = json.loads(bad.stdout)
+    assert data["ok"] is False and data["errors"][0]["message"] == "unknown actor 'nobody'"

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 problems in the briefing (each printed as ``file:line:c
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -79,23 +80,54 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 @project_option
-def check(project: Path) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 if there are any).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output for people or for tools.")
+def check(project: Path, strict: bool, fmt: str) -> None:
     """Check the briefing without building: YAML, references and every quote.
 
-    Prints each problem as file:line:col: key.path: message (hint: ...),
-    then exits 1; exits 0 when the briefing is sound.
+    Errors stop a build; warnings point at weaknesses (uncited sources, key
+    judgments resting on one origin, sections citing one source, quotes that
+    match only typographically, unused issues or parties, events out of order).
+    Each problem prints as file:line:col: key.path: message (hint: ...).
+    Exit 0 when sound, 1 on errors (or on warnings with --strict).
 
     \b
-    Example:
-      briefgen check --project examples/my-briefing
+    Examples:
+      briefgen check
+      briefgen check --strict --format json > report.json
     """
+    from .lint import lint
     from .pipeline import prepare
 
-    prepared = prepare(project)
-    b = prepared.briefing
-    quotes = sum(len(t.anchors) for t in prepared.anchors.texts.values())
-    loose = sum(1 for t in prepared.anchors.texts.values() for a in t.anchors.values() if not a.exact)
-    click.echo(f"ok: {len(b.sources)} sources, {quotes} distinct quotes anchored ({loose} by typographic tolerance)")
+    try:
+        prepared = prepare(project)
+    except BriefingError as exc:
+        if fmt == "json":
+            click.echo(json.dumps({"ok": False, "errors": [p.as_dict() for p in exc.problems], "warnings": [], "stats": {}}, indent=2))
+            raise click.exceptions.Exit(EXIT_PROBLEMS) from None
+        raise
+    report = lint(prepared.briefing, prepared.anchors)
+    texts = prepared.anchors.texts.values()
+    stats = {
+        "sources": len(prepared.briefing.sources),
+        "quotes": sum(len(t.anchors) for t in texts),
+        "typographic_quotes": sum(1 for t in texts for a in t.anchors.values() if not a.exact),
+        **report.stats,
+        "warnings": len(report.warnings),
+    }
+    failed = strict and bool(report.warnings)
+    if fmt == "json":
+        click.echo(json.dumps({"ok": not failed, "errors": [], "warnings": [w.as_dict() for w in report.warnings], "stats": stats}, indent=2))
+    else:
+        for warning in report.warnings:
+            click.echo(str(warning), err=True)
+        click.echo(
+            f"{'failed (--strict)' if failed else 'ok'}: {stats['sources']} sources, {stats['quotes']} distinct quotes anchored "
+            f"({stats['typographic_quotes']} by typographic tolerance); {stats['warnings']} warnings; "
+            f"{stats['single_origin_claims']} of {stats['claims']} claims rest on a single origin"
+        )
+    if failed:
+        raise click.exceptions.Exit(EXIT_PROBLEMS)
 
 
 @main.command()

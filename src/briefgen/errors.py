@@ -33,12 +33,26 @@ class Problem:
     key_path: KeyPath = field(default=())
     message: str = ""
     hint: str | None = None
+    severity: str = "error"  # or "warning": reported by check, fatal only with --strict
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}:{self.col}: {format_key_path(self.key_path)}: {self.message}"
+        level = "warning: " if self.severity == "warning" else ""
+        text = f"{self.file}:{self.line}:{self.col}: {format_key_path(self.key_path)}: {level}{self.message}"
         if self.hint:
             text += f" (hint: {self.hint})"
         return text
+
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "key_path": format_key_path(self.key_path),
+            "message": self.message,
+            "hint": self.hint,
+            "severity": self.severity,
+        }
 
 
 class BriefingError(Exception):
