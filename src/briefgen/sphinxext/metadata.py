@@ -110,7 +110,7 @@ def _apply(app: Sphinx, config: Config) -> None:
 
 
 #: Context values themes print without escaping although they hold plain text (node.astext()).
-_PLAIN_TEXT_CONTEXT = ("root_title", "pagetitle")
+_PLAIN_TEXT_CONTEXT = ("root_title", "pagetitle", "author")
 
 
 def _escape_plain_titles(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
