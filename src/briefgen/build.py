@@ -59,8 +59,18 @@ class Layout:
 @dataclass
 class BuildReport:
     formats: list[str]
-    composed: list[str] = field(default_factory=list)
+    composed: list[str] = field(default_factory=list)  # pages whose Markdown changed
     timings: dict[str, float] = field(default_factory=dict)
+    sphinx: dict[str, SphinxRun] = field(default_factory=dict)  # per builder
+
+
+@dataclass
+class SphinxRun:
+    """What Sphinx did: the pages it re-read and the HTML pages it wrote."""
+
+    outdir: Path
+    read: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
 
 
 class BuildLocked(Exception):
@@ -93,12 +103,13 @@ def publish(staged: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
-def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1) -> Path:
+def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1) -> SphinxRun:
     """Run one Sphinx builder over the composed pages; warnings fail the build with their text."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     outdir = layout.work / builder
+    run = SphinxRun(outdir)
     warnings = io.StringIO()
     status = None if quiet else sys.stderr
     with patch_docutils(layout.conf), docutils_namespace():
@@ -115,13 +126,15 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
                 warningiserror=True,
                 parallel=jobs,
             )
+            app.connect("env-before-read-docs", lambda app, env, docnames: run.read.extend(sorted(docnames)))
+            app.connect("html-page-context", lambda app, pagename, *args: run.written.append(pagename))
             app.build()
         except Exception as exc:  # Sphinx, its extensions and conf.py raise all kinds of errors
             text = warnings.getvalue().strip() or f"{type(exc).__name__}: {exc}"
             raise BriefingError(_sphinx_problems(layout, text)) from None
     if app.statuscode or warnings.getvalue().strip():
         raise BriefingError(_sphinx_problems(layout, warnings.getvalue().strip() or "Sphinx failed"))
-    return outdir
+    return run
 
 
 def _sphinx_problems(layout: Layout, text: str) -> list[Problem]:
@@ -219,7 +232,7 @@ def build(
         if "pdf" in formats:
             t0 = time.perf_counter()
             say("building PDF: Sphinx LaTeX builder")
-            run_sphinx(layout, "latex", quiet=not verbose)
+            report.sphinx["latex"] = run_sphinx(layout, "latex", quiet=not verbose)
             say("building PDF: lualatex via latexmk (the slowest step; several passes)")
             as_of = parse_date(prepared.briefing.book.model.as_of).earliest
             epoch = int(datetime.datetime(as_of.year, as_of.month, as_of.day, tzinfo=datetime.timezone.utc).timestamp())
@@ -229,7 +242,8 @@ def build(
         if "html" in formats:
             t0 = time.perf_counter()
             say("building HTML with Sphinx")
-            staged = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs)
+            report.sphinx["html"] = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs)
+            staged = report.sphinx["html"].outdir
             pdf = layout.output("pdf") / pdf_name
             if offers_pdf and pdf.is_file():
                 shutil.copy2(pdf, staged / pdf_name)  # the HTML book serves its own PDF download

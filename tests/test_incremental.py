@@ -1,0 +1,41 @@
+"""Incremental rebuilds: an edit re-reads and rewrites only the pages that show it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefgen.build import build
+
+pytestmark = pytest.mark.build
+GENERATED = {"genindex", "search"}  # Sphinx regenerates these on every run
+
+
+def test_no_change_rebuild_reads_and_writes_no_page(harbour: Path) -> None:
+    build(harbour, ("html",))
+    report = build(harbour, ("html",))
+    assert report.composed == []
+    assert report.sphinx["html"].read == []
+    assert set(report.sphinx["html"].written) <= GENERATED
+
+
+def test_one_event_edit_touches_only_the_timeline(harbour: Path) -> None:
+    build(harbour, ("html",))
+    timeline = harbour / "briefing/timeline.yaml"
+    timeline.write_text(timeline.read_text().replace("text: The Port Authority voted to close the north pier.", "text: The Port Authority voted on a Tuesday to close the north pier."))
+    report = build(harbour, ("html",))
+    assert report.composed == ["timeline"]
+    assert report.sphinx["html"].read == ["timeline"]
+    # index lists the timeline in its table of contents, so Sphinx re-renders it (no re-read)
+    assert set(report.sphinx["html"].written) - GENERATED == {"timeline", "index"}
+    assert "voted on a Tuesday" in (harbour / "_build/html/timeline.html").read_text()
+
+
+def test_changing_a_citation_also_updates_the_cited_source_page(harbour: Path) -> None:
+    build(harbour, ("html",))
+    timeline = harbour / "briefing/timeline.yaml"
+    timeline.write_text(timeline.read_text().replace("cite: [{source: gazette, quote: voted on Tuesday to close the north pier}]", "cite: [{source: gazette, quote: would start in June}]"))
+    report = build(harbour, ("html",))
+    assert sorted(report.composed) == ["sources/gazette", "timeline"]
+    assert report.sphinx["html"].read == ["sources/gazette", "timeline"]
