@@ -163,5 +163,27 @@ def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: b
     click.echo(f"built {', '.join(report.formats)} in {total:.1f}s")
 
 
+@main.command()
+@project_option
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the schemas [default: PROJECT/schemas].")
+def schema(project: Path, out: Path | None) -> None:
+    """Write a JSON Schema for each kind of YAML file, for editors.
+
+    With the schemas in place, editors that use yaml-language-server (VS Code's
+    YAML extension, and others) validate and complete the briefing as you type.
+    Each shipped YAML file names its schema on its first line.
+
+    \b
+    Example:
+      briefgen schema            # writes schemas/book.schema.json, ...
+    """
+    from .model import FILE_KINDS
+    from .schema import write_schemas
+
+    target = out or project / "schemas"
+    changed = write_schemas(target)
+    click.echo(f"wrote {len(FILE_KINDS)} schemas to {target}/ ({len(changed)} changed)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

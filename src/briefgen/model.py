@@ -8,7 +8,7 @@ stages read it, never change it). Cross-references between files are checked in
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -81,6 +81,11 @@ class Dating(Strict):
     @property
     def parsed(self) -> FuzzyDate:
         return parse_date(self.date)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        # YAML may give a dating as a plain EDTF string too (see _from_plain_string).
+        return {"anyOf": [{"type": "string", "description": "EDTF date, e.g. 2025-02-17 or 2025-03~"}, handler(core_schema)]}
 
 
 class Party(Strict):
@@ -275,3 +280,7 @@ SECTION_FILES: dict[str, type[Strict]] = {
     "questions": Questions,
     "method": Method,
 }
+
+
+#: Every kind of YAML file, with the model that validates it (for ``briefgen schema``).
+FILE_KINDS: dict[str, type[Strict]] = {"book": Book, "source": Source, **SECTION_FILES}
