@@ -163,6 +163,34 @@ def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: b
     click.echo(f"built {', '.join(report.formats)} in {total:.1f}s")
 
 
+@main.command("new-source")
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@project_option
+@click.option("--id", "source_id", default=None, help="Source id (lowercase slug) [default: from the title].")
+def new_source(article: Path, project: Path, source_id: str | None) -> None:
+    """Add an article (a .txt or a saved .html page) to the briefing.
+
+    Copies the article text into seeds/<id>.txt and writes a stub
+    briefing/sources/<id>.yaml with what could be detected (title, outlet,
+    author, date, each with a note of how it was found) and TODO markers for
+    the rest. 'briefgen check' then lists every TODO left to fill in.
+
+    \b
+    Examples:
+      briefgen new-source ~/Downloads/article.html
+      briefgen new-source notes/wire-report.txt --id wire-report-2025-03
+    """
+    from .newsource import add_source
+
+    seed, stub_path, found = add_source(project, article, source_id)
+    click.echo(f"copied the article text to {seed.relative_to(project)}")
+    click.echo(f"wrote {stub_path.relative_to(project)}")
+    for name in ("title", "outlet", "author", "date", "url"):
+        value = getattr(found, name)
+        click.echo(f"  {name}: {value} ({found.how[name]})" if value else f"  {name}: not found (TODO)")
+    click.echo("next: fill in the TODOs, cite the source from a section, then run 'briefgen check'")
+
+
 @main.command()
 @project_option
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the schemas [default: PROJECT/schemas].")
