@@ -50,7 +50,7 @@ def test_check_lists_what_is_left_then_passes_once_filled(harbour: Path) -> None
         .replace("'TODO: exact words from the article'", "will run four crossings a day instead of six")
     )
     stub.write_text(filled)
-    assert "TODO" not in filled
+    assert "'TODO" not in filled
     assert run_cli("check", "--project", str(harbour)).exit_code == 0
 
 
