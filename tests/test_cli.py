@@ -104,3 +104,14 @@ def test_check_json(harbour: Path) -> None:
     assert bad.exit_code == 1
     data = json.loads(bad.stdout)
     assert data["ok"] is False and data["errors"][0]["message"] == "unknown actor 'nobody'"
+
+
+def test_compose_writes_pages_and_reports_changes(harbour: Path) -> None:
+    first = run_cli("compose", "--project", str(harbour))
+    assert first.exit_code == 0 and "composed 10 pages (10 changed" in first.output
+    assert (harbour / "_build/src/timeline.md").is_file()
+    assert "(0 changed: none)" in run_cli("compose", "--project", str(harbour)).output
+    (harbour / "briefing/timeline.yaml").write_text((harbour / "briefing/timeline.yaml").read_text().replace("actors: [varga]", "actors: [nobody]"))
+    assert run_cli("compose", "--project", str(harbour)).exit_code == 1
+    kept = run_cli("compose", "--keep-going", "--project", str(harbour))
+    assert kept.exit_code == 0 and "unknown actor 'nobody'" in kept.output

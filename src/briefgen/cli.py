@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 problems in the briefing (each printed as ``file:line:c
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -161,6 +162,96 @@ def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: b
         raise click.ClickException(str(exc)) from None
     total = sum(report.timings.values())
     click.echo(f"built {', '.join(report.formats)} in {total:.1f}s")
+
+
+@main.command()
+@project_option
+@click.option("--keep-going", is_flag=True, hidden=True, help="Report problems but exit 0 (used by serve, whose runner prints a traceback on failure).")
+def compose(project: Path, keep_going: bool) -> None:
+    """Check the briefing and write the MyST pages to _build/src/, without Sphinx.
+
+    Only pages whose text changed are rewritten. Useful to read the generated
+    book as Markdown, and used by 'serve' before each rebuild.
+
+    \b
+    Example:
+      briefgen compose && less _build/src/timeline.md
+    """
+    from .build import Layout
+    from .compose import compose_book
+    from .pipeline import prepare
+
+    try:
+        prepared = prepare(project)
+    except BriefingError as exc:
+        if not keep_going:
+            raise
+        _report(exc)
+        click.secho("the page shows the last good build until this is fixed", fg="yellow", err=True)
+        return
+    layout = Layout(project.resolve())
+    result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=_existing_pdf(layout, prepared))
+    click.echo(f"composed {len(result.pages)} pages ({len(result.written)} changed: {', '.join(result.written) or 'none'})")
+
+
+def _existing_pdf(layout: object, prepared: object) -> str | None:
+    from .compose import book_slug
+
+    name = f"{book_slug(prepared.briefing)}.pdf"  # type: ignore[attr-defined]
+    return name if (layout.output("pdf") / name).is_file() else None  # type: ignore[attr-defined]
+
+
+@main.command()
+@project_option
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the book in a browser.")
+def serve(project: Path, port: int, host: str, open_browser: bool) -> None:
+    """Live preview: rebuild and reload the browser on every save.
+
+    Watches briefing/, seeds/ and conf/. Each change re-checks and re-composes
+    the briefing, then Sphinx rebuilds only the pages that changed and the
+    browser reloads. A broken edit prints its located error here and the last
+    good book stays on screen. Uses sphinx-autobuild; Ctrl-C stops it.
+
+    \b
+    Example:
+      briefgen serve --open
+    """
+    import subprocess
+
+    from .build import Layout
+    from .compose import compose_book
+    from .pipeline import prepare
+
+    layout = Layout(project.resolve())
+    watch = {layout.root / "briefing", layout.root / "seeds", layout.conf}
+    try:
+        prepared = prepare(layout.root)
+        compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=_existing_pdf(layout, prepared))
+        # article texts may live anywhere inside the project: watch the folders that hold them
+        watch |= {(layout.root / part.model.file).resolve().parent for part in prepared.briefing.sources.values()}
+    except BriefingError as exc:
+        if not (layout.src / "index.md").is_file():
+            raise  # nothing good to show yet
+        _report(exc)
+        click.echo("serving the last good book until the errors above are fixed", err=True)
+    out = layout.build / ".serve"
+    pre_build = f"{shlex.quote(sys.executable)} -m briefgen compose --keep-going --project {shlex.quote(str(layout.root))}"
+    cmd = [
+        sys.executable, "-m", "sphinx_autobuild", str(layout.src), str(out / "html"),
+        "-c", str(layout.conf), "-d", str(out / "doctrees"), "-q",
+        *(arg for folder in sorted(watch) if folder.is_dir() for arg in ("--watch", str(folder))),
+        "--ignore", str(layout.build / ".work"), "--ignore", str(out),
+        "--pre-build", pre_build, "--port", str(port), "--host", host,
+    ]  # fmt: skip
+    if open_browser:
+        cmd.append("--open-browser")
+    click.echo(f"briefgen: serving {layout.root.name} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    try:
+        raise click.exceptions.Exit(subprocess.call(cmd))
+    except KeyboardInterrupt:
+        raise click.exceptions.Exit(0) from None
 
 
 @main.command("new-source")
