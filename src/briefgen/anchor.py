@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import string
+from array import array
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -65,18 +66,20 @@ class SourceText:
                 paragraphs.append(Paragraph(len(paragraphs) + 1, pos + lead, pos + len(body.rstrip()), body.strip()))
             pos += len(line)
         # Paragraphs are joined by "\n" in the normalised text, so no quote can span two of them.
-        chars: list[str] = []
-        origin: list[int] = []
+        pieces: list[str] = []
+        origin = array("i")
         starts: list[int] = []
+        at = 0
         for para in paragraphs:
-            if chars:
-                chars.append("\n")
+            if pieces:
                 origin.append(para.start - 1)
-            starts.append(len(chars))
+                at += 1
+            starts.append(at)
             n = normalize(text[para.start : para.end], para.start)
-            chars.extend(n.text)
+            pieces.append(n.text)
             origin.extend(n.origin)
-        return cls(source_id, text, paragraphs, Normalized("".join(chars), tuple(origin)), starts)
+            at += len(n.text)
+        return cls(source_id, text, paragraphs, Normalized("\n".join(pieces), origin), starts)
 
     def paragraph_at(self, offset: int) -> Paragraph:
         lo, hi = 0, len(self.paragraphs) - 1

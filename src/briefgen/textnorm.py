@@ -4,11 +4,18 @@ Quotes are typed on keyboards; articles are typeset. The two differ in curly vs 
 dash variants, non-breaking and repeated spaces, and the ellipsis character, never in words. We
 fold only those differences, keeping for every normalised character the index of the original one,
 so a match can be mapped back to an exact span of the article.
+
+Most text needs only one-for-one substitutions (``str.translate``, in C) and keeps its length, so
+its position map is a plain ``range``; only text with whitespace runs, an ellipsis or invisible
+characters takes the character-by-character path.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _FOLD = {
@@ -18,6 +25,14 @@ _FOLD = {
     "\u2026": "...",
 }
 _DROP = set("\u200b\u200c\u2060\ufeff\u00ad")
+# Every whitespace/space-separator character lies below U+3001 (the ideographic space is U+3000).
+_SPACES = [chr(c) for c in range(0x3001) if chr(c).isspace() or unicodedata.category(chr(c)) == "Zs"]
+
+#: One-for-one folds: length-preserving, so positions are unchanged.
+_ONE_FOR_ONE = str.maketrans({**{k: v for k, v in _FOLD.items() if len(v) == 1}, **dict.fromkeys(_SPACES, " ")})
+#: Every fold, for text whose positions are not needed.
+_ALL = str.maketrans({**_FOLD, **dict.fromkeys(_SPACES, " "), **dict.fromkeys(_DROP, None)})
+_IRREGULAR = re.compile("  |^ | $|[" + re.escape("".join(_DROP)) + "\u2026]")
 
 
 @dataclass(frozen=True)
@@ -25,17 +40,16 @@ class Normalized:
     """Normalised text plus, for each of its characters, the index in the original."""
 
     text: str
-    origin: tuple[int, ...]
+    origin: Sequence[int]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``[start, end)`` of the normalised slice ``[start, end)`` (end exclusive)."""
         return self.origin[start], self.origin[end - 1] + 1
 
 
-def normalize(text: str, offset: int = 0) -> Normalized:
-    """Fold typography and collapse whitespace runs to one space, trimming both ends."""
+def _normalize_slowly(text: str, offset: int) -> Normalized:
     chars: list[str] = []
-    origin: list[int] = []
+    origin = array("i")  # offsets of files up to 5 MB fit in 32 bits
     pending_space = -1
     for i, ch in enumerate(text):
         if ch in _DROP:
@@ -48,13 +62,20 @@ def normalize(text: str, offset: int = 0) -> Normalized:
             chars.append(" ")
             origin.append(pending_space + offset)
             pending_space = -1
-        folded = _FOLD.get(ch, ch)
-        for piece in folded:
+        for piece in _FOLD.get(ch, ch):
             chars.append(piece)
             origin.append(i + offset)
-    return Normalized("".join(chars), tuple(origin))
+    return Normalized("".join(chars), origin)
+
+
+def normalize(text: str, offset: int = 0) -> Normalized:
+    """Fold typography and collapse whitespace runs to one space, trimming both ends."""
+    folded = text.translate(_ONE_FOR_ONE)
+    if not _IRREGULAR.search(folded):
+        return Normalized(folded, range(offset, offset + len(folded)))
+    return _normalize_slowly(text, offset)
 
 
 def fold(text: str) -> str:
-    """Just the normalised text, for comparisons and keys."""
-    return normalize(text).text
+    """Just the normalised text (same result as ``normalize(text).text``), for keys and search."""
+    return re.sub(" {2,}", " ", text.translate(_ALL)).strip()
