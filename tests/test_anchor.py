@@ -93,3 +93,4 @@ def test_until_is_searched_after_the_start_of_the_passage() -> None:
     later = st.locate("Footer", from_paragraph=2)
     assert st.paragraph_at(later[0]).number == 3
     assert st.paragraph_at(st.locate("Footer")[0]).number == 1
+

@@ -8,8 +8,10 @@ sort; this module only names the precision and prints them for readers.
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import functools
+import re
 from dataclasses import dataclass
 
 from edtf import parse_edtf
@@ -80,6 +82,33 @@ def _precision(text: str, obj: object) -> str:
     return str(getattr(obj, "precision", None) or {1: "year", 2: "month", 3: "day"}[len(bits)])
 
 
+_SIMPLE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)$")
+
+
+def _simple_bounds(text: str) -> tuple[_dt.date, _dt.date, str] | None:
+    """Bounds of YYYY, YYYY-MM, YYYY-MM-DD (optionally ~ ? %) without the EDTF grammar.
+
+    These forms are nearly every date in a briefing, and the grammar costs milliseconds each.
+    None means: not one of these forms (seasons, ranges, open ends...): ask the edtf library.
+    """
+    m = _SIMPLE.match(text)
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    if month is not None and int(month) > 12:
+        return None  # seasons (21-24) and invalid months: let the library decide
+    try:
+        if day is not None:
+            d = _dt.date(year, int(month), int(day))
+            return d, d, "day"
+        if month is not None:
+            last = calendar.monthrange(year, int(month))[1]
+            return _dt.date(year, int(month), 1), _dt.date(year, int(month), last), "month"
+        return _dt.date(year, 1, 1), _dt.date(year, 12, 31), "year"
+    except ValueError:
+        raise DateError(f"{text!r} is not a valid date") from None
+
+
 @functools.lru_cache(maxsize=4096)
 def parse_date(text: str) -> FuzzyDate:
     """Parse an EDTF string; raise DateError with a reader-friendly message if it is not one.
@@ -88,16 +117,29 @@ def parse_date(text: str) -> FuzzyDate:
     same few dates hundreds of times (every footnote shows its source's date).
     """
     text = str(text).strip()
+    if "/" in text:
+        start, _, end = text.partition("/")
+        parts = [_simple_bounds(start), _simple_bounds(end)]
+        if all(parts):
+            (earliest, _, _), (_, latest, _) = parts  # type: ignore[misc]
+            if earliest > latest:
+                raise DateError(f"{text!r} ends before it starts")
+            return FuzzyDate(text, earliest, latest, "range")
+    elif (simple := _simple_bounds(text)) is not None:
+        earliest, latest, precision = simple
+        return FuzzyDate(text, earliest, latest, _precision(text, None) if text[-1] in "~?%" else precision)
     try:
         obj = parse_edtf(text)
         low, high = obj.lower_strict(), obj.upper_strict()
     except (EDTFParseException, ValueError, TypeError, AttributeError, OverflowError):
         raise DateError(f"{text!r} is not a valid date") from None
+    if not all(hasattr(bound, "tm_year") for bound in (low, high)):
+        raise DateError(f"{text!r} is open-ended or unknown at one end; give both ends (e.g. 2025-01~/2025-02-17)")
     try:
         earliest = _dt.date(low.tm_year, low.tm_mon, low.tm_mday)
         latest = _dt.date(high.tm_year, high.tm_mon, high.tm_mday)
     except (ValueError, OverflowError):
-        raise DateError(f"{text!r} is outside the supported range of dates") from None
+        raise DateError(f"{text!r} is not a valid date") from None
     if earliest > latest:
         raise DateError(f"{text!r} ends before it starts")
     return FuzzyDate(text, earliest, latest, _precision(text, obj))

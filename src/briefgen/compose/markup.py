@@ -12,31 +12,25 @@ import re
 import string
 import unicodedata
 
-_PUNCT = set(string.punctuation)
 # Bidi embeddings/overrides/isolates can reorder what readers see; they never belong in a briefing.
-_INVISIBLE = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_CONTROL = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if not chr(c).isspace()]
+_WHITESPACE = [chr(c) for c in range(0x3001) if chr(c).isspace() or unicodedata.category(chr(c)) == "Zs"]
+_CLEAN = str.maketrans({**dict.fromkeys(_CONTROL + list(_INVISIBLE), None), **dict.fromkeys(_WHITESPACE, " ")})
+_RUNS = re.compile(" {2,}")
+_ASCII_PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 def clean(text: str, *, strip: bool = True) -> str:
     """Drop control and bidi-control characters and fold whitespace runs to single spaces."""
-    kept = []
-    for ch in str(text):
-        if ch in _INVISIBLE:
-            continue
-        if ch.isspace():
-            kept.append(" ")
-        elif unicodedata.category(ch) == "Cc":
-            continue
-        else:
-            kept.append(ch)
-    folded = re.sub(r" {2,}", " ", "".join(kept))
+    folded = _RUNS.sub(" ", str(text).translate(_CLEAN))
     return folded.strip() if strip else folded
 
 
 def escape(text: str, *, strip: bool = True) -> str:
     """Text that MyST renders literally, whatever it contains (``strip=False`` keeps edge spaces)."""
-    return "".join("\\" + ch if ch in _PUNCT else ch for ch in clean(text, strip=strip))
+    return _ASCII_PUNCT.sub(r"\\\1", clean(text, strip=strip))
 
 
 def check_id(value: str) -> str:
