@@ -88,14 +88,43 @@ def build_lock(layout: Layout) -> Iterator[None]:
         yield
 
 
+@dataclass(frozen=True)
+class _LinkUnchanged:
+    """copytree copier that hard-links files unchanged since the last published output.
+
+    Files in the published folder are never written in place (a publish swaps whole folders),
+    so linking to them is safe; files in Sphinx's working folder are (Sphinx rewrites them), so
+    those are always copied. Unchanged means same size and modification time: copy2 keeps both.
+    """
+
+    previous: Path
+    fresh: Path
+
+    def __call__(self, src: str, dst: str) -> object:
+        old = self.previous / Path(dst).relative_to(self.fresh)
+        try:
+            a, b = os.stat(src), os.stat(old)
+            if a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns:
+                os.link(old, dst)
+                return dst
+        except OSError:
+            pass
+        return shutil.copy2(src, dst)
+
+
 def publish(staged: Path, final: Path) -> None:
-    """Swap a finished output directory into place; the old one is removed only afterwards."""
+    """Swap a finished output directory into place; the old one is removed only afterwards.
+
+    Cost grows with what changed, not with the size of the book: unchanged files are hard links
+    to the previous output.
+    """
     fresh = final.with_name(f".{final.name}.new")
     old = final.with_name(f".{final.name}.old")
     for leftover in (fresh, old):
         if leftover.exists():
             shutil.rmtree(leftover)
-    shutil.copytree(staged, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    copier = _LinkUnchanged(final, fresh) if final.is_dir() else shutil.copy2
+    shutil.copytree(staged, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"), copy_function=copier)
     if final.exists():
         final.rename(old)
     fresh.rename(final)
