@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: all book html pdf check test setup system-deps clean distclean
+.PHONY: all book html pdf check test bench setup system-deps clean distclean
 
 all: book
 
@@ -36,6 +36,10 @@ check: $(STAMP)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Speed and memory at N = 5, 100 and 1000 synthetic sources (slow: about half an hour).
+bench: setup
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf _build
