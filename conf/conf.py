@@ -1,7 +1,14 @@
 """Sphinx configuration for briefgen books. Generic: book metadata comes from the composed pages
 (``_briefgen.json``, read by ``briefgen.sphinxext``), never from this file."""
 
-extensions = ["myst_parser", "sphinx_design", "briefgen.sphinxext"]
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinx.ext.graphviz",  # the actor map, laid out by Graphviz's dot
+    "sphinxcontrib.rsvgconverter",  # SVG charts to PDF for the LaTeX build (rsvg-convert)
+    "briefgen.sphinxext",
+]
+graphviz_output_format = "svg"
 
 myst_enable_extensions = ["attrs_inline", "colon_fence"]
 myst_footnote_transition = False  # a stray rule before footnotes in the PDF otherwise
@@ -51,6 +58,16 @@ latex_elements = {
 \expandafter\def\csname DUrolepara-num\endcsname#1{{\sffamily\scriptsize\color{gray}#1}\,}
 \expandafter\def\csname DUrolecited-by\endcsname#1{{\par\noindent\footnotesize\color{darkgray}#1\par}}
 \definecolor{briefgenmarking}{HTML}{8B1E3F}
+% positions matrix: posture badges, same colours as the HTML
+\definecolor{posturesupports}{HTML}{005A9C}\definecolor{postureopposes}{HTML}{A63A00}
+\definecolor{postureconditional}{HTML}{6F5600}\definecolor{posturemixed}{HTML}{5E3C99}\definecolor{postureunclear}{HTML}{57606A}
+\newcommand{\briefgenposture}[2]{\colorbox{#1}{\color{white}\sffamily\bfseries\scriptsize #2}}
+\expandafter\def\csname DUroleposture-supports\endcsname#1{\briefgenposture{posturesupports}{#1}}
+\expandafter\def\csname DUroleposture-opposes\endcsname#1{\briefgenposture{postureopposes}{#1}}
+\expandafter\def\csname DUroleposture-conditional\endcsname#1{\briefgenposture{postureconditional}{#1}}
+\expandafter\def\csname DUroleposture-mixed\endcsname#1{\briefgenposture{posturemixed}{#1}}
+\expandafter\def\csname DUroleposture-unclear\endcsname#1{\briefgenposture{postureunclear}{#1}}
+\expandafter\def\csname DUroleproposition\endcsname#1{\par{\footnotesize\itshape #1}}
 \definecolor{briefgentitle}{HTML}{1F3A5F}
 \setcounter{tocdepth}{0}
 \expandafter\def\csname DUrolemark-sep\endcsname#1{\textsuperscript{,}}

@@ -8,6 +8,7 @@ for what in "$@"; do
   case "$what" in
     python)
       python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv python3-pip)
+      command -v dot >/dev/null || need+=(graphviz)  # the actor map, in HTML and PDF
       ;;
     pdf)
       command -v latexmk >/dev/null || need+=(latexmk)
@@ -18,6 +19,7 @@ for what in "$@"; do
       [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
       [ -d /usr/share/fonts/opentype/freefont ] || need+=(fonts-freefont-otf)
       command -v pdftoppm >/dev/null || need+=(poppler-utils)
+      command -v rsvg-convert >/dev/null || need+=(librsvg2-bin)
       ;;
     *) echo "system-deps: unknown group '$what'" >&2; exit 2 ;;
   esac

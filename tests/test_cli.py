@@ -12,7 +12,7 @@ from conftest import run_cli
 def test_check_ok(harbour: Path) -> None:
     result = run_cli("check", "--project", str(harbour))
     assert result.exit_code == 0, result.output
-    assert "ok: 2 sources, 14 distinct quotes anchored (2 by typographic tolerance); 8 warnings; 14 of 14 claims rest on a single origin" in result.output
+    assert "ok: 2 sources, 14 distinct quotes anchored (2 by typographic tolerance); 8 warnings; 15 of 15 claims rest on a single origin" in result.output
 
 
 def test_check_reports_problems_one_per_line_and_exits_1(harbour: Path) -> None:

@@ -84,10 +84,16 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+        keys = _yaml_keys(current) if isinstance(current, type) and issubclass(current, BaseModel) else {}
+        if part not in keys:
             return []
-        current = _innermost_model(current.model_fields[part].annotation)
-    return sorted(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+        current = _innermost_model(current.model_fields[keys[part]].annotation)
+    return sorted(_yaml_keys(current)) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _yaml_keys(model: type[BaseModel]) -> dict[str, str]:
+    """YAML key -> field name (they differ where a field has an alias, like 'from')."""
+    return {(field.alias or name): name for name, field in model.model_fields.items()}
 
 
 def _innermost_model(annotation: Any) -> Any:

@@ -99,6 +99,9 @@ class Issue(Strict):
     id: Slug
     title: Label
     question: Text | None = None
+    proposition: Label | None = Field(
+        None, description="a statement positions support or oppose (their 'posture'), e.g. 'Forces may act without the host's consent'"
+    )
 
 
 class Judgment(Strict):
@@ -207,10 +210,22 @@ class Actor(Strict):
     statements: Annotated[list[Statement], Field(min_length=1)]
 
 
+class Relation(Strict):
+    """A cited link between two actors (trains, designated, met with ...), drawn on the actor map."""
+
+    source: Slug = Field(alias="from", description="actor id")
+    target: Slug = Field(alias="to", description="actor id")
+    kind: Label = Field(description="what links them, as a short verb phrase: 'trains', 'designated'")
+    cite: Citations
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=False)
+
+
 class Actors(Strict):
     """briefing/actors.yaml."""
 
     actors: Annotated[list[Actor], Field(min_length=1)]
+    relations: list[Relation] = Field(default_factory=list)
 
 
 class Position(Strict):
@@ -220,6 +235,9 @@ class Position(Strict):
     party: Slug
     actor: Slug | None = Field(None, description="set when this is the position of one actor inside the party")
     stance: Label
+    posture: Literal["supports", "opposes", "conditional", "mixed", "unclear"] | None = Field(
+        None, description="stance toward the issue's proposition; colours the positions matrix"
+    )
     claims: Annotated[list[Claim], Field(min_length=1)]
 
 

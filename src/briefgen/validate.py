@@ -22,8 +22,8 @@ def walk(value: Any, kind: type, path: KeyPath = ()) -> Iterator[tuple[KeyPath, 
     if isinstance(value, kind):
         yield path, value
     if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from walk(getattr(value, name), kind, path + (name,))
+        for name, info in type(value).model_fields.items():
+            yield from walk(getattr(value, name), kind, path + (info.alias or name,))
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
             yield from walk(item, kind, path + (i,))
@@ -78,6 +78,10 @@ def check_references(b: Briefing) -> list[Problem]:
         for i, actor in enumerate(part.model.actors):
             if actor.party and actor.party not in parties:
                 problems.append(_unknown(part, ("actors", i, "party"), "party", actor.party, parties))
+        for i, rel in enumerate(part.model.relations):
+            for key, ref in (("from", rel.source), ("to", rel.target)):
+                if ref not in actors:
+                    problems.append(_unknown(part, ("relations", i, key), "actor", ref, actors))
 
     if part := b.sections.get("background"):
         problems += _unique(part, part.model.topics, ("topics",), "topic")[1]

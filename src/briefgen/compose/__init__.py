@@ -37,6 +37,10 @@ class ComposeResult:
 
 def compose_pages(briefing: Briefing, anchors: AnchorIndex) -> dict[str, str]:
     """Every page of the book as Markdown text, keyed by docname (``sources/<id>`` for sources)."""
+    return {p.docname: p.render() for p in _compose(briefing, anchors)}
+
+
+def _compose(briefing: Briefing, anchors: AnchorIndex) -> list[Page]:
     ctx = BookContext(briefing, anchors)
     pages: list[Page] = [index_page(ctx), summary_page(ctx)]
     for name in briefing.book.model.sections:
@@ -45,10 +49,11 @@ def compose_pages(briefing: Briefing, anchors: AnchorIndex) -> dict[str, str]:
     pages.append(sources_page(ctx))
     # Last: source pages need the complete 'cited by' register filled by the pages above.
     pages.extend(source_page(ctx, sid) for sid in briefing.sources)
-    return {p.docname: p.render() for p in pages}
+    return pages
 
 
 METADATA_FILE = "_briefgen.json"
+ASSET_DIR = "charts"
 
 
 def book_slug(briefing: Briefing) -> str:
@@ -93,8 +98,15 @@ def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf:
 
     ``pdf`` names the PDF file the HTML book will offer for download, if there is one.
     """
-    pages = compose_pages(briefing, anchors)
+    composed = _compose(briefing, anchors)
+    pages = {p.docname: p.render() for p in composed}
     written = [doc for doc, text in pages.items() if write_if_changed(outdir / f"{doc}.md", text)]
+    assets = {path: text for p in composed for path, text in p.assets.items()}
+    for path, text in assets.items():
+        write_if_changed(outdir / path, text)
+    for stale in sorted((outdir / ASSET_DIR).glob("*")) if (outdir / ASSET_DIR).is_dir() else []:
+        if f"{ASSET_DIR}/{stale.name}" not in assets:
+            stale.unlink()
     meta = json.dumps(book_metadata(briefing, pdf), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     write_if_changed(outdir / METADATA_FILE, meta)
     removed = []

@@ -56,6 +56,7 @@ class Page:
         self.title = title
         self.short_title = short_title or title  # how 'cited by' links name this page
         self.lines: list[str] = [f"# {escape(title)}", ""]
+        self.assets: dict[str, str] = {}  # other files this page shows (path under src -> text)
         self._note_text: list[tuple[str, str]] = []
         self._claims = 0
 

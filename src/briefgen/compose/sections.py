@@ -10,7 +10,9 @@ import re
 from collections.abc import Sequence
 
 from ..model import Claim, Dating
-from .markup import escape, label, link
+from .markup import escape, label, link, span
+from .actormap import actor_map_dot
+from .charts import chart_window, timeline_svg
 from .page import BookContext, Page, relative_target
 
 SECTION_TITLES = {
@@ -85,7 +87,9 @@ def index_page(ctx: BookContext) -> Page:
     page.add(*fenced("only", teaser.render(with_title=False), "html"))
     sections = ["summary", *book.sections]
     page.add(*toctree(sections, caption="Contents"))  # the first caption also names the PDF contents
-    page.add("```{raw} latex", "\\appendix", "```", "")
+    # Appendices are lettered A-Z; past 26 sources LaTeX's letter counter overflows: number them.
+    numbering = ["\\renewcommand{\\thechapter}{\\arabic{chapter}}"] if len(ctx.briefing.sources) > 26 else []
+    page.add("```{raw} latex", "\\appendix", *numbering, "```", "")
     page.add(*toctree([ctx.source_doc(sid) for sid in ctx.briefing.sources], caption="Source texts"))
     return page
 
@@ -135,6 +139,20 @@ def actors_page(ctx: BookContext) -> Page:
     page = Page(ctx, "actors", SECTION_TITLES["actors"])
     actors = ctx.briefing.actors.actors
     names = _party_names(ctx)
+    dot = actor_map_dot(ctx.briefing.actors, names)
+    if dot:
+        page.add(label("actor-map"), "## Actor map", "")
+        page.para(
+            "Actors grouped by party, joined by the relations the sources report (shape: ellipse person, box organisation, "
+            "hexagon unit, octagon group). Each relation is cited in the list below the map."
+        )
+        page.add("````{graphviz}", ":alt: Map of the actors and the relations between them", ":class: actor-map", "", dot.rstrip("\n"), "````", "")
+        page.add("Relations shown on the map:", "")
+        by_id = {a.id: a for a in actors}
+        for rel in ctx.briefing.actors.relations:
+            text = f"{by_id[rel.source].name} → {rel.kind} → {by_id[rel.target].name}"
+            page.add(f"- {page.claim(text, rel.cite)}")
+        page.add("")
     for party_id, party_name in names.items():
         group = [a for a in actors if a.party == party_id]
         if not group:
@@ -155,25 +173,44 @@ def actors_page(ctx: BookContext) -> Page:
     return page
 
 
+POSTURES = ("supports", "opposes", "conditional", "mixed", "unclear")
+
+
+def posture_badge(posture: str | None) -> str:
+    """A labelled, colour-coded badge (the label carries the meaning; colour only repeats it)."""
+    if posture is None:
+        return ""
+    return span(posture.capitalize(), classes=("posture", f"posture-{posture}")) + " "
+
+
 def positions_page(ctx: BookContext) -> Page:
     b = ctx.briefing
     page = Page(ctx, "positions", SECTION_TITLES["positions"])
     parties = b.book.model.parties
     positions = b.positions.positions
     issues = [i for i in b.book.model.issues if any(p.issue == i.id for p in positions)]
-    page.para("Each row is a contested issue; each column a party. Follow an issue to see the cited detail, including differences inside a party.")
+    page.para(
+        "Each row is a contested issue, stated as a proposition; each column a party. The label before each stance "
+        "says whether the party supports or opposes the proposition (also shown by colour). Follow an issue to see "
+        "the cited detail, including differences inside a party."
+    )
     rows = []
     for issue in issues:
-        cells = [link(escape(issue.title), f"#issue-{issue.id}")]
+        title = link(escape(issue.title), f"#issue-{issue.id}")
+        cells = [title + (f" {span(escape(issue.proposition), classes=('proposition',))}" if issue.proposition else "")]
         for party in parties:
             stances = [p for p in positions if p.issue == issue.id and p.party == party.id and p.actor is None]
-            cells.append("; ".join(escape(p.stance) for p in stances) or "(no position reported)")
+            cells.append("; ".join(posture_badge(p.posture) + escape(p.stance) for p in stances) or "(no position reported)")
         rows.append(cells)
     page.add(*list_table(["Issue", *(p.name for p in parties)], rows, widths=[2] + [3] * len(parties), classes=("positions-matrix",)))
+    if any(p.posture for p in positions):
+        page.para("Key: " + " ".join(posture_badge(name) for name in POSTURES))
     for issue in issues:
         page.add(label(f"issue-{issue.id}"), f"## {escape(issue.title)}", "")
         if issue.question:
             page.para(f"*{escape(issue.question)}*")
+        if issue.proposition:
+            page.para(f"Proposition: {escape(issue.proposition)}")
         for party in parties:
             stances = [p for p in positions if p.issue == issue.id and p.party == party.id]
             if not stances:
@@ -181,7 +218,7 @@ def positions_page(ctx: BookContext) -> Page:
             page.add(f"### {escape(party.name)}", "")
             for pos in stances:
                 who = f" ({actor_link(ctx, 'positions', pos.actor)})" if pos.actor else ""
-                page.para(f"**{escape(pos.stance)}**{who}: {claims_paragraph(page, pos.claims)}")
+                page.para(f"{posture_badge(pos.posture)}**{escape(pos.stance)}**{who}: {claims_paragraph(page, pos.claims)}")
     return page
 
 
@@ -189,6 +226,14 @@ def timeline_page(ctx: BookContext) -> Page:
     page = Page(ctx, "timeline", SECTION_TITLES["timeline"])
     events = sorted(ctx.briefing.timeline.events, key=lambda e: e.date.parsed.sort_key)
     page.para("Events in date order. Each date shows its precision (day, month, season, range, approximate) and how it was established: stated in the source, derived from the article's own date, or taken from page metadata.")
+    svg = timeline_svg(events)
+    if svg:
+        page.assets["charts/timeline.svg"] = svg
+        drawn, older = chart_window(events)
+        caption = "Events on a date axis: dots are exact days, bars are spans (month, season or range), hollow dashed marks are approximate or uncertain dates."
+        if older:
+            caption += f" {len(older)} earlier event{'s are' if len(older) > 1 else ' is'} listed in the table, not drawn: " + "; ".join(f"{e.date.parsed.display()}, {e.title}" for e in older) + "."
+        page.add("```{figure} charts/timeline.svg", ":alt: Timeline chart of the events below", ":width: 100%", ":class: timeline-chart", "", escape(caption), "```", "")
     rows = [
         [escape(e.date.parsed.display()), link(escape(e.title), f"#event-{e.id}"), escape(f"{e.date.parsed.precision}, {e.date.basis}")]
         for e in events
