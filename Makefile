@@ -35,6 +35,7 @@ check: $(STAMP)
 	$(BIN)/briefgen check
 
 test: setup
+	scripts/system-deps.sh browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Speed and memory at N = 5, 100 and 1000 synthetic sources (slow: about half an hour).

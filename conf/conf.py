@@ -20,6 +20,7 @@ language = "en"
 html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]
 html_css_files = ["briefgen.css"]
+html_js_files = [("briefgen.js", {"defer": "defer"})]
 templates_path = ["_templates"]
 html_last_updated_fmt = None
 html_copy_source = False
@@ -68,6 +69,7 @@ latex_elements = {
 \expandafter\def\csname DUroleposture-mixed\endcsname#1{\briefgenposture{posturemixed}{#1}}
 \expandafter\def\csname DUroleposture-unclear\endcsname#1{\briefgenposture{postureunclear}{#1}}
 \expandafter\def\csname DUroleproposition\endcsname#1{\par{\footnotesize\itshape #1}}
+\expandafter\def\csname DUroleactor-kind\endcsname#1{\fbox{\sffamily\scriptsize #1}\ }
 \definecolor{briefgentitle}{HTML}{1F3A5F}
 \setcounter{tocdepth}{0}
 \expandafter\def\csname DUrolemark-sep\endcsname#1{\textsuperscript{,}}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages briefgen needs, only when something is missing.
-# Usage: scripts/system-deps.sh [python|pdf]...   (python: venv support; pdf: LaTeX toolchain + fonts)
+# Usage: scripts/system-deps.sh [python|pdf|browser]...
+#   python: venv support and graphviz; pdf: LaTeX toolchain, fonts, rsvg-convert; browser: chromium (tests)
 set -euo pipefail
 
 need=()
@@ -20,6 +21,10 @@ for what in "$@"; do
       [ -d /usr/share/fonts/opentype/freefont ] || need+=(fonts-freefont-otf)
       command -v pdftoppm >/dev/null || need+=(poppler-utils)
       command -v rsvg-convert >/dev/null || need+=(librsvg2-bin)
+      ;;
+    browser)
+      # Playwright drives Debian's Chromium: a test tool's own browser download cannot work here.
+      command -v chromium >/dev/null || need+=(chromium)
       ;;
     *) echo "system-deps: unknown group '$what'" >&2; exit 2 ;;
   esac

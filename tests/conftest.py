@@ -41,3 +41,15 @@ def run_cli(*args: str) -> Result:
     from briefgen.cli import main
 
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped book, built once per test session in HTML and PDF (a copy: the repo stays clean)."""
+    from briefgen.build import build
+
+    root = tmp_path_factory.mktemp("book")
+    for name in ("briefing", "seeds", "conf"):
+        shutil.copytree(REPO / name, root / name)
+    build(root, ("html", "pdf"))
+    return root

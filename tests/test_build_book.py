@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from briefgen.build import build, missing_glyphs
-from conftest import REPO
+from briefgen.build import missing_glyphs
 from htmlcheck import anchored_quotes, check_citation_links
 
 pytestmark = pytest.mark.build
-
-
-@pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("book")
-    for name in ("briefing", "seeds", "conf"):
-        shutil.copytree(REPO / name, root / name)
-    build(root, ("html", "pdf"))
-    return root
 
 
 @pytest.fixture(scope="module")

@@ -160,7 +160,7 @@ def actors_page(ctx: BookContext) -> Page:
         page.add(f"## {escape(party_name)}", "")
         for actor in group:
             page.add(label(f"actor-{actor.id}"), f"### {escape(actor.name)}", "")
-            page.para(f"{{bdg-secondary}}`{actor.kind}` {escape(actor.role)}")
+            page.para(f"{span(actor.kind, classes=('actor-kind',))}{escape(actor.role)}")
             for st in actor.statements:
                 when = []
                 if st.date:

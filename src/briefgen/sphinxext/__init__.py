@@ -10,6 +10,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .citations import setup_citations
+from .figures import setup_figures
 from .latex import setup_latex
 from .metadata import setup_metadata
 
@@ -19,5 +20,6 @@ __version__ = "0.1.0"
 def setup(app: Sphinx) -> dict[str, Any]:
     setup_metadata(app)
     setup_citations(app)
+    setup_figures(app)
     setup_latex(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
