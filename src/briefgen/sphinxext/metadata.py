@@ -60,25 +60,19 @@ def _cover(meta: dict[str, Any]) -> str:
 def _running_heads(meta: dict[str, Any]) -> str:
     """Marking on every page, head and foot, as handling markings are printed."""
     marking = tex(meta["marking"])
-    return rf"""
-\setlength{{\headheight}}{{14pt}}
-\makeatletter
-\fancypagestyle{{normal}}{{%
+
+    def style(name: str, head_rule: str) -> str:
+        return rf"""\fancypagestyle{{{name}}}{{%
   \fancyhf{{}}%
   \fancyhead[C]{{\sffamily\footnotesize\bfseries\color{{briefgenmarking}} {marking}}}%
   \fancyfoot[C]{{\sffamily\footnotesize\bfseries\color{{briefgenmarking}} {marking}}}%
   \fancyfoot[R]{{\py@HeaderFamily\thepage}}%
-  \renewcommand{{\headrulewidth}}{{0.4pt}}%
+  \renewcommand{{\headrulewidth}}{{{head_rule}}}%
   \renewcommand{{\footrulewidth}}{{0.4pt}}}}
-\fancypagestyle{{plain}}{{%
-  \fancyhf{{}}%
-  \fancyhead[C]{{\sffamily\footnotesize\bfseries\color{{briefgenmarking}} {marking}}}%
-  \fancyfoot[C]{{\sffamily\footnotesize\bfseries\color{{briefgenmarking}} {marking}}}%
-  \fancyfoot[R]{{\py@HeaderFamily\thepage}}%
-  \renewcommand{{\headrulewidth}}{{0pt}}%
-  \renewcommand{{\footrulewidth}}{{0.4pt}}}}
-\makeatother
 """
+
+    # 'plain' is the style of chapter openings: no rule under the head there.
+    return "\n\\setlength{\\headheight}{14pt}\n\\makeatletter\n" + style("normal", "0.4pt") + style("plain", "0pt") + "\\makeatother\n"
 
 
 def _pdf_info(meta: dict[str, Any]) -> str:
