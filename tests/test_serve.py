@@ -56,3 +56,5 @@ def test_serve_rebuilds_on_save_and_keeps_the_last_good_book(harbour: Path, tmp_
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    # the server itself stopped: nothing is left listening on the port
+    assert _get(url) is None

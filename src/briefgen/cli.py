@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 problems in the briefing (each printed as ``file:line:c
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -218,8 +219,6 @@ def serve(project: Path, port: int, host: str, open_browser: bool) -> None:
     Example:
       briefgen serve --open
     """
-    import subprocess
-
     from .build import Layout
     from .compose import compose_book
     from .pipeline import prepare
@@ -248,10 +247,11 @@ def serve(project: Path, port: int, host: str, open_browser: bool) -> None:
     if open_browser:
         cmd.append("--open-browser")
     click.echo(f"briefgen: serving {layout.root.name} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    try:
-        raise click.exceptions.Exit(subprocess.call(cmd))
-    except KeyboardInterrupt:
-        raise click.exceptions.Exit(0) from None
+    sys.stderr.flush()
+    sys.stdout.flush()
+    # Become sphinx-autobuild rather than its parent: a signal to this process then stops the
+    # server itself, and no orphan is left behind.
+    os.execv(sys.executable, cmd)
 
 
 @main.command("new-source")
