@@ -51,6 +51,8 @@ latex_elements = {
 \setmonofont{FreeMono}[RawFeature={fallback=briefgenfallback}]
 """,
     "preamble": r"""
+% reproducible PDFs: do not copy included images' own metadata (PTEX.FileName/PageNumber/InfoDict)
+\pdfvariable suppressoptionalinfo 14
 \usepackage{luacolor}
 \usepackage{lua-ul}
 \definecolor{briefgencited}{HTML}{FFF3B0}

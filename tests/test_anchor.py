@@ -94,3 +94,17 @@ def test_until_is_searched_after_the_start_of_the_passage() -> None:
     assert st.paragraph_at(later[0]).number == 3
     assert st.paragraph_at(st.locate("Footer")[0]).number == 1
 
+
+
+def test_quotes_match_whole_words_only() -> None:
+    st = SourceText.from_text("s", "Members would consider every lawful option, he said.\n")
+    assert st.locate("awful option") is None
+    assert st.locate("lawful option") is not None
+    assert st.locate("option, he") is not None  # punctuation at the edge needs no word boundary
+    assert st.occurrences("he") == [1]  # not inside 'he' of other words
+
+
+def test_bare_year_in_yaml_is_a_year_date() -> None:
+    from briefgen.model import Dating
+
+    assert Dating.model_validate(2025).parsed.precision == "year"

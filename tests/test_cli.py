@@ -115,3 +115,16 @@ def test_compose_writes_pages_and_reports_changes(harbour: Path) -> None:
     assert run_cli("compose", "--project", str(harbour)).exit_code == 1
     kept = run_cli("compose", "--keep-going", "--project", str(harbour))
     assert kept.exit_code == 0 and "unknown actor 'nobody'" in kept.output
+
+
+def test_typographic_warning_is_per_citation_and_ambiguous_quotes_are_flagged(harbour: Path) -> None:
+    q = harbour / "briefing/questions.yaml"
+    q.write_text(q.read_text().replace("quote: including a blockade of the south channel}", "quote: said}"))
+    bg = harbour / "briefing/background.yaml"
+    # the same passage as positions[1], typed exactly as the source has it (curly quotes)
+    bg.write_text(bg.read_text().replace('{source: herald, quote: "will take about eight months"}', '{source: herald, quote: "“We held two public meetings in March,”"}'))
+    result = run_cli("check", "--project", str(harbour))
+    assert "quote occurs in ¶3, ¶5 of 'gazette'; it is anchored to the first [ambiguous-quote]" in result.output
+    typographic = [line for line in result.output.splitlines() if "[typographic-quote]" in line]
+    assert any(line.startswith("briefing/positions.yaml:13:40:") for line in typographic)  # straight quotes: warned
+    assert not any(line.startswith("briefing/background.yaml") for line in typographic)  # exact: not warned

@@ -96,10 +96,31 @@ class SourceText:
         key = fold(quote)
         if not key or not self.starts:
             return None
-        at = self.normalized.text.find(key, self.starts[from_paragraph - 1])
-        if at < 0:
-            return None
-        return self.normalized.span(at, at + len(key))
+        at = self.find(key, self.starts[from_paragraph - 1])
+        return None if at < 0 else self.normalized.span(at, at + len(key))
+
+    def find(self, key: str, start: int = 0) -> int:
+        """Index of the first whole-word occurrence of folded ``key`` at or after ``start``.
+
+        A quote that begins or ends with a letter or digit must not continue a word of the text:
+        "awful option" is not in "lawful option".
+        """
+        text = self.normalized.text
+        at = text.find(key, start)
+        while at >= 0:
+            before = text[at - 1] if at > 0 else " "
+            after = text[at + len(key)] if at + len(key) < len(text) else " "
+            if not (key[0].isalnum() and before.isalnum()) and not (key[-1].isalnum() and after.isalnum()):
+                return at
+            at = text.find(key, at + 1)
+        return -1
+
+    def occurrences(self, quote: str) -> list[int]:
+        """Paragraph numbers of every whole-word occurrence of ``quote`` (more than one: ambiguous)."""
+        key, found, at = fold(quote), [], -1
+        while key and (at := self.find(key, at + 1)) >= 0:
+            found.append(self.paragraph_at(self.normalized.origin[at]).number)
+        return found
 
     def closest(self, quote: str) -> tuple[Paragraph, str, float] | None:
         """The passage most like ``quote``: its paragraph, text and similarity (0-100)."""
@@ -155,11 +176,19 @@ class AnchorIndex:
 
 
 def _miss(part: Part, path: KeyPath, st: SourceText, quote: str, what: str) -> Problem:
-    at = st.normalized.text.replace("\n", " ").find(fold(quote))
+    if not fold(quote):
+        return part.doc.problem(path, f"{what} has no visible text", "quote words from the article")
+    key = fold(quote)
+    at = st.normalized.text.replace("\n", " ").find(key)
     if at >= 0:
         first = st.paragraph_at(st.normalized.origin[at]).number
-        last = st.paragraph_at(st.normalized.origin[at + len(fold(quote)) - 1]).number
-        return part.doc.problem(path, f"{what} spans paragraphs ¶{first}-¶{last} of source {st.source_id!r}", "a quote must lie within one paragraph; cite each paragraph separately")
+        if "\n" in st.normalized.text[at : at + len(key)]:
+            last = st.paragraph_at(st.normalized.origin[at + len(key) - 1]).number
+            return part.doc.problem(path, f"{what} spans paragraphs ¶{first}-¶{last} of source {st.source_id!r}", "a quote must lie within one paragraph; cite each paragraph separately")
+        start, end = st.normalized.span(at, at + len(key))
+        word_start = max(st.text.rfind(" ", 0, start), st.text.rfind("\n", 0, start)) + 1
+        context = st.text[word_start : end + 12].split("\n")[0]
+        return part.doc.problem(path, f"{what} occurs in source {st.source_id!r} only inside longer words (¶{first}: {context!r})", "quote whole words")
     found = st.closest(quote)
     if found is None:
         return part.doc.problem(path, f"{what} not found in source {st.source_id!r}")
@@ -181,12 +210,9 @@ def _anchor_non_article(part: Part, st: SourceText, problems: list[Problem]) -> 
             if last is None:
                 problems.append(_miss(part, ("non_article", i, "until"), st, item.until, "end of non-article passage"))
                 continue
-        a, b = st.paragraph_at(first[0]).number, st.paragraph_at(last[0]).number
+        a, b = st.paragraph_at(first[0]).number, st.paragraph_at(last[0]).number  # b >= a: searched from a
         if item.to_end:
             b = len(st.paragraphs)
-        if b < a:
-            problems.append(part.doc.problem(("non_article", i, "until"), f"'until' is in ¶{b}, before the start in ¶{a}"))
-            continue
         for n in range(a, b + 1):
             st.non_article[n] = item
 

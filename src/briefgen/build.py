@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -112,24 +113,29 @@ class _LinkUnchanged:
         return shutil.copy2(src, dst)
 
 
-def publish(staged: Path, final: Path) -> None:
-    """Swap a finished output directory into place; the old one is removed only afterwards.
+def publish(staged: Path, final: Path, extra: dict[str, Path] | None = None) -> None:
+    """Make ``final`` show a copy of ``staged`` (plus ``extra`` files), in one atomic step.
 
-    Cost grows with what changed, not with the size of the book: unchanged files are hard links
-    to the previous output.
+    ``final`` is a symbolic link to a hidden sibling folder; the new folder is filled completely,
+    then the link is swapped with ``os.replace``, so readers see the old book or the new one,
+    never a gap. Unchanged files are hard links to the previous output, so publishing costs what
+    changed, not the size of the book.
     """
-    fresh = final.with_name(f".{final.name}.new")
-    old = final.with_name(f".{final.name}.old")
-    for leftover in (fresh, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    copier = _LinkUnchanged(final, fresh) if final.is_dir() else shutil.copy2
+    previous = final.resolve() if final.is_symlink() else (final if final.is_dir() else None)
+    fresh = final.with_name(f".{final.name}-{time.time_ns()}")
+    copier = _LinkUnchanged(previous, fresh) if previous is not None and previous.is_dir() else shutil.copy2
     shutil.copytree(staged, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"), copy_function=copier)
-    if final.exists():
-        final.rename(old)
-    fresh.rename(final)
-    if old.exists():
-        shutil.rmtree(old)
+    for name, path in (extra or {}).items():
+        shutil.copy2(path, fresh / name)
+    if final.is_dir() and not final.is_symlink():  # a plain folder from an older layout: move it aside once
+        final.rename(final.with_name(f".{final.name}-{time.time_ns()}-old"))
+    link = final.with_name(f".{final.name}.link")
+    link.unlink(missing_ok=True)
+    link.symlink_to(fresh.name)
+    os.replace(link, final)
+    for stale in final.parent.glob(f".{final.name}-*"):
+        if stale != fresh:
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1) -> SphinxRun:
@@ -219,14 +225,9 @@ def run_latexmk(layout: Layout, stem: str, *, epoch: int = 0) -> Path:
 
 
 def publish_file(built: Path, final_dir: Path) -> Path:
-    """Swap a single built file into its own output folder, atomically."""
-    staging = final_dir.with_name(f".{final_dir.name}.staging")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    shutil.copy2(built, staging / built.name)
-    publish(staging, final_dir)
-    shutil.rmtree(staging)
+    """Publish a single built file as the only content of its output folder, atomically."""
+    with tempfile.TemporaryDirectory(dir=final_dir.parent) as empty:
+        publish(Path(empty), final_dir, extra={built.name: built})
     return final_dir / built.name
 
 
@@ -256,6 +257,8 @@ def build(
         offers_pdf = "pdf" in formats or (layout.output("pdf") / pdf_name).is_file()
         result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None)
         report.composed = result.written
+        for doc in result.removed:  # Sphinx keeps outputs of removed pages: drop them before publishing
+            (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
         report.timings["compose"] = time.perf_counter() - t0
         say(f"composed {len(result.pages)} pages ({len(result.written)} changed) in {layout.src.relative_to(layout.root)}/")
         if "pdf" in formats:
@@ -272,11 +275,9 @@ def build(
             t0 = time.perf_counter()
             say("building HTML with Sphinx")
             report.sphinx["html"] = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs)
-            staged = report.sphinx["html"].outdir
             pdf = layout.output("pdf") / pdf_name
-            if offers_pdf and pdf.is_file():
-                shutil.copy2(pdf, staged / pdf_name)  # the HTML book serves its own PDF download
-            publish(staged, layout.output("html"))
+            # the HTML book serves its own PDF download
+            publish(report.sphinx["html"].outdir, layout.output("html"), extra={pdf_name: pdf} if offers_pdf and pdf.is_file() else None)
             report.timings["html"] = time.perf_counter() - t0
             say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")
     return report

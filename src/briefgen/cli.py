@@ -11,10 +11,15 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .errors import BriefingError
+
+if TYPE_CHECKING:
+    from .build import Layout
+    from .pipeline import Prepared
 
 EXIT_PROBLEMS = 1
 EXIT_INTERNAL = 3
@@ -80,7 +85,13 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
-@main.command()
+def _warning_codes() -> str:
+    from .lint import CODES
+
+    return "\b\nWarning codes:\n" + "\n".join(f"  {code:<22} {text}" for code, text in CODES.items())
+
+
+@main.command(epilog=_warning_codes())
 @project_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 if there are any).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output for people or for tools.")
@@ -178,28 +189,35 @@ def compose(project: Path, keep_going: bool) -> None:
     Example:
       briefgen compose && less _build/src/timeline.md
     """
-    from .build import Layout
+    from .build import BuildLocked, Layout, build_lock
     from .compose import compose_book
     from .pipeline import prepare
 
+    layout = Layout(project.resolve())
     try:
-        prepared = prepare(project)
-    except BriefingError as exc:
+        with build_lock(layout):  # a build running now owns _build/src
+            prepared = prepare(project)
+            result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=_existing_pdf(layout, prepared))
+    except (BriefingError, BuildLocked) as exc:
         if not keep_going:
+            if isinstance(exc, BuildLocked):
+                raise click.ClickException(str(exc)) from None
             raise
-        _report(exc)
+        if isinstance(exc, BriefingError):
+            _report(exc)
+        else:
+            click.echo(str(exc), err=True)
         click.secho("the page shows the last good build until this is fixed", fg="yellow", err=True)
         return
-    layout = Layout(project.resolve())
-    result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=_existing_pdf(layout, prepared))
     click.echo(f"composed {len(result.pages)} pages ({len(result.written)} changed: {', '.join(result.written) or 'none'})")
 
 
-def _existing_pdf(layout: object, prepared: object) -> str | None:
+def _existing_pdf(layout: Layout, prepared: Prepared) -> str | None:
+    """The PDF the HTML book may offer: only one that has been built."""
     from .compose import book_slug
 
-    name = f"{book_slug(prepared.briefing)}.pdf"  # type: ignore[attr-defined]
-    return name if (layout.output("pdf") / name).is_file() else None  # type: ignore[attr-defined]
+    name = f"{book_slug(prepared.briefing)}.pdf"
+    return name if (layout.output("pdf") / name).is_file() else None
 
 
 @main.command()

@@ -117,6 +117,8 @@ def parse_date(text: str) -> FuzzyDate:
     same few dates hundreds of times (every footnote shows its source's date).
     """
     text = str(text).strip()
+    if not re.match(r"^[0-9\-/~?%.]+$", text) or re.search(r"\d{5}|(?:^|[^\d])9999", text):
+        raise DateError(f"{text!r} is not a valid date")  # letters (XX, T10:00), sets, years past 9998
     if "/" in text:
         start, _, end = text.partition("/")
         parts = [_simple_bounds(start), _simple_bounds(end)]
@@ -142,4 +144,8 @@ def parse_date(text: str) -> FuzzyDate:
         raise DateError(f"{text!r} is not a valid date") from None
     if earliest > latest:
         raise DateError(f"{text!r} ends before it starts")
+    try:
+        _display(text)
+    except (ValueError, IndexError, KeyError):  # valid EDTF we cannot print: 2024-03-XX, sets, times
+        raise DateError(f"{text!r} is a form of EDTF briefgen does not support") from None
     return FuzzyDate(text, earliest, latest, _precision(text, obj))

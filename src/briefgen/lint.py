@@ -6,7 +6,6 @@ silenced. Warnings never stop a build; ``briefgen check --strict`` turns them in
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +23,7 @@ CODES = {
     "single-origin": "a bottom-line claim or key judgment resting on one origin",
     "single-source-section": "a section whose citations all come from one source",
     "typographic-quote": "a quote that matches only after folding quotes, dashes or spaces",
+    "ambiguous-quote": "a quote that occurs more than once in its source (it anchors to the first)",
     "unused-id": "an issue or party that no position or actor uses",
     "timeline-order": "an event listed before an earlier one in timeline.yaml",
 }
@@ -76,11 +76,17 @@ def lint(b: Briefing, anchors: AnchorIndex) -> LintReport:
                     report.warn(part, path, "single-origin", f"rests on one origin ({next(iter(claim_origins))})", "add a citation from an independent origin, or lower the confidence")
             for j, cite in enumerate(cites):
                 used_sources.add(cite.source)
-                if not name.startswith("source:") or name != f"source:{cite.source}":
+                if name != f"source:{cite.source}":  # a source's own summary does not count
                     cited_from_elsewhere.add(cite.source)
                 anchor = anchors.get(cite.source, cite.quote)
-                if not anchor.exact:
-                    report.warn(part, path + ("cite", j, "quote"), "typographic-quote", "quote matches only after folding typography", f"the source has: {b.texts[cite.source][anchor.start:anchor.end]!r}")
+                passage = b.texts[cite.source][anchor.start : anchor.end]
+                if passage != cite.quote:  # judged per citation: two citations may type it differently
+                    report.warn(part, path + ("cite", j, "quote"), "typographic-quote", "quote matches only after folding typography", f"the source has: {passage!r}")
+                st = anchors.texts[cite.source]
+                # a repeat inside boxed non-article material (a page trailer repeating the lede) is harmless
+                article = [n for n in st.occurrences(cite.quote) if n == anchor.paragraph or n not in st.non_article]
+                if len(article) > 1:
+                    report.warn(part, path + ("cite", j, "quote"), "ambiguous-quote", f"quote occurs in ¶{', ¶'.join(map(str, article))} of {cite.source!r}; it is anchored to the first", "quote a few more words so it is unique")
         if name in b.sections and len(used_sources) == 1:
             report.warn(part, (), "single-source-section", f"every citation in this file comes from {next(iter(used_sources))!r}", "cite other sources where they report the same thing")
     report.stats.update(claims=total_claims, single_origin_claims=single, origins=len(set(origins.values())))

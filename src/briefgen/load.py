@@ -211,9 +211,15 @@ def _load_source_text(root: Path, part: Part, problems: ProblemCollector) -> str
     if target is None:
         problems.add(part.doc.problem(("file",), f"path {source.file!r} leaves the project folder", "article files must live inside the project, e.g. seeds/article.txt"))
         return None
-    if not target.is_file():
+    try:
+        exists = target.is_file()
+    except OSError as exc:  # e.g. a name too long for the file system
+        problems.add(part.doc.problem(("file",), f"cannot use article path {source.file[:80]!r}: {exc.strerror}"))
+        return None
+    if not exists:
         hint = None
-        if target.parent.is_dir():
+        inside = target.parent == root.resolve() or root.resolve() in target.parent.parents
+        if inside and target.parent.is_dir():  # hints only ever name files inside the project
             close = difflib.get_close_matches(target.name, sorted(p.name for p in target.parent.iterdir()), n=1)
             hint = f"did you mean {close[0]!r}?" if close else None
         problems.add(part.doc.problem(("file",), f"article file {source.file!r} does not exist", hint))
@@ -235,7 +241,11 @@ def load_briefing(root: Path) -> Briefing:
     problems = ProblemCollector()
     bdir = root / BRIEFING_DIR
     book_path = bdir / "book.yaml"
-    if not book_path.is_file():
+    try:
+        has_book = book_path.is_file()
+    except OSError as exc:
+        raise BriefingError([Problem(str(root)[:80], 1, 1, (), f"cannot use this project folder: {exc.strerror}")]) from None
+    if not has_book:
         raise BriefingError([Problem(_relative(root, book_path), 1, 1, (), "book.yaml not found", f"run briefgen in the project folder (the one holding {BRIEFING_DIR}/), or pass --project")])
     book = _load_part(root, book_path, Book, problems)
     wanted = set(book.model.sections) if book else set(SECTION_NEEDS)

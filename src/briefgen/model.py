@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from .dates import EDTF_HINT, DateError, FuzzyDate, parse_date
 
@@ -34,7 +34,12 @@ def _check_url(value: str) -> str:
     return value
 
 
-EdtfDate = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(_check_edtf)]
+def _year_as_text(value: object) -> object:
+    """YAML reads a bare year (2025) as a number; it is a date of year precision."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+EdtfDate = Annotated[str, BeforeValidator(_year_as_text), StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(_check_edtf)]
 Url = Annotated[str, AfterValidator(_check_url)]
 SectionId = Literal["background", "actors", "positions", "timeline", "questions", "sources"]
 ALL_SECTIONS: tuple[SectionId, ...] = ("background", "actors", "positions", "timeline", "questions", "sources")
@@ -76,7 +81,7 @@ class Dating(Strict):
     @model_validator(mode="before")
     @classmethod
     def _from_plain_string(cls, data: object) -> object:
-        return {"date": data} if isinstance(data, str) else data
+        return {"date": data} if isinstance(data, (str, int)) and not isinstance(data, bool) else data
 
     @property
     def parsed(self) -> FuzzyDate:

@@ -8,6 +8,7 @@ rejecting duplicates, aliases, custom tags (``!!python/object``) and absurd nest
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,16 +44,28 @@ class _PyLoader(yaml.SafeLoader):
     """The pure-Python safe loader, used to word error messages."""
 
 
-def _first_alias(text: str) -> yaml.Mark | None:
-    """Where the first alias (``*name``) is, if any: aliases are refused (billion-laughs bombs).
+_MAY_NEST_DEEPLY = re.compile(r"^[ \t-]{%d,}" % MAX_DEPTH, re.M)
 
-    Checked on the event stream, before anything is expanded; skipped when no '*' occurs.
+
+def _scan_events(text: str, loader_class: type) -> tuple[str, yaml.Mark] | None:
+    """Refuse aliases and absurd nesting on the event stream, before anything is composed.
+
+    Composing is recursive (libyaml's composer can overflow the C stack on ``[[[[...``), and
+    aliases are how "billion laughs" bombs expand; the event stream is flat and cheap. Files that
+    can do neither (no flow brackets, anchors or aliases, shallow indentation) skip the scan.
     """
-    if "*" not in text:
+    if not any(c in text for c in "[{*&") and not _MAY_NEST_DEEPLY.search(text):
         return None
-    for event in yaml.parse(text, Loader=_Loader):
+    depth = 0
+    for event in yaml.parse(text, Loader=loader_class):
         if isinstance(event, AliasEvent):
-            return event.start_mark
+            return "aliases (*name) are not allowed in briefing files", event.start_mark
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
     return None
 
 
@@ -113,6 +126,13 @@ class _Converter:
         m = _mark(node)
         self.problems.append(Problem(self.display, m.line, m.col, path, message, hint))
 
+    def _scalar(self, node: ScalarNode, path: KeyPath) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=False)
+        except (ValueError, KeyError, TypeError, yaml.YAMLError):  # e.g. !!int "abc", !!bool "maybe"
+            self.fail(node, path, f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}", "remove the explicit tag")
+            return None
+
     def convert(self, node: Node, path: KeyPath) -> Any:
         self.value_marks[path] = _mark(node)
         if len(path) > MAX_DEPTH:
@@ -122,7 +142,7 @@ class _Converter:
             self.fail(node, path, f"YAML tag {node.tag!r} is not allowed", "remove the tag; briefing files hold plain data")
             return None
         if isinstance(node, ScalarNode):
-            return self.loader.construct_object(node, deep=False)
+            return self._scalar(node, path)
         if isinstance(node, SequenceNode):
             return [self.convert(child, path + (i,)) for i, child in enumerate(node.value)]
         assert isinstance(node, MappingNode)
@@ -131,7 +151,7 @@ class _Converter:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 self.fail(key_node, path, "mapping keys must be plain text")
                 continue
-            key = self.loader.construct_object(key_node, deep=False)
+            key = self._scalar(key_node, path)
             key = "null" if key is None else str(key)
             if key == "<<":
                 self.fail(key_node, path, "merge keys (<<) are not allowed")
@@ -182,15 +202,14 @@ def _syntax_problem(display: str, text: str, exc: yaml.YAMLError) -> Problem:
 
 
 def _compose(text: str, loader_class: type) -> Node | None:
+    refused = _scan_events(text, loader_class)
+    if refused is not None:
+        raise yaml.MarkedYAMLError(None, None, refused[0], refused[1])
     loader = loader_class(text)
     try:
-        root = loader.get_single_node()
+        return loader.get_single_node()
     finally:
         loader.dispose()
-    alias = _first_alias(text) if root is not None else None
-    if alias is not None:
-        raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in briefing files", alias)
-    return root
 
 
 def read_yaml(path: Path, display: str) -> YamlDocument:
@@ -208,6 +227,8 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
             error = fast_error
         except yaml.YAMLError as slow_error:
             error = slow_error
+        except RecursionError:
+            error = fast_error
         raise BriefingError([_syntax_problem(display, text, error)]) from None
     if root is None:
         raise BriefingError([Problem(display, 1, 1, (), "file is empty", "it should hold a mapping of keys")])

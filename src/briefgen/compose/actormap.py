@@ -40,11 +40,11 @@ def actor_map_dot(actors: Actors, party_names: dict[str | None, str]) -> str | N
         lines.append(f"  subgraph cluster_{n} {{")
         lines.append(f'    label={dot_string(name)}; style="rounded"; color="#8c959f"; fontcolor="#24292f";')
         for actor in members:
-            target = f"actors.html#actor-{check_id(actor.id)}"
+            target = f"actors.html#{check_id(f'actor-{actor.id}')}"
             lines.append(f'    "{actor.id}" [label={dot_string(actor.name, 20)}, shape={SHAPES[actor.kind]}, URL="{target}", target="_top", tooltip={dot_string(actor.role)}];')
         lines.append("  }")
     for rel in actors.relations:
         if rel.source in by_id and rel.target in by_id:
-            lines.append(f'  "{check_id(rel.source)}" -> "{check_id(rel.target)}" [label={dot_string(rel.kind, 24)}];')
+            lines.append(f'  "{rel.source}" -> "{rel.target}" [label={dot_string(rel.kind, 24)}];')  # validated slugs
     lines.append("}")
-    return "\n".join("  " + line if line.startswith("}") and line != "}" else line for line in lines) + "\n"
+    return "\n".join(lines) + "\n"

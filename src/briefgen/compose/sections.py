@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..dates import parse_date
 from ..model import Claim, Dating
 from .markup import escape, label, link, span
 from .actormap import actor_map_dot
@@ -64,7 +65,7 @@ def list_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, widths: 
 
 def _book_facts(ctx: BookContext) -> str:
     book = ctx.briefing.book.model
-    facts = [f"**{escape(book.marking)}**", f"As of {escape(Dating(date=book.as_of).parsed.display())}"]
+    facts = [f"**{escape(book.marking)}**", f"As of {escape(parse_date(book.as_of).display())}"]
     if book.authors:
         facts.append("Prepared by " + escape(", ".join(book.authors)))
     return " · ".join(facts)
@@ -85,7 +86,7 @@ def index_page(ctx: BookContext) -> Page:
     teaser.add("**Bottom line up front.** " + " ".join(escape(c.text) + teaser.marks(c.cite) for c in book.bluf), "")
     teaser.para(link("Read the summary and key judgments", "summary.md") + ", or download the PDF edition from the button at the top of each page.")
     page.add(*fenced("only", teaser.render(with_title=False), "html"))
-    sections = ["summary", *book.sections]
+    sections = ["summary", *book.sections, *([] if "sources" in book.sections else ["sources"])]  # sources: the hub of the appendices
     page.add(*toctree(sections, caption="Contents"))  # the first caption also names the PDF contents
     # Appendices are lettered A-Z; past 26 sources LaTeX's letter counter overflows: number them.
     numbering = ["\\renewcommand{\\thechapter}{\\arabic{chapter}}"] if len(ctx.briefing.sources) > 26 else []
@@ -132,6 +133,8 @@ def _party_names(ctx: BookContext) -> dict[str | None, str]:
 
 def actor_link(ctx: BookContext, from_doc: str, actor_id: str) -> str:
     actor = next(a for a in ctx.briefing.actors.actors if a.id == actor_id)
+    if "actors" not in ctx.briefing.book.model.sections:
+        return escape(actor.name)  # no actors page to link to
     return link(escape(actor.name), relative_target(from_doc, "actors", f"actor-{actor_id}"))
 
 
@@ -141,7 +144,7 @@ def actors_page(ctx: BookContext) -> Page:
     names = _party_names(ctx)
     dot = actor_map_dot(ctx.briefing.actors, names)
     if dot:
-        page.add(label("actor-map"), "## Actor map", "")
+        page.add(label("map-of-actors"), "## Actor map", "")  # not 'actor-…': that namespace is the actors' own
         page.para(
             "Actors grouped by party, joined by the relations the sources report (shape: ellipse person, box organisation, "
             "hexagon unit, octagon group). Each relation is cited in the list below the map."

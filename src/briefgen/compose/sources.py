@@ -136,7 +136,7 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     open_item: object = None  # the non-article passage whose box is open
     for para in st.paragraphs:
         anchors = sorted(by_para.get(para.number, []), key=lambda a: (a.start, -a.end))
-        number = span(f"¶{para.number}", id=f"{sid}-p{para.number}", classes=("para-num",))
+        number = span(f"¶{para.number}", id=f"p-{sid}-{para.number}", classes=("para-num",))
         body = f"{number} {_highlighted(st.text, para.start, para.end, anchors)}"
         item = st.non_article.get(para.number)
         if open_item is not None and item is not open_item:

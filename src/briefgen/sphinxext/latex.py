@@ -18,9 +18,5 @@ def visit_inline_with_targets(self: LaTeXTranslator, node: nodes.inline) -> None
     LaTeXTranslator.visit_inline(self, node)
 
 
-def depart_inline(self: LaTeXTranslator, node: nodes.inline) -> None:
-    LaTeXTranslator.depart_inline(self, node)
-
-
 def setup_latex(app: Sphinx) -> None:
-    app.add_node(nodes.inline, override=True, latex=(visit_inline_with_targets, depart_inline))
+    app.add_node(nodes.inline, override=True, latex=(visit_inline_with_targets, LaTeXTranslator.depart_inline))

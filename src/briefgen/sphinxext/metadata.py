@@ -17,7 +17,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import texescape
 
-METADATA_FILE = "_briefgen.json"
+from ..compose import METADATA_FILE  # one name for the file, shared with the composer
+from ..compose.markup import clean
 
 
 def tex(text: str) -> str:
@@ -88,13 +89,19 @@ def _apply(app: Sphinx, config: Config) -> None:
     path = Path(app.srcdir) / METADATA_FILE
     if not path.is_file():
         return
-    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta = {k: clean(v) if isinstance(v, str) else v for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    meta["authors"] = [clean(a) for a in meta.get("authors", [])]
     authors = ", ".join(meta.get("authors", [])) or meta["title"]
     config.project = meta["title"]
     config.author = authors
     config.copyright = meta.get("copyright", "")
     config.today = meta["as_of_display"]  # the book's date is its as-of date, never the build day
-    config.html_title = html.escape(meta["title"])  # Sphinx treats html_title as HTML
+    config.html_title = meta["title"]  # Sphinx's own templates escape it (docstitle|e) ...
+    # ... but pydata-sphinx-theme prints docstitle raw in its navbar logo: give it escaped text.
+    logo = dict(config.html_theme_options.get("logo", {}))
+    logo.setdefault("text", html.escape(meta["title"]))
+    logo.setdefault("alt_text", html.escape(meta["title"]))
+    config.html_theme_options = {**config.html_theme_options, "logo": logo}
     config.html_context = {**config.html_context, "briefgen": meta}
     config.latex_documents = [(config.root_doc, f"{meta['slug']}.tex", tex(meta["title"]), tex(authors), "manual", False)]
     elements = dict(config.latex_elements)
@@ -113,6 +120,9 @@ def _escape_plain_titles(app: Sphinx, pagename: str, templatename: str, context:
     for key in _PLAIN_TEXT_CONTEXT:
         if isinstance(context.get(key), str):
             context[key] = html.escape(context[key])
+    # pydata-sphinx-theme's search page prints "title or docstitle" raw; give it an HTML title.
+    if not context.get("title") and isinstance(context.get("docstitle"), str):
+        context["title"] = html.escape(context["docstitle"])
 
 
 def setup_metadata(app: Sphinx) -> None:
