@@ -128,3 +128,15 @@ def test_typographic_warning_is_per_citation_and_ambiguous_quotes_are_flagged(ha
     typographic = [line for line in result.output.splitlines() if "[typographic-quote]" in line]
     assert any(line.startswith("briefing/positions.yaml:13:40:") for line in typographic)  # straight quotes: warned
     assert not any(line.startswith("briefing/background.yaml") for line in typographic)  # exact: not warned
+
+
+def test_serve_on_a_busy_port_is_a_clear_error(harbour: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli("serve", "--project", str(harbour), "--port", str(port))
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output

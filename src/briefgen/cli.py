@@ -253,6 +253,14 @@ def serve(project: Path, port: int, host: str, open_browser: bool) -> None:
             raise  # nothing good to show yet
         _report(exc)
         click.echo("serving the last good book until the errors above are fixed", err=True)
+    if port:
+        import socket
+
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror} (pick another with --port, or --port 0 for any free one)") from None
     out = layout.build / ".serve"
     pre_build = f"{shlex.quote(sys.executable)} -m briefgen compose --keep-going --project {shlex.quote(str(layout.root))}"
     cmd = [
