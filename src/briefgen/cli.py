@@ -143,13 +143,21 @@ def check(project: Path, strict: bool, fmt: str) -> None:
         raise click.exceptions.Exit(EXIT_PROBLEMS)
 
 
+def _jobs(value: str) -> int:
+    if value == "auto":
+        return os.cpu_count() or 1
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    raise click.BadParameter(f"{value!r} is not a number of processes or 'auto'", param_hint="--jobs")
+
+
 @main.command()
 @click.argument("formats", nargs=-1, type=click.Choice(["html", "pdf", "all"]))
 @project_option
 @click.option("--conf", type=click.Path(file_okay=False, path_type=Path), default=None, help="Sphinx configuration folder [default: PROJECT/conf].")
 @click.option("-v", "--verbose", is_flag=True, help="Show Sphinx's own progress output.")
-@click.option("-j", "--jobs", default=1, show_default=True, help="Parallel Sphinx processes (HTML).")
-def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: bool, jobs: int) -> None:
+@click.option("-j", "--jobs", default="auto", show_default=True, help="Parallel Sphinx processes for HTML: a number, or 'auto' for one per core (Sphinx only splits the work when there are enough pages).")
+def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: bool, jobs: str) -> None:
     """Build the book: HTML (default), pdf, or all.
 
     Checks the briefing first (as 'check' does), composes MyST pages into
@@ -169,7 +177,7 @@ def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: b
             if f not in wanted:
                 wanted.append(f)
     try:
-        report = run_build(project, tuple(wanted), conf=conf, progress=lambda m: click.echo(f"briefgen: {m}", err=True), verbose=verbose, jobs=jobs)
+        report = run_build(project, tuple(wanted), conf=conf, progress=lambda m: click.echo(f"briefgen: {m}", err=True), verbose=verbose, jobs=_jobs(jobs))
     except BuildLocked as exc:
         raise click.ClickException(str(exc)) from None
     total = sum(report.timings.values())
