@@ -231,6 +231,23 @@ def publish_file(built: Path, final_dir: Path) -> Path:
     return final_dir / built.name
 
 
+@contextmanager
+def _source_date(epoch: int) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH for tools run inside this process, unless the user set one.
+
+    Unchanged charts then convert to identical bytes, so latexmk sees nothing new and a
+    no-change PDF rebuild skips LaTeX.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
 def build(
     root: Path,
     formats: tuple[str, ...] = ("html",),
@@ -263,11 +280,12 @@ def build(
         say(f"composed {len(result.pages)} pages ({len(result.written)} changed) in {layout.src.relative_to(layout.root)}/")
         if "pdf" in formats:
             t0 = time.perf_counter()
-            say("building PDF: Sphinx LaTeX builder")
-            report.sphinx["latex"] = run_sphinx(layout, "latex", quiet=not verbose)
-            say("building PDF: lualatex via latexmk (the slowest step; several passes)")
             as_of = parse_date(prepared.briefing.book.model.as_of).earliest
             epoch = int(datetime.datetime(as_of.year, as_of.month, as_of.day, tzinfo=datetime.timezone.utc).timestamp())
+            say("building PDF: Sphinx LaTeX builder")
+            with _source_date(epoch):  # chart conversion (cairo) stamps PDFs: keep them byte-stable
+                report.sphinx["latex"] = run_sphinx(layout, "latex", quiet=not verbose)
+            say("building PDF: lualatex via latexmk (the slowest step; several passes)")
             pdf = publish_file(run_latexmk(layout, slug, epoch=epoch), layout.output("pdf"))
             report.timings["pdf"] = time.perf_counter() - t0
             say(f"PDF: {pdf.relative_to(layout.root)}")
