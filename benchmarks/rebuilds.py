@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--formats", nargs="+", default=["html", "pdf"])
     args = parser.parse_args()
-    print(f"| format | build | median s | ratio to cold | composed pages rewritten |\n|---|---|---|---|---|")
+    print("| format | build | median s | ratio to cold | composed pages rewritten |\n|---|---|---|---|---|")
     for fmt in args.formats:
         runs = [measure(args.project, fmt) for _ in range(args.runs)]
         cold = statistics.median(r["cold"] for r in runs)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -42,12 +41,12 @@ def origin_of(source: Source) -> str:
     return source.id
 
 
-def claims(part: Part) -> Iterator[tuple[KeyPath, Any, list[Citation]]]:
-    """Every claim-like object (anything with citations) in a file, with its key path."""
+def claims(part: Part) -> Iterator[tuple[KeyPath, list[Citation]]]:
+    """The citations of every claim-like object (anything with citations) in a file, by key path."""
     for path, obj in walk(part.model, BaseModel):
         cites = getattr(obj, "cite", None)
         if isinstance(cites, list) and cites and isinstance(cites[0], Citation):
-            yield path, obj, cites
+            yield path, cites
 
 
 @dataclass
@@ -67,7 +66,7 @@ def lint(b: Briefing, anchors: AnchorIndex) -> LintReport:
     total_claims = single = 0
     for name, part in [("book", b.book), *b.sections.items(), *((f"source:{s}", p) for s, p in b.sources.items())]:
         used_sources: set[str] = set()
-        for path, obj, cites in claims(part):
+        for path, cites in claims(part):
             total_claims += 1
             claim_origins = {origins.get(c.source, c.source) for c in cites}
             if len(claim_origins) == 1:

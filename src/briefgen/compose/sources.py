@@ -44,7 +44,7 @@ def sources_page(ctx: BookContext) -> Page:
         grade = f"**{s.grade.reliability}{s.grade.credibility}**"
         page.add(f"| {title} | {escape(s.outlet)} | {escape(s.published.parsed.display())} | {escape(s.kind)} | {escape(relay_text(s))} | {grade} |")
     page.add("")
-    for sid, part in b.sources.items():
+    for part in b.sources.values():
         s = part.model
         page.para(f"**{escape(s.outlet)} ({s.grade.reliability}{s.grade.credibility}).** {escape(s.grade.rationale)}")
 
