@@ -25,6 +25,7 @@ templates_path = ["_templates"]
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
+html_use_index = False  # a briefing has no index entries; an empty genindex costs ~0.1 s per 10 pages on every rebuild
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": False,
@@ -39,7 +40,9 @@ latex_theme = "manual"
 latex_show_urls = "no"
 latex_show_pagerefs = False
 latex_table_style = ["booktabs", "colorrows"]
-numfig = True
+# numfig: LaTeX numbers figures per chapter. Off here because in HTML it makes Sphinx unpickle every
+# page on every rebuild (to renumber figures); briefgen.build.run_sphinx turns it on for the LaTeX run.
+numfig = False
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",

@@ -138,6 +138,20 @@ def publish(staged: Path, final: Path, extra: dict[str, Path] | None = None) -> 
             shutil.rmtree(stale, ignore_errors=True)
 
 
+# Per-builder configuration that conf.py cannot express (it does not know the builder):
+# LaTeX numbers figures per chapter; in HTML numfig would reload every page's doctree on each rebuild.
+_BUILDER_OVERRIDES: dict[str, dict[str, object]] = {"latex": {"numfig": True}}
+
+PARALLEL_MIN_DOCS = 10
+"""Below this many pages to re-read, Sphinx runs in one process: forking workers and merging their
+environments costs more than reading a few pages (a one-page edit took 1.4 s with -j 2, 0.9 s without)."""
+
+
+def _serial_for_small_updates(app: object, env: object, docnames: list[str]) -> None:
+    if len(docnames) < PARALLEL_MIN_DOCS:
+        app.parallel = 1  # type: ignore[attr-defined]  # read and write serially from here on
+
+
 def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1) -> SphinxRun:
     """Run one Sphinx builder over the composed pages; warnings fail the build with their text."""
     from sphinx.application import Sphinx
@@ -160,8 +174,10 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
                 freshenv=False,
                 warningiserror=True,
                 parallel=jobs,
+                confoverrides=_BUILDER_OVERRIDES.get(builder, {}),
             )
             app.connect("env-before-read-docs", lambda app, env, docnames: run.read.extend(sorted(docnames)))
+            app.connect("env-before-read-docs", _serial_for_small_updates)
             app.connect("html-page-context", lambda app, pagename, *args: run.written.append(pagename))
             app.build()
         except Exception as exc:  # Sphinx, its extensions and conf.py raise all kinds of errors
