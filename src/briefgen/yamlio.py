@@ -110,6 +110,9 @@ class YamlDocument:
         return Problem(self.display, m.line, m.col, tuple(key_path), message, hint)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _mark(node: Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -127,6 +130,8 @@ class _Converter:
         self.problems.append(Problem(self.display, m.line, m.col, path, message, hint))
 
     def _scalar(self, node: ScalarNode, path: KeyPath) -> Any:
+        if node.tag == _STR_TAG:  # most scalars: skip the constructor machinery (a third of load time)
+            return node.value
         try:
             return self.loader.construct_object(node, deep=False)
         except (ValueError, KeyError, TypeError, yaml.YAMLError):  # e.g. !!int "abc", !!bool "maybe"

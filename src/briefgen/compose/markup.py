@@ -18,7 +18,7 @@ _CONTROL = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if not chr(c).iss
 _WHITESPACE = [chr(c) for c in range(0x3001) if chr(c).isspace() or unicodedata.category(chr(c)) == "Zs"]
 _CLEAN = str.maketrans({**dict.fromkeys(_CONTROL + list(_INVISIBLE), None), **dict.fromkeys(_WHITESPACE, " ")})
 _RUNS = re.compile(" {2,}")
-_ASCII_PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
+_ESCAPE_PUNCT = str.maketrans({c: "\\" + c for c in string.punctuation})
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -30,7 +30,7 @@ def clean(text: str, *, strip: bool = True) -> str:
 
 def escape(text: str, *, strip: bool = True) -> str:
     """Text that MyST renders literally, whatever it contains (``strip=False`` keeps edge spaces)."""
-    return _ASCII_PUNCT.sub(r"\\\1", clean(text, strip=strip))
+    return clean(text, strip=strip).translate(_ESCAPE_PUNCT)
 
 
 def check_id(value: str) -> str:
