@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,15 +17,15 @@ from ..anchor import AnchorIndex
 from ..dates import parse_date
 from ..load import Briefing
 from .page import BookContext, Page
-from .sections import actors_page, background_page, index_page, positions_page, questions_page, summary_page, timeline_page
+from .sections import actors_page, background_page, index_page, positions_page, questions_page, summary_page, timeline_pages
 from .sources import source_page, sources_page
 
-_SECTION_PAGES = {
-    "background": background_page,
-    "actors": actors_page,
-    "positions": positions_page,
-    "timeline": timeline_page,
-    "questions": questions_page,
+_SECTION_PAGES: dict[str, Callable[[BookContext], list[Page]]] = {  # a section is one page or a hub and its pages
+    "background": lambda ctx: [background_page(ctx)],
+    "actors": lambda ctx: [actors_page(ctx)],
+    "positions": lambda ctx: [positions_page(ctx)],
+    "timeline": timeline_pages,
+    "questions": lambda ctx: [questions_page(ctx)],
 }
 
 
@@ -45,7 +46,7 @@ def _compose(briefing: Briefing, anchors: AnchorIndex) -> list[Page]:
     pages: list[Page] = [index_page(ctx), summary_page(ctx)]
     for name in briefing.book.model.sections:
         if name in _SECTION_PAGES:
-            pages.append(_SECTION_PAGES[name](ctx))
+            pages.extend(_SECTION_PAGES[name](ctx))
     pages.append(sources_page(ctx))
     # Last: source pages need the complete 'cited by' register filled by the pages above.
     pages.extend(source_page(ctx, sid) for sid in briefing.sources)

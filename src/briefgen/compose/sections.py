@@ -6,11 +6,12 @@ HTML and PDF are left to CSS and the LaTeX preamble, so the Markdown stays one p
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 
 from ..dates import parse_date
-from ..model import Claim, Dating
+from ..model import Claim, Dating, Event
 from .markup import escape, label, link, span
 from .actormap import actor_map_dot
 from .charts import chart_window, timeline_svg
@@ -225,18 +226,52 @@ def positions_page(ctx: BookContext) -> Page:
     return page
 
 
-def timeline_page(ctx: BookContext) -> Page:
-    page = Page(ctx, "timeline", SECTION_TITLES["timeline"])
-    events = sorted(ctx.briefing.timeline.events, key=lambda e: e.date.parsed.sort_key)
-    page.para("Events in date order. Each date shows its precision (day, month, season, range, approximate) and how it was established: stated in the source, derived from the article's own date, or taken from page metadata.")
+TIMELINE_PAGE_EVENTS = 40
+"""A longer timeline is split into one page per year (per month within a crowded year).
+
+One page of a thousand events would make every one-event edit re-read and re-render the whole
+chronology, and its chart would be a thousand rows tall. Periods (not fixed-size chunks) keep page
+boundaries stable: adding an event rewrites only the page of its own period.
+"""
+
+TIMELINE_INTRO = (
+    "Events in date order. Each date shows its precision (day, month, season, range, approximate) and how it "
+    "was established: stated in the source, derived from the article's own date, or taken from page metadata."
+)
+
+
+def timeline_periods(events: Sequence[Event]) -> list[tuple[str, str, list[Event]]]:
+    """Group date-ordered events into ``(slug, title, events)`` periods, by each event's earliest date."""
+    by_year: dict[int, list[Event]] = {}
+    for event in events:
+        by_year.setdefault(event.date.parsed.earliest.year, []).append(event)
+    periods: list[tuple[str, str, list[Event]]] = []
+    for year, year_events in by_year.items():
+        if len(year_events) <= TIMELINE_PAGE_EVENTS:
+            periods.append((f"{year:04d}", f"{year}", year_events))
+            continue
+        by_month: dict[int, list[Event]] = {}
+        for event in year_events:
+            by_month.setdefault(event.date.parsed.earliest.month, []).append(event)
+        for month, month_events in by_month.items():
+            periods.append((f"{year:04d}-{month:02d}", f"{calendar.month_name[month]} {year}", month_events))
+    return periods
+
+
+def _timeline_chart(page: Page, events: Sequence[Event], asset: str) -> None:
     svg = timeline_svg(events)
-    if svg:
-        page.assets["charts/timeline.svg"] = svg
-        drawn, older = chart_window(events)
-        caption = "Events on a date axis: dots are exact days, bars are spans (month, season or range), hollow dashed marks are approximate or uncertain dates."
-        if older:
-            caption += f" {len(older)} earlier event{'s are' if len(older) > 1 else ' is'} listed in the table, not drawn: " + "; ".join(f"{e.date.parsed.display()}, {e.title}" for e in older) + "."
-        page.add("```{figure} charts/timeline.svg", ":alt: Timeline chart of the events below", ":width: 100%", ":class: timeline-chart", "", escape(caption), "```", "")
+    if not svg:
+        return
+    page.assets[f"charts/{asset}.svg"] = svg
+    drawn, older = chart_window(events)
+    caption = "Events on a date axis: dots are exact days, bars are spans (month, season or range), hollow dashed marks are approximate or uncertain dates."
+    if older:
+        caption += f" {len(older)} earlier event{'s are' if len(older) > 1 else ' is'} listed in the table, not drawn: " + "; ".join(f"{e.date.parsed.display()}, {e.title}" for e in older) + "."
+    page.add(f"```{{figure}} /charts/{asset}.svg", ":alt: Timeline chart of the events below", ":width: 100%", ":class: timeline-chart", "", escape(caption), "```", "")
+
+
+def _timeline_events(ctx: BookContext, page: Page, events: Sequence[Event]) -> None:
+    """The chronology table, then one headed entry per event, on ``page``."""
     rows = [
         [escape(e.date.parsed.display()), link(escape(e.title), f"#event-{e.id}"), escape(f"{e.date.parsed.precision}, {e.date.basis}")]
         for e in events
@@ -246,10 +281,36 @@ def timeline_page(ctx: BookContext) -> Page:
         page.add(label(f"event-{event.id}"), f"## {escape(event.date.parsed.display())}: {escape(event.title)}", "")
         meta = [f"*Date:* {escape(dating_text(event.date))}"]
         if event.actors:
-            meta.append("*Actors:* " + ", ".join(actor_link(ctx, "timeline", a) for a in event.actors))
+            meta.append("*Actors:* " + ", ".join(actor_link(ctx, page.docname, a) for a in event.actors))
         page.para(" · ".join(meta))
         page.para(claims_paragraph(page, event.claims))
-    return page
+
+
+def timeline_pages(ctx: BookContext) -> list[Page]:
+    """The timeline: one page, or past ``TIMELINE_PAGE_EVENTS`` events a hub plus a page per period."""
+    title = SECTION_TITLES["timeline"]
+    page = Page(ctx, "timeline", title)
+    events = sorted(ctx.briefing.timeline.events, key=lambda e: e.date.parsed.sort_key)
+    page.para(TIMELINE_INTRO)
+    if len(events) <= TIMELINE_PAGE_EVENTS:
+        _timeline_chart(page, events, "timeline")
+        _timeline_events(ctx, page, events)
+        return [page]
+    periods = timeline_periods(events)
+    page.para(f"{len(events)} events in {len(periods)} periods, one page each; every page has its own chart and chronology.")
+    rows = [
+        [link(escape(name), relative_target("timeline", f"timeline/{slug}")), str(len(evs)), escape(evs[0].date.parsed.display()), escape(evs[-1].date.parsed.display())]
+        for slug, name, evs in periods
+    ]
+    page.add(*list_table(["Period", "Events", "First", "Last"], rows, widths=[4, 2, 3, 3], classes=("chronology",)))
+    page.add(*toctree([f"timeline/{slug}" for slug, _, _ in periods], hidden=True))
+    pages = [page]
+    for slug, name, period_events in periods:
+        sub = Page(ctx, f"timeline/{slug}", name, short_title=f"{title}, {name}")
+        _timeline_chart(sub, period_events, f"timeline-{slug}")
+        _timeline_events(ctx, sub, period_events)
+        pages.append(sub)
+    return pages
 
 
 def questions_page(ctx: BookContext) -> Page:

@@ -1,0 +1,78 @@
+"""Long timelines are split into period pages, so an edit re-reads one period, not the chronology."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefgen.build import build
+from briefgen.compose import compose_pages
+from briefgen.compose import sections
+from briefgen.pipeline import prepare
+from conftest import REPO
+from htmlcheck import anchored_quotes, check_citation_links
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from synth import generate  # noqa: E402
+
+LABEL = re.compile(r"^\(event-([a-z0-9-]+)\)=$", re.M)
+
+
+def test_short_timeline_stays_one_page(harbour: Path) -> None:
+    prepared = prepare(harbour)
+    pages = compose_pages(prepared.briefing, prepared.anchors)
+    assert not [doc for doc in pages if doc.startswith("timeline/")]
+    assert len(LABEL.findall(pages["timeline"])) == 2
+
+
+def test_long_timeline_gets_a_page_per_month_and_every_event_once(tmp_path: Path) -> None:
+    prepared = prepare(generate(tmp_path / "n100", 100))
+    pages = compose_pages(prepared.briefing, prepared.anchors)
+    periods = sorted(doc for doc in pages if doc.startswith("timeline/"))
+    assert periods == [f"timeline/2025-{m:02d}" for m in range(1, 13)]  # 100 events in 2025: > 40, so by month
+    hub = pages["timeline"]
+    assert not LABEL.findall(hub), "the hub lists periods, not events"
+    for doc in periods:
+        assert f"\n{doc}\n" in hub, f"{doc} missing from the hub's toctree"
+        assert f"({doc[len('timeline/'):]}.md)" in hub or f"(<{doc}.md>)" in hub, f"no link to {doc}"
+    placed = [e for doc in periods for e in LABEL.findall(pages[doc])]
+    assert sorted(placed) == sorted(e.id for e in prepared.briefing.timeline.events)
+    for doc in periods:  # each event sits on the page of its own month
+        month = doc[-2:]
+        for event_id in LABEL.findall(pages[doc]):
+            event = next(e for e in prepared.briefing.timeline.events if e.id == event_id)
+            assert f"{event.date.parsed.earliest.month:02d}" == month
+
+
+def test_periods_group_by_year_then_month_for_crowded_years(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    prepared = prepare(generate(tmp_path / "n5", 5))
+    events = sorted(prepared.briefing.timeline.events, key=lambda e: e.date.parsed.sort_key)
+    monkeypatch.setattr(sections, "TIMELINE_PAGE_EVENTS", len(events))
+    assert [slug for slug, _, _ in sections.timeline_periods(events)] == ["2025"]
+    monkeypatch.setattr(sections, "TIMELINE_PAGE_EVENTS", len(events) - 1)
+    split = sections.timeline_periods(events)
+    assert [name for _, name, _ in split][0] == "January 2025"
+    assert sum(len(evs) for _, _, evs in split) == len(events)
+
+
+@pytest.mark.build
+def test_paged_timeline_builds_html_and_pdf_and_an_edit_rereads_one_period(harbour: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sections, "TIMELINE_PAGE_EVENTS", 1)  # harbour's 2 events in 2024 -> March and April pages
+    build(harbour, ("html", "pdf"))
+    html = harbour / "_build/html"
+    assert (html / "timeline/2024-03.html").is_file() and (html / "timeline/2024-04.html").is_file()
+    assert check_citation_links(html, anchored_quotes(harbour)) >= 15
+    assert "2024-03.html" in (html / "timeline.html").read_text()
+    reader = PdfReader(next((harbour / "_build/pdf").glob("*.pdf")))
+    top = [item.title for item in reader.outline if not isinstance(item, list)]
+    nested = [item.title for items in reader.outline if isinstance(items, list) for item in items if not isinstance(item, list)]
+    assert "Timeline" in top and {"March 2024", "April 2024"} <= set(nested)
+    timeline = harbour / "briefing/timeline.yaml"
+    timeline.write_text(timeline.read_text().replace("text: The Port Authority voted to close the north pier.", "text: The Port Authority voted on a Tuesday to close the north pier."))
+    report = build(harbour, ("html",))
+    assert report.sphinx["html"].read == ["timeline/2024-04"]
+    assert "voted on a Tuesday" in (html / "timeline/2024-04.html").read_text()
