@@ -1,9 +1,13 @@
 """The benchmark suite: synthetic briefings of N sources, each stage timed in fresh processes.
 
-Usage: python benchmarks/run.py [--sizes 5 100 1000] [--runs 3] [--pdf-max 100] [--jobs 1]
+Usage: python benchmarks/run.py [--sizes 5 100 1000] [--runs 3] [--pdf-max 100] [--jobs 2]
+       python benchmarks/run.py --report _build/bench/results.json   # the table again, no runs
+
 Prints a Markdown table. Every figure is the median of --runs runs, and the key ones are also
 given as ratios measured in the same run: briefgen's own stages (load + anchor + compose) against
-Sphinx's HTML build of the composed pages, and each rebuild against the cold build.
+Sphinx's HTML build of the composed pages, and each rebuild against that run's cold build.
+Each finished run is appended to the results file at once, so a long run can be inspected (or
+reported with --report) before it ends.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -38,8 +43,57 @@ def one_run(project: Path, work: Path, pdf: bool, jobs: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def median(runs: list[dict], stage: str, key: str = "s") -> float:
-    return statistics.median(r[stage][key] for r in runs)
+def ours(run: dict) -> float:
+    return sum(run[s]["s"] for s in OURS)
+
+
+def cold(run: dict) -> float:
+    """The cold HTML build of this run: briefgen's stages plus Sphinx (imports of Sphinx included)."""
+    return ours(run) + run["sphinx_html"]["s"]
+
+
+def med(values) -> float:
+    return statistics.median(list(values))
+
+
+def table(results: dict[str, list[dict]], jobs: int) -> str:
+    runs_n = min(len(r) for r in results.values())
+    lines = [
+        f"Sphinx jobs: {jobs}; medians of {runs_n} runs; times in seconds; ratios are medians of per-run ratios.",
+        "Rebuilds: 'CLI' is `briefgen build html` in a fresh process (as a user runs it); 'warm' is the same build",
+        "in an already running process (as `briefgen serve` rebuilds after a save). Peak memory: the cold build",
+        "(HTML and, where built, PDF), including Sphinx's worker processes and LaTeX.",
+        "",
+        "| N | pages | quotes | load | anchor | compose | ours | Sphinx HTML | ours / Sphinx | PDF | no-change CLI (/ cold) | edit CLI (/ cold) | edit warm (/ cold) | pages re-read | peak MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for n in sorted(results, key=int):
+        runs = results[n]
+        pdf = f"{med(r['pdf']['s'] for r in runs):.1f}" if "pdf" in runs[0] else "-"
+
+        def rebuild(key: str) -> str:
+            return f"{med(r[key]['s'] for r in runs):.2f} ({med(r[key]['s'] / cold(r) for r in runs):.1%})"
+
+        lines.append(
+            f"| {n} | {runs[0]['pages']['n']} | {runs[0]['quotes']['n']} "
+            + "".join(f"| {med(r[s]['s'] for r in runs):.2f} " for s in OURS)
+            + f"| {med(ours(r) for r in runs):.2f} | {med(r['sphinx_html']['s'] for r in runs):.1f} "
+            f"| {med(ours(r) / r['sphinx_html']['s'] for r in runs):.1%} | {pdf} "
+            f"| {rebuild('no_change_cli')} | {rebuild('edit_cli')} | {rebuild('edit_warm')} "
+            f"| {int(med(r['edit_warm']['pages_read'] for r in runs))} | {max(r['cold_peak']['mib'] for r in runs):.0f} |"
+        )
+    sizes = sorted(results, key=int)
+    for small, large in zip(sizes, sizes[1:]):
+        a, b = results[small], results[large]
+        factor = int(large) / int(small)
+        ours_x = med(ours(r) for r in b) / med(ours(r) for r in a)
+        sphinx_x = med(r["sphinx_html"]["s"] for r in b) / med(r["sphinx_html"]["s"] for r in a)
+        us = [med(r["anchor"]["s"] for r in x) / x[0]["quotes"]["n"] * 1e6 for x in (a, b)]
+        lines.append(
+            f"\nN={small} -> N={large} ({factor:.0f}x sources): ours x{ours_x:.1f}, Sphinx HTML x{sphinx_x:.1f}; "
+            f"anchoring {us[0]:.0f} -> {us[1]:.0f} us per quote"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -48,42 +102,31 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pdf-max", type=int, default=100, help="build the PDF only up to this N")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="Sphinx processes (default: all cores)")
+    parser.add_argument("--results", type=Path, default=REPO / "_build" / "bench" / "results.json", help="where each finished run is recorded")
+    parser.add_argument("--report", type=Path, help="print the table of a results file and stop")
     args = parser.parse_args()
-    results: dict[int, dict] = {}
+    if args.report:
+        saved = json.loads(args.report.read_text())
+        print(table(saved["results"], saved["jobs"]))
+        return
+    results: dict[str, list[dict]] = {}
+    args.results.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             project = generate(Path(tmp) / f"n{n}", n)
             shutil.copytree(REPO / "conf", project / "conf")
-            print(f"N={n}: {args.runs} runs ...", file=sys.stderr, flush=True)
-            runs = [one_run(project, Path(tmp), n <= args.pdf_max, args.jobs) for _ in range(args.runs)]
-            results[n] = {"runs": runs}
-
-    print(f"Sphinx jobs: {args.jobs}; medians of {args.runs} runs; times in seconds; memory is the peak RSS of the run (MiB)\n")
-    print("| N | quotes | load | anchor | compose | ours | Sphinx HTML | ours / Sphinx | PDF | no-change rebuild (/ cold) | one-event edit (/ cold) | pages re-read | peak MiB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for n, data in results.items():
-        runs = data["runs"]
-        ours_runs = [sum(r[s]["s"] for s in OURS) for r in runs]
-        ratio_runs = [sum(r[s]["s"] for s in OURS) / r["sphinx_html"]["s"] for r in runs]
-        cold_runs = [sum(r[s]["s"] for s in (*OURS, "sphinx_html")) for r in runs]
-        nochange = [r["rebuild_no_change"]["s"] / c for r, c in zip(runs, cold_runs)]
-        edit = [r["rebuild_one_event"]["s"] / c for r, c in zip(runs, cold_runs)]
-        pdf = f"{median(runs, 'pdf'):.1f}" if "pdf" in runs[0] else "-"
-        peak = max(max(stage["peak_mib"] for k, stage in r.items() if isinstance(stage, dict) and "peak_mib" in stage) for r in runs)
-        print(
-            f"| {n} | {runs[0]['quotes']['n']} | {median(runs, 'load'):.2f} | {median(runs, 'anchor'):.2f} | {median(runs, 'compose'):.2f} "
-            f"| {statistics.median(ours_runs):.2f} | {median(runs, 'sphinx_html'):.1f} | {statistics.median(ratio_runs):.1%} | {pdf} "
-            f"| {median(runs, 'rebuild_no_change'):.2f} ({statistics.median(nochange):.1%}) | {median(runs, 'rebuild_one_event'):.2f} ({statistics.median(edit):.1%}) "
-            f"| {int(median(runs, 'rebuild_one_event', 'pages_read'))} | {peak:.0f} |"
-        )
-    sizes = sorted(results)
-    for small, large in zip(sizes, sizes[1:]):
-        a, b = results[small]["runs"], results[large]["runs"]
-        ours = statistics.median([sum(r[s]["s"] for s in OURS) for r in b]) / statistics.median([sum(r[s]["s"] for s in OURS) for r in a])
-        sphinx = median(b, "sphinx_html") / median(a, "sphinx_html")
-        per_quote_a = median(a, "anchor") / a[0]["quotes"]["n"] * 1e6
-        per_quote_b = median(b, "anchor") / b[0]["quotes"]["n"] * 1e6
-        print(f"\nN={small} -> N={large} ({large / small:.0f}x sources): ours x{ours:.1f}, Sphinx HTML x{sphinx:.1f}; anchoring {per_quote_a:.0f} -> {per_quote_b:.0f} us per quote")
+            for i in range(args.runs):
+                t0 = time.perf_counter()
+                run = one_run(project, Path(tmp), n <= args.pdf_max, args.jobs)
+                results.setdefault(str(n), []).append(run)
+                args.results.write_text(json.dumps({"jobs": args.jobs, "results": results}, indent=1))
+                print(
+                    f"N={n} run {i + 1}/{args.runs}: {time.perf_counter() - t0:.0f} s "
+                    f"(Sphinx HTML {run['sphinx_html']['s']:.1f} s, edit CLI {run['edit_cli']['s']:.2f} s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    print(table(results, args.jobs))
 
 
 if __name__ == "__main__":
