@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -143,6 +142,12 @@ def check(project: Path, strict: bool, fmt: str) -> None:
         raise click.exceptions.Exit(EXIT_PROBLEMS)
 
 
+jobs_option = click.option(
+    "-j", "--jobs", default="auto", show_default=True,
+    help="Parallel Sphinx processes for HTML: a number, or 'auto' for one per core (used when many pages must be re-read).",
+)  # fmt: skip
+
+
 def _jobs(value: str) -> int:
     if value == "auto":
         return os.cpu_count() or 1
@@ -156,7 +161,7 @@ def _jobs(value: str) -> int:
 @project_option
 @click.option("--conf", type=click.Path(file_okay=False, path_type=Path), default=None, help="Sphinx configuration folder [default: PROJECT/conf].")
 @click.option("-v", "--verbose", is_flag=True, help="Show Sphinx's own progress output.")
-@click.option("-j", "--jobs", default="auto", show_default=True, help="Parallel Sphinx processes for HTML: a number, or 'auto' for one per core (Sphinx only splits the work when there are enough pages).")
+@jobs_option
 def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: bool, jobs: str) -> None:
     """Build the book: HTML (default), pdf, or all.
 
@@ -233,59 +238,48 @@ def _existing_pdf(layout: Layout, prepared: Prepared) -> str | None:
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the book in a browser.")
-def serve(project: Path, port: int, host: str, open_browser: bool) -> None:
+@jobs_option
+def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) -> None:
     """Live preview: rebuild and reload the browser on every save.
 
-    Watches briefing/, seeds/ and conf/. Each change re-checks and re-composes
-    the briefing, then Sphinx rebuilds only the pages that changed and the
-    browser reloads. A broken edit prints its located error here and the last
-    good book stays on screen. Uses sphinx-autobuild; Ctrl-C stops it.
+    Builds the HTML book, serves it, and watches briefing/, seeds/, conf/ and
+    the folders holding the article files. Each save re-checks the briefing,
+    re-composes it, and Sphinx rebuilds only the pages that changed (a
+    one-event edit of the shipped book takes well under a second); the
+    browser then reloads. A broken edit prints its located error here and the
+    last good book stays on screen. Ctrl-C stops the server.
 
     \b
     Example:
       briefgen serve --open
     """
-    from .build import Layout
-    from .compose import compose_book
-    from .pipeline import prepare
+    from .build import Layout, build
+    from .serve import check_port, free_port, serve_book
 
     layout = Layout(project.resolve())
+    port = port or free_port(host)
+    problem = check_port(host, port)
+    if problem:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {problem} (pick another with --port, or --port 0 for any free one)")
     watch = {layout.root / "briefing", layout.root / "seeds", layout.conf}
+    n_jobs = _jobs(jobs)
+    click.echo("briefgen: building the HTML book", err=True)
     try:
-        prepared = prepare(layout.root)
-        compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=_existing_pdf(layout, prepared))
-        # article texts may live anywhere inside the project: watch the folders that hold them
-        watch |= {(layout.root / part.model.file).resolve().parent for part in prepared.briefing.sources.values()}
+        build(layout.root, ("html",), jobs=n_jobs)
     except BriefingError as exc:
-        if not (layout.src / "index.md").is_file():
+        if not (layout.output("html") / "index.html").is_file():
             raise  # nothing good to show yet
         _report(exc)
         click.echo("serving the last good book until the errors above are fixed", err=True)
-    if port:
-        import socket
+    try:  # article texts may live anywhere inside the project: watch the folders that hold them
+        from .load import load_briefing
 
-        with socket.socket() as probe:
-            try:
-                probe.bind((host, port))
-            except OSError as exc:
-                raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror} (pick another with --port, or --port 0 for any free one)") from None
-    out = layout.build / ".serve"
-    pre_build = f"{shlex.quote(sys.executable)} -m briefgen compose --keep-going --project {shlex.quote(str(layout.root))}"
-    cmd = [
-        sys.executable, "-m", "sphinx_autobuild", str(layout.src), str(out / "html"),
-        "-c", str(layout.conf), "-d", str(out / "doctrees"), "-q",
-        *(arg for folder in sorted(watch) if folder.is_dir() for arg in ("--watch", str(folder))),
-        "--ignore", str(layout.build / ".work"), "--ignore", str(out),
-        "--pre-build", pre_build, "--port", str(port), "--host", host,
-    ]  # fmt: skip
-    if open_browser:
-        cmd.append("--open-browser")
+        sources = load_briefing(layout.root).sources.values()
+        watch |= {(layout.root / part.model.file).resolve().parent for part in sources}
+    except BriefingError:
+        pass  # already reported; the folders above are watched
     click.echo(f"briefgen: serving {layout.root.name} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    sys.stderr.flush()
-    sys.stdout.flush()
-    # Become sphinx-autobuild rather than its parent: a signal to this process then stops the
-    # server itself, and no orphan is left behind.
-    os.execv(sys.executable, cmd)
+    serve_book(layout.root, host=host, port=port, watch={w for w in watch if w.is_dir()}, jobs=n_jobs, open_browser=open_browser)
 
 
 @main.command("new-source")

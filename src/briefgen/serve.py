@@ -1,0 +1,98 @@
+"""Live preview: serve the published HTML book and rebuild it on every save.
+
+Rebuilds run in workers forked from this server process, which already imported Sphinx, the
+theme and briefgen for the first build; running ``sphinx-build`` and a compose step as fresh
+processes instead cost two interpreter start-ups per save. The file watcher, the web server and
+the browser-reload script are sphinx-autobuild's pieces (``RebuildServer``, its middleware), put
+together here around ``briefgen.build.build`` so that serve and ``briefgen build`` produce the
+same book, published the same way (the last good book stays up while a broken edit is fixed).
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+import time
+import webbrowser
+from collections.abc import Iterable, Sequence
+from functools import partial
+from pathlib import Path
+
+from .build import Layout, build
+from .errors import BriefingError
+
+IGNORED = (".git", ".hg", ".svn", ".venv", "node_modules", "__pycache__")
+
+
+def _say(message: str) -> None:
+    print(f"briefgen: {message}", file=sys.stderr, flush=True)
+
+
+def rebuild(root: Path, jobs: int, *, changed_paths: Sequence[Path] = ()) -> None:
+    """Rebuild the HTML book after a change: report what went wrong, never raise.
+
+    Runs in the watcher's worker process; an exception here would stop the watcher, so every
+    failure becomes a message and the last good book stays served.
+    """
+    names = ", ".join(sorted({p.name for p in changed_paths if p.exists()})[:5])  # not editors' temp files
+    _say(f"change in {names or 'the project'}: rebuilding")
+    t0 = time.perf_counter()
+    try:
+        report = build(root, ("html",), jobs=jobs)
+    except BriefingError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        _say(f"{len(exc.problems)} problem(s) found; serving the last good book until they are fixed")
+        return
+    except Exception as exc:  # a bug must not take the preview down
+        _say(f"internal error: {type(exc).__name__}: {exc} (this is a bug in briefgen); serving the last good book")
+        return
+    _say(f"rebuilt in {time.perf_counter() - t0:.1f} s ({len(report.composed)} page(s) changed); the browser reloads")
+    sys.stderr.flush()
+
+
+def free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def check_port(host: str, port: int) -> str | None:
+    """None if the port can be listened on, else why not."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
+
+
+def serve_book(root: Path, *, host: str, port: int, watch: Iterable[Path], jobs: int = 1, open_browser: bool = False) -> None:
+    """Serve ``root``'s published HTML book on host:port until interrupted, rebuilding on changes."""
+    import uvicorn
+    from sphinx_autobuild.filter import IgnoreFilter
+    from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
+    from sphinx_autobuild.server import RebuildServer
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.routing import Mount, WebSocketRoute
+    from starlette.staticfiles import StaticFiles
+
+    layout = Layout(root)
+    url_host = f"{host}:{port}"
+    ignore = IgnoreFilter([str(layout.build), *(str(root / name) for name in IGNORED)], [r"/\.#", r"~$", r"\.sw[px]$"])
+    watcher = RebuildServer(sorted(set(watch)), ignore, change_callback=partial(rebuild, root, jobs))
+    app = Starlette(
+        routes=[
+            WebSocketRoute("/websocket-reload", watcher, name="reload"),
+            # the published folder is a symlink swapped on each build; StaticFiles resolves it per request
+            Mount("/", app=StaticFiles(directory=layout.output("html"), html=True), name="static"),
+        ],
+        middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=url_host)],
+        lifespan=watcher.lifespan,
+    )
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # it logs every change at INFO; rebuild() says enough
+    if open_browser:
+        webbrowser.open(f"http://{url_host}/")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
