@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from briefgen.build import build
 from briefgen.compose import compose_pages
-from briefgen.compose import sections
+from briefgen.compose import blocks, timeline
 from briefgen.pipeline import prepare
 from conftest import REPO
 from htmlcheck import anchored_quotes, check_citation_links
@@ -33,7 +34,7 @@ def test_long_timeline_gets_a_page_per_month_and_every_event_once(tmp_path: Path
     prepared = prepare(generate(tmp_path / "n100", 100))
     pages = compose_pages(prepared.briefing, prepared.anchors)
     periods = sorted(doc for doc in pages if doc.startswith("timeline/"))
-    assert periods == [f"timeline/2025-{m:02d}" for m in range(1, 13)]  # 100 events in 2025: > 40, so by month
+    assert periods == [f"timeline/2025-{m:02d}" for m in range(1, 13)]  # 200 claims in 2025: > 150, so by month
     hub = pages["timeline"]
     assert not LABEL.findall(hub), "the hub lists periods, not events"
     for doc in periods:
@@ -51,28 +52,48 @@ def test_long_timeline_gets_a_page_per_month_and_every_event_once(tmp_path: Path
 def test_periods_group_by_year_then_month_for_crowded_years(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     prepared = prepare(generate(tmp_path / "n5", 5))
     events = sorted(prepared.briefing.timeline.events, key=lambda e: e.date.parsed.sort_key)
-    monkeypatch.setattr(sections, "TIMELINE_PAGE_EVENTS", len(events))
-    assert [slug for slug, _, _ in sections.timeline_periods(events)] == ["2025"]
-    monkeypatch.setattr(sections, "TIMELINE_PAGE_EVENTS", len(events) - 1)
-    split = sections.timeline_periods(events)
+    claims = sum(len(e.claims) for e in events)
+    monkeypatch.setattr(blocks, "PAGE_CLAIMS", claims)
+    assert [slug for slug, _, _ in timeline.timeline_periods(events)] == ["2025"]
+    monkeypatch.setattr(blocks, "PAGE_CLAIMS", claims - 1)
+    split = timeline.timeline_periods(events)
     assert [name for _, name, _ in split][0] == "January 2025"
     assert sum(len(evs) for _, _, evs in split) == len(events)
 
 
+def _internal_links_resolve(html: Path) -> int:
+    """Every link with a #fragment to a page of the book lands on an element with that id."""
+    checked = 0
+    for page in sorted(html.rglob("*.html")):
+        for a in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("a[href*='#']"):
+            href, _, frag = a["href"].partition("#")
+            if "://" in href or not frag:
+                continue
+            target = (page.parent / href).resolve() if href else page
+            assert target.is_file(), f"{page.relative_to(html)}: {a['href']}"
+            assert BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").find(id=frag), f"{page.relative_to(html)}: {a['href']}"
+            checked += 1
+    return checked
+
+
 @pytest.mark.build
-def test_paged_timeline_builds_html_and_pdf_and_an_edit_rereads_one_period(harbour: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sections, "TIMELINE_PAGE_EVENTS", 1)  # harbour's 2 events in 2024 -> March and April pages
+def test_paged_sections_build_html_and_pdf_and_an_edit_rereads_one_period(harbour: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(blocks, "PAGE_CLAIMS", 1)  # timeline by month (March, April 2024), actors by party
     build(harbour, ("html", "pdf"))
     html = harbour / "_build/html"
-    assert (html / "timeline/2024-03.html").is_file() and (html / "timeline/2024-04.html").is_file()
+    for page in ("timeline/2024-03", "timeline/2024-04", "actors/party-authority", "actors/party-guild"):
+        assert (html / f"{page}.html").is_file(), page
     assert check_citation_links(html, anchored_quotes(harbour)) >= 15
+    assert _internal_links_resolve(html) >= 30  # event tables, actor links from events, 'cited in' links
     assert "2024-03.html" in (html / "timeline.html").read_text()
+    actor_map = next(p for p in (html / "_images").glob("graphviz-*.svg"))
+    assert "party-authority.html#actor-varga" in actor_map.read_text()
     reader = PdfReader(next((harbour / "_build/pdf").glob("*.pdf")))
     top = [item.title for item in reader.outline if not isinstance(item, list)]
     nested = [item.title for items in reader.outline if isinstance(items, list) for item in items if not isinstance(item, list)]
-    assert "Timeline" in top and {"March 2024", "April 2024"} <= set(nested)
-    timeline = harbour / "briefing/timeline.yaml"
-    timeline.write_text(timeline.read_text().replace("text: The Port Authority voted to close the north pier.", "text: The Port Authority voted on a Tuesday to close the north pier."))
+    assert {"Timeline", "Actors"} <= set(top) and {"March 2024", "April 2024", "Port Authority"} <= set(nested)
+    timeline_yaml = harbour / "briefing/timeline.yaml"
+    timeline_yaml.write_text(timeline_yaml.read_text().replace("text: The Port Authority voted to close the north pier.", "text: The Port Authority voted on a Tuesday to close the north pier."))
     report = build(harbour, ("html",))
     assert report.sphinx["html"].read == ["timeline/2024-04"]
     assert "voted on a Tuesday" in (html / "timeline/2024-04.html").read_text()

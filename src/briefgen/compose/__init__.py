@@ -15,14 +15,23 @@ from pathlib import Path
 
 from ..anchor import AnchorIndex
 from ..dates import parse_date
+from ..gcpause import paused_gc
 from ..load import Briefing
+from .actors import actors_pages
 from .page import BookContext, Page
-from .sections import actors_page, background_page, index_page, positions_page, questions_page, summary_page, timeline_pages
+from .sections import (
+    background_pages,
+    index_page,
+    positions_page,
+    questions_page,
+    summary_page,
+)
 from .sources import source_page, sources_page
+from .timeline import timeline_pages
 
 _SECTION_PAGES: dict[str, Callable[[BookContext], list[Page]]] = {  # a section is one page or a hub and its pages
-    "background": lambda ctx: [background_page(ctx)],
-    "actors": lambda ctx: [actors_page(ctx)],
+    "background": background_pages,
+    "actors": actors_pages,
     "positions": lambda ctx: [positions_page(ctx)],
     "timeline": timeline_pages,
     "questions": lambda ctx: [questions_page(ctx)],
@@ -36,6 +45,7 @@ class ComposeResult:
     removed: list[str]
 
 
+@paused_gc()
 def compose_pages(briefing: Briefing, anchors: AnchorIndex) -> dict[str, str]:
     """Every page of the book as Markdown text, keyed by docname (``sources/<id>`` for sources)."""
     return {p.docname: p.render() for p in _compose(briefing, anchors)}
@@ -94,6 +104,7 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
+@paused_gc()
 def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf: str | None = None) -> ComposeResult:
     """Write the pages under ``outdir``; return which changed and which stale pages were removed.
 

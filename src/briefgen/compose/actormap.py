@@ -7,10 +7,12 @@ and link targets are validated ids only.
 
 from __future__ import annotations
 
+import re
 import textwrap
+from collections.abc import Callable
 
 from ..model import Actor, Actors
-from .markup import check_id, clean
+from .markup import clean
 
 SHAPES = {"person": "ellipse", "organisation": "box", "unit": "hexagon", "group": "octagon"}
 
@@ -21,8 +23,8 @@ def dot_string(text: str, wrap: int = 0) -> str:
     return '"' + "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in lines) + '"'
 
 
-def actor_map_dot(actors: Actors, party_names: dict[str | None, str]) -> str | None:
-    """DOT source of the map, or None when no relations are recorded."""
+def actor_map_dot(actors: Actors, party_names: dict[str | None, str], href: Callable[[Actor], str]) -> str | None:
+    """DOT source of the map, or None when no relations are recorded; ``href`` links a node to its entry."""
     if not actors.relations:
         return None
     linked = {r.source for r in actors.relations} | {r.target for r in actors.relations}
@@ -40,7 +42,9 @@ def actor_map_dot(actors: Actors, party_names: dict[str | None, str]) -> str | N
         lines.append(f"  subgraph cluster_{n} {{")
         lines.append(f'    label={dot_string(name)}; style="rounded"; color="#8c959f"; fontcolor="#24292f";')
         for actor in members:
-            target = f"actors.html#{check_id(f'actor-{actor.id}')}"
+            target = href(actor)
+            if not re.match(r"^[A-Za-z0-9_./-]+#actor-[a-z0-9-]+$", target):
+                raise ValueError(f"unsafe link target: {target!r}")
             lines.append(f'    "{actor.id}" [label={dot_string(actor.name, 20)}, shape={SHAPES[actor.kind]}, URL="{target}", target="_top", tooltip={dot_string(actor.role)}];')
         lines.append("  }")
     for rel in actors.relations:

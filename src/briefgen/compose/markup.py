@@ -24,7 +24,10 @@ _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 def clean(text: str, *, strip: bool = True) -> str:
     """Drop control and bidi-control characters and fold whitespace runs to single spaces."""
-    folded = _RUNS.sub(" ", str(text).translate(_CLEAN))
+    text = str(text)
+    if not (text.isascii() and text.isprintable()):  # the common case needs no table lookups
+        text = text.translate(_CLEAN)
+    folded = _RUNS.sub(" ", text) if "  " in text else text
     return folded.strip() if strip else folded
 
 

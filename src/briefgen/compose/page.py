@@ -7,15 +7,15 @@ mark into a direct link to the passage (see ``briefgen.sphinxext.citations``).
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from ..anchor import AnchorIndex
 from ..load import Briefing
-from ..model import Citation
-from .markup import escape, link, span
+from ..model import Actor, Citation
+from .markup import escape, label, link, span
 
 MARK_SEPARATOR = span("\\,", classes=("mark-sep",))
 
@@ -36,6 +36,11 @@ class BookContext:
     briefing: Briefing
     anchors: AnchorIndex
     cited_by: dict[str, list[CitingClaim]] = field(default_factory=lambda: defaultdict(list))
+    memo: dict[str, object] = field(default_factory=dict)  # derived once per book (e.g. which page holds each actor)
+
+    @cached_property
+    def actors_by_id(self) -> dict[str, Actor]:
+        return {a.id: a for a in self.briefing.actors.actors}
 
     def source_doc(self, source_id: str) -> str:
         return f"sources/{source_id}"
@@ -43,19 +48,31 @@ class BookContext:
 
 def relative_target(from_doc: str, to_doc: str, anchor: str | None = None) -> str:
     """Path of ``to_doc``'s Markdown file as seen from ``from_doc``, plus an optional #anchor."""
-    path = posixpath.relpath(to_doc + ".md", posixpath.dirname(from_doc) or ".")
+    path = _relative_path(from_doc, to_doc)
     return path + (f"#{anchor}" if anchor else "")
+
+
+@lru_cache(maxsize=16384)
+def _relative_path(from_doc: str, to_doc: str) -> str:
+    # Docnames are relative, '/'-separated and normalised, so no file system call is needed
+    # (posixpath.relpath asks for the working directory on every call: 1.3 s at 20,000 links).
+    here, there = from_doc.split("/")[:-1], (to_doc + ".md").split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 class Page:
     """Accumulates a page's Markdown; numbers its citations and claims in reading order."""
 
-    def __init__(self, ctx: BookContext, docname: str, title: str, *, short_title: str | None = None) -> None:
+    def __init__(self, ctx: BookContext, docname: str, title: str, *, short_title: str | None = None, anchor: str | None = None) -> None:
         self.ctx = ctx
         self.docname = docname
         self.title = title
         self.short_title = short_title or title  # how 'cited by' links name this page
-        self.lines: list[str] = [f"# {escape(title)}", ""]
+        self.lines: list[str] = [*([label(anchor)] if anchor else []), f"# {escape(title)}", ""]
+        self._head = len(self.lines)  # the title's lines, which render(with_title=False) leaves out
         self.assets: dict[str, str] = {}  # other files this page shows (path under src -> text)
         self._note_text: list[tuple[str, str]] = []
         self._claims = 0
@@ -104,7 +121,7 @@ class Page:
 
     # -- output ----------------------------------------------------------------------------
     def render(self, *, with_title: bool = True) -> str:
-        body = list(self.lines if with_title else self.lines[2:])
+        body = list(self.lines if with_title else self.lines[self._head :])
         while body and body[-1] == "":
             body.pop()
         if self._note_text:

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from ..anchor import Anchor, SourceText
 from ..model import Source
-from ..scales import CONFIDENCE, CREDIBILITY, LIKELIHOOD, RELIABILITY, SOURCE_KINDS, grade_label
+from ..scales import (
+    CONFIDENCE,
+    CREDIBILITY,
+    LIKELIHOOD,
+    RELIABILITY,
+    SOURCE_KINDS,
+    grade_label,
+)
+from .blocks import SECTION_TITLES, claims_paragraph, dating_text
 from .markup import escape, label, link, span
 from .page import BookContext, CitingClaim, Page, relative_target
-from .sections import SECTION_TITLES, claims_paragraph, dating_text
-
 
 NON_ARTICLE_LABELS = {
     "advertising": "advertising",

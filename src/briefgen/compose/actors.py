@@ -1,0 +1,104 @@
+"""The actors: a map of who relates to whom, then each actor's role and cited statements by party.
+
+Past ``PAGE_CLAIMS`` statements the section becomes a hub (map and relations) with one page per
+party, so a book of hundreds of actors is not one page that every edit re-renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Actor
+from . import blocks
+from .actormap import actor_map_dot
+from .blocks import SECTION_TITLES, toctree
+from .markup import escape, label, link, span
+from .page import BookContext, Page, relative_target
+
+NO_PARTY_DOC = "actors/no-party"  # party pages are actors/party-<id>, so this name cannot collide
+
+
+def _party_names(ctx: BookContext) -> dict[str | None, str]:
+    names: dict[str | None, str] = {p.id: p.name for p in ctx.briefing.book.model.parties}
+    names[None] = "Other actors"
+    return names
+
+
+def _paged(ctx: BookContext) -> bool:
+    if "actors_paged" not in ctx.memo:
+        ctx.memo["actors_paged"] = sum(len(a.statements) for a in ctx.briefing.actors.actors) > blocks.PAGE_CLAIMS
+    return bool(ctx.memo["actors_paged"])
+
+
+def actor_doc(ctx: BookContext, actor: Actor) -> str:
+    """The page that holds ``actor``'s entry."""
+    if not _paged(ctx):
+        return "actors"
+    return f"actors/party-{actor.party}" if actor.party else NO_PARTY_DOC
+
+
+def actor_link(ctx: BookContext, from_doc: str, actor_id: str) -> str:
+    actor = ctx.actors_by_id[actor_id]
+    if "actors" not in ctx.briefing.book.model.sections:
+        return escape(actor.name)  # no actors page to link to
+    return link(escape(actor.name), relative_target(from_doc, actor_doc(ctx, actor), f"actor-{actor_id}"))
+
+
+def _entries(page: Page, actors: Sequence[Actor], level: str) -> None:
+    for actor in actors:
+        page.add(label(f"actor-{actor.id}"), f"{level} {escape(actor.name)}", "")
+        page.para(f"{span(actor.kind, classes=('actor-kind',))}{escape(actor.role)}")
+        for st in actor.statements:
+            when = []
+            if st.date:
+                when.append(st.date.parsed.display())
+            if st.venue:
+                when.append(st.venue)
+            prefix = f"**{escape(', '.join(when))}:** " if when else ""
+            page.add(f"- {prefix}{page.claim(st.text, st.cite)}")
+        page.add("")
+
+
+def _map(ctx: BookContext, page: Page, names: dict[str | None, str]) -> None:
+    def href(actor: Actor) -> str:  # relative to the page showing the map (graphviz keeps it so)
+        return relative_target(page.docname, actor_doc(ctx, actor), f"actor-{actor.id}").replace(".md#", ".html#")
+
+    dot = actor_map_dot(ctx.briefing.actors, names, href)
+    if not dot:
+        return
+    page.add(label("map-of-actors"), "## Actor map", "")  # not 'actor-…': that namespace is the actors' own
+    page.para(
+        "Actors grouped by party, joined by the relations the sources report (shape: ellipse person, box organisation, "
+        "hexagon unit, octagon group). Each relation is cited in the list below the map."
+    )
+    page.add("````{graphviz}", ":alt: Map of the actors and the relations between them", ":class: actor-map", "", dot.rstrip("\n"), "````", "")
+    page.add("Relations shown on the map:", "")
+    for rel in ctx.briefing.actors.relations:
+        text = f"{ctx.actors_by_id[rel.source].name} → {rel.kind} → {ctx.actors_by_id[rel.target].name}"
+        page.add(f"- {page.claim(text, rel.cite)}")
+    page.add("")
+
+
+def actors_pages(ctx: BookContext) -> list[Page]:
+    """The actors section: one page, or a hub plus a page per party when there are many actors."""
+    page = Page(ctx, "actors", SECTION_TITLES["actors"])
+    names = _party_names(ctx)
+    groups = [(name, [a for a in ctx.briefing.actors.actors if a.party == party]) for party, name in names.items()]
+    groups = [g for g in groups if g[1]]
+    if not _paged(ctx):
+        _map(ctx, page, names)
+        for name, members in groups:
+            page.add(f"## {escape(name)}", "")
+            _entries(page, members, "###")
+        return [page]
+    pages = [page]
+    for name, members in groups:
+        sub = Page(ctx, actor_doc(ctx, members[0]), name, short_title=f"{SECTION_TITLES['actors']}, {name}")
+        _entries(sub, members, "##")
+        pages.append(sub)
+    # The toctree comes before the map: in the PDF the party pages become sections of this chapter
+    # where the toctree stands, and after the map heading they would nest under it.
+    page.para(f"{len(ctx.briefing.actors.actors)} actors, on one page per party:")
+    page.add(*toctree([p.docname for p in pages[1:]]))
+    _map(ctx, page, names)
+    return pages

@@ -1,0 +1,63 @@
+"""Building blocks shared by the section pages: titles, claim paragraphs, dates, tables, toctrees."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..model import Claim, Dating
+from .markup import escape
+from .page import Page
+
+SECTION_TITLES = {
+    "background": "Background",
+    "actors": "Actors",
+    "positions": "Positions",
+    "timeline": "Timeline",
+    "questions": "Open questions",
+    "sources": "Sources and method",
+}
+
+
+def claims_paragraph(page: Page, claims: Sequence[Claim]) -> str:
+    return " ".join(page.claim(c.text, c.cite) for c in claims)
+
+
+def dating_text(dating: Dating) -> str:
+    """'17 February 2025 (day; stated)' with the note when there is one."""
+    parsed = dating.parsed
+    text = f"{parsed.display()} ({parsed.precision}; {dating.basis}"
+    if dating.note:
+        text += f": {dating.note}"
+    return text + ")"
+
+
+def toctree(entries: Sequence[str], *, caption: str | None = None, hidden: bool = False, maxdepth: int = 1) -> list[str]:
+    opts = [f":maxdepth: {maxdepth}"] + ([f":caption: {caption}"] if caption else []) + ([":hidden:"] if hidden else [])
+    return ["```{toctree}", *opts, "", *entries, "```", ""]
+
+
+def fenced(directive: str, body: str, argument: str = "") -> list[str]:
+    """A directive around composed Markdown, with a fence longer than any fence inside it."""
+    ticks = "`" * (max([3, *(len(m) + 1 for m in re.findall(r"`{3,}", body))]))
+    return [f"{ticks}{{{directive}}} {argument}".rstrip(), body.rstrip("\n"), ticks, ""]
+
+
+def list_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, widths: Sequence[int], classes: tuple[str, ...] = ()) -> list[str]:
+    """A table whose header repeats across PDF pages (``longtable``) and whose widths are fixed.
+
+    ``header`` is plain text (escaped here); cells are composed markup.
+    """
+    opts = [":header-rows: 1", f":widths: {' '.join(map(str, widths))}", f":class: {' '.join(('longtable', *classes))}"]
+    lines = ["```{list-table}", *opts, ""]
+    for row in [[escape(h) for h in header], *rows]:
+        lines.append(f"* - {row[0]}")
+        lines.extend(f"  - {cell}" for cell in row[1:])
+    return [*lines, "```", ""]
+
+
+PAGE_CLAIMS = 150
+"""A section holding more claims than this is split into pages: the timeline by period, the
+background by topic, the actors by party. Sphinx re-reads and re-renders whole pages, so one page
+of thousands of claims would make every small edit cost as much as that page (and a reader would
+scroll through all of it); below this size a section reads best as one page."""

@@ -1,0 +1,101 @@
+"""The timeline: a chart, a chronology table and one entry per event; paged by period when long."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+
+from ..model import Event
+from . import blocks
+from .actors import actor_link
+from .blocks import SECTION_TITLES, claims_paragraph, dating_text, list_table, toctree
+from .charts import chart_window, timeline_svg
+from .markup import escape, label, link
+from .page import BookContext, Page, relative_target
+
+# A timeline of more than blocks.PAGE_CLAIMS claims is split into one page per year (per month
+# within a crowded year). Periods, not fixed-size chunks, keep page boundaries stable: adding an
+# event rewrites only the page of its own period. Each page has its own chart, which stays legible.
+
+
+TIMELINE_INTRO = (
+    "Events in date order. Each date shows its precision (day, month, season, range, approximate) and how it "
+    "was established: stated in the source, derived from the article's own date, or taken from page metadata."
+)
+
+
+def _claims(events: Sequence[Event]) -> int:
+    return sum(len(e.claims) for e in events)
+
+
+def timeline_periods(events: Sequence[Event]) -> list[tuple[str, str, list[Event]]]:
+    """Group date-ordered events into ``(slug, title, events)`` periods, by each event's earliest date."""
+    by_year: dict[int, list[Event]] = {}
+    for event in events:
+        by_year.setdefault(event.date.parsed.earliest.year, []).append(event)
+    periods: list[tuple[str, str, list[Event]]] = []
+    for year, year_events in by_year.items():
+        if _claims(year_events) <= blocks.PAGE_CLAIMS:
+            periods.append((f"{year:04d}", f"{year}", year_events))
+            continue
+        by_month: dict[int, list[Event]] = {}
+        for event in year_events:
+            by_month.setdefault(event.date.parsed.earliest.month, []).append(event)
+        for month, month_events in by_month.items():
+            periods.append((f"{year:04d}-{month:02d}", f"{calendar.month_name[month]} {year}", month_events))
+    return periods
+
+
+def _timeline_chart(page: Page, events: Sequence[Event], asset: str) -> None:
+    svg = timeline_svg(events)
+    if not svg:
+        return
+    page.assets[f"charts/{asset}.svg"] = svg
+    _, older = chart_window(events)
+    caption = "Events on a date axis: dots are exact days, bars are spans (month, season or range), hollow dashed marks are approximate or uncertain dates."
+    if older:
+        caption += f" {len(older)} earlier event{'s are' if len(older) > 1 else ' is'} listed in the table, not drawn: " + "; ".join(f"{e.date.parsed.display()}, {e.title}" for e in older) + "."
+    page.add(f"```{{figure}} /charts/{asset}.svg", ":alt: Timeline chart of the events below", ":width: 100%", ":class: timeline-chart", "", escape(caption), "```", "")
+
+
+def _timeline_events(ctx: BookContext, page: Page, events: Sequence[Event]) -> None:
+    """The chronology table, then one headed entry per event, on ``page``."""
+    rows = [
+        [escape(e.date.parsed.display()), link(escape(e.title), f"#event-{e.id}"), escape(f"{e.date.parsed.precision}, {e.date.basis}")]
+        for e in events
+    ]
+    page.add(*list_table(["Date", "Event", "Precision"], rows, widths=[3, 6, 2], classes=("chronology",)))
+    for event in events:
+        page.add(label(f"event-{event.id}"), f"## {escape(event.date.parsed.display())}: {escape(event.title)}", "")
+        meta = [f"*Date:* {escape(dating_text(event.date))}"]
+        if event.actors:
+            meta.append("*Actors:* " + ", ".join(actor_link(ctx, page.docname, a) for a in event.actors))
+        page.para(" · ".join(meta))
+        page.para(claims_paragraph(page, event.claims))
+
+
+def timeline_pages(ctx: BookContext) -> list[Page]:
+    """The timeline: one page, or past ``PAGE_CLAIMS`` claims a hub plus a page per period."""
+    title = SECTION_TITLES["timeline"]
+    page = Page(ctx, "timeline", title)
+    events = sorted(ctx.briefing.timeline.events, key=lambda e: e.date.parsed.sort_key)
+    page.para(TIMELINE_INTRO)
+    if _claims(events) <= blocks.PAGE_CLAIMS:
+        _timeline_chart(page, events, "timeline")
+        _timeline_events(ctx, page, events)
+        return [page]
+    periods = timeline_periods(events)
+    page.para(f"{len(events)} events in {len(periods)} periods, one page each; every page has its own chart and chronology.")
+    rows = [
+        [link(escape(name), relative_target("timeline", f"timeline/{slug}")), str(len(evs)), escape(evs[0].date.parsed.display()), escape(evs[-1].date.parsed.display())]
+        for slug, name, evs in periods
+    ]
+    page.add(*list_table(["Period", "Events", "First", "Last"], rows, widths=[4, 2, 3, 3], classes=("chronology",)))
+    page.add(*toctree([f"timeline/{slug}" for slug, _, _ in periods], hidden=True))
+    pages = [page]
+    for slug, name, period_events in periods:
+        sub = Page(ctx, f"timeline/{slug}", name, short_title=f"{title}, {name}")
+        _timeline_chart(sub, period_events, f"timeline-{slug}")
+        _timeline_events(ctx, sub, period_events)
+        pages.append(sub)
+    return pages
