@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .errors import KeyPath, Problem
+from .gcpause import paused_gc
 from .load import Briefing, Part
 from .model import NonArticle, Source
 from .textnorm import Normalized, fold, normalize
@@ -217,6 +218,7 @@ def _anchor_non_article(part: Part, st: SourceText, problems: list[Problem]) -> 
             st.non_article[n] = item
 
 
+@paused_gc()
 def anchor_briefing(b: Briefing) -> tuple[AnchorIndex, list[Problem]]:
     """Anchor every citation and non-article passage; collect a located problem for each miss."""
     texts = {sid: SourceText.from_text(sid, text) for sid, text in b.texts.items()}

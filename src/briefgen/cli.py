@@ -174,7 +174,8 @@ def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: b
       briefgen build              # HTML -> _build/html/index.html
       briefgen build html pdf     # both
     """
-    from .build import BuildLocked, build as run_build
+    from .build import BuildLocked
+    from .build import build as run_build
 
     wanted: list[str] = []
     for fmt in formats or ("html",):
@@ -222,7 +223,8 @@ def compose(project: Path, keep_going: bool) -> None:
             click.echo(str(exc), err=True)
         click.secho("the page shows the last good build until this is fixed", fg="yellow", err=True)
         return
-    click.echo(f"composed {len(result.pages)} pages ({len(result.written)} changed: {', '.join(result.written) or 'none'})")
+    shown = ", ".join(result.written[:8]) + (f" and {len(result.written) - 8} more" if len(result.written) > 8 else "")
+    click.echo(f"composed {len(result.pages)} pages ({len(result.written)} changed: {shown or 'none'})")
 
 
 def _existing_pdf(layout: Layout, prepared: Prepared) -> str | None:

@@ -16,7 +16,19 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import BriefingError, KeyPath, Problem, ProblemCollector
-from .model import SECTION_FILES, Actors, Background, Book, Method, Positions, Questions, Source, Strict, Timeline
+from .gcpause import paused_gc
+from .model import (
+    SECTION_FILES,
+    Actors,
+    Background,
+    Book,
+    Method,
+    Positions,
+    Questions,
+    Source,
+    Strict,
+    Timeline,
+)
 from .yamlio import YamlDocument, read_text, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -235,6 +247,7 @@ def _load_source_text(root: Path, part: Part, problems: ProblemCollector) -> str
     return text
 
 
+@paused_gc()
 def load_briefing(root: Path) -> Briefing:
     """Read and type every file of the project at ``root``; raise BriefingError listing all problems."""
     root = Path(root)
