@@ -30,6 +30,9 @@ html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": False,
     "home_page_in_toc": True,
+    # Expand only the current branch of the navigation: every page carries the sidebar, so a fully
+    # expanded tree makes each page, and the build, grow with the square of the pages.
+    "collapse_navbar": True,
     "article_header_end": ["download-pdf.html", "article-header-buttons.html"],
 }
 

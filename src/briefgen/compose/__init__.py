@@ -26,7 +26,7 @@ from .sections import (
     questions_page,
     summary_page,
 )
-from .sources import source_page, sources_page
+from .sources import source_group_pages, source_page, sources_page
 from .timeline import timeline_pages
 
 _SECTION_PAGES: dict[str, Callable[[BookContext], list[Page]]] = {  # a section is one page or a hub and its pages
@@ -58,6 +58,7 @@ def _compose(briefing: Briefing, anchors: AnchorIndex) -> list[Page]:
         if name in _SECTION_PAGES:
             pages.extend(_SECTION_PAGES[name](ctx))
     pages.append(sources_page(ctx))
+    pages.extend(source_group_pages(ctx))
     # Last: source pages need the complete 'cited by' register filled by the pages above.
     pages.extend(source_page(ctx, sid) for sid in briefing.sources)
     return pages

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as _dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from ..model import Claim, Dating
 from .markup import escape
@@ -33,8 +36,9 @@ def dating_text(dating: Dating) -> str:
 
 
 def toctree(entries: Sequence[str], *, caption: str | None = None, hidden: bool = False, maxdepth: int = 1) -> list[str]:
+    """A toctree of docnames, written absolute ('/docname') so it means the same on any page."""
     opts = [f":maxdepth: {maxdepth}"] + ([f":caption: {caption}"] if caption else []) + ([":hidden:"] if hidden else [])
-    return ["```{toctree}", *opts, "", *entries, "```", ""]
+    return ["```{toctree}", *opts, "", *(f"/{doc}" for doc in entries), "```", ""]
 
 
 def fenced(directive: str, body: str, argument: str = "") -> list[str]:
@@ -61,3 +65,25 @@ PAGE_CLAIMS = 150
 background by topic, the actors by party. Sphinx re-reads and re-renders whole pages, so one page
 of thousands of claims would make every small edit cost as much as that page (and a reader would
 scroll through all of it); below this size a section reads best as one page."""
+
+
+T = TypeVar("T")
+
+
+def group_by_period(items: Sequence[T], date_of: Callable[[T], _dt.date], size_of: Callable[[Sequence[T]], int], limit: int) -> list[tuple[str, str, list[T]]]:
+    """Date-ordered ``items`` as ``(slug, title, items)`` periods: a year each, split into months
+    where a year's ``size_of`` exceeds ``limit``. Periods, not fixed-size chunks, keep the
+    boundaries stable: adding an item changes only its own period."""
+    by_year: dict[int, list[T]] = {}
+    for item in items:
+        by_year.setdefault(date_of(item).year, []).append(item)
+    periods: list[tuple[str, str, list[T]]] = []
+    for year, in_year in by_year.items():
+        if size_of(in_year) <= limit:
+            periods.append((f"{year:04d}", f"{year}", in_year))
+            continue
+        by_month: dict[int, list[T]] = {}
+        for item in in_year:
+            by_month.setdefault(date_of(item).month, []).append(item)
+        periods.extend((f"{year:04d}-{month:02d}", f"{calendar.month_name[month]} {year}", in_month) for month, in_month in by_month.items())
+    return periods

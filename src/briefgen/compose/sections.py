@@ -13,6 +13,7 @@ from .actors import actor_link
 from .blocks import SECTION_TITLES, claims_paragraph, fenced, list_table, toctree
 from .markup import escape, label, link, span
 from .page import BookContext, Page, relative_target
+from .sources import source_text_entries
 
 
 def _book_facts(ctx: BookContext) -> str:
@@ -41,9 +42,10 @@ def index_page(ctx: BookContext) -> Page:
     sections = ["summary", *book.sections, *([] if "sources" in book.sections else ["sources"])]  # sources: the hub of the appendices
     page.add(*toctree(sections, caption="Contents"))  # the first caption also names the PDF contents
     # Appendices are lettered A-Z; past 26 sources LaTeX's letter counter overflows: number them.
-    numbering = ["\\renewcommand{\\thechapter}{\\arabic{chapter}}"] if len(ctx.briefing.sources) > 26 else []
+    appendices = source_text_entries(ctx)
+    numbering = ["\\renewcommand{\\thechapter}{\\arabic{chapter}}"] if len(appendices) > 26 else []
     page.add("```{raw} latex", "\\appendix", *numbering, "```", "")
-    page.add(*toctree([ctx.source_doc(sid) for sid in ctx.briefing.sources], caption="Source texts"))
+    page.add(*toctree(appendices, caption="Source texts"))
     return page
 
 

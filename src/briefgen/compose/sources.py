@@ -16,7 +16,13 @@ from ..scales import (
     SOURCE_KINDS,
     grade_label,
 )
-from .blocks import SECTION_TITLES, claims_paragraph, dating_text
+from .blocks import (
+    SECTION_TITLES,
+    claims_paragraph,
+    dating_text,
+    group_by_period,
+    toctree,
+)
 from .markup import escape, label, link, span
 from .page import BookContext, CitingClaim, Page, relative_target
 
@@ -36,6 +42,39 @@ def relay_text(source: Source) -> str:
     if not source.relays:
         return "none (own reporting)" if source.kind == "news-report" else "none recorded"
     return "; ".join(r.outlet for r in source.relays)
+
+
+SOURCES_PER_LIST = 40
+"""Past this many sources the source texts are listed by publication period (a year; a month in a
+crowded year), one page per period. Every page's navigation lists the texts, so a flat list of a
+thousand would make each page, and the whole build, grow with the square of the sources."""
+GROUP_DIR = "source-texts"  # not sources/: group pages must not share a namespace with source ids
+
+
+def source_groups(ctx: BookContext) -> list[tuple[str, str, list[str]]]:
+    """``(docname, title, source ids)`` per publication period; empty when the list stays flat."""
+    sources = ctx.briefing.sources
+    if len(sources) <= SOURCES_PER_LIST:
+        return []
+    ids = sorted(sources, key=lambda sid: (sources[sid].model.published.parsed.sort_key, sid))
+    periods = group_by_period(ids, lambda sid: sources[sid].model.published.parsed.earliest, len, SOURCES_PER_LIST)
+    return [(f"{GROUP_DIR}/{slug}", f"Sources published in {name}", members) for slug, name, members in periods]
+
+
+def source_text_entries(ctx: BookContext) -> list[str]:
+    """What the book's 'Source texts' contents list: the period pages, or the texts themselves."""
+    groups = source_groups(ctx)
+    return [doc for doc, _, _ in groups] if groups else [ctx.source_doc(sid) for sid in ctx.briefing.sources]
+
+
+def source_group_pages(ctx: BookContext) -> list[Page]:
+    pages = []
+    for docname, title, members in source_groups(ctx):
+        page = Page(ctx, docname, title)
+        page.para(f"{len(members)} source text{'s' if len(members) != 1 else ''}, by date of publication:")
+        page.add(*toctree([ctx.source_doc(sid) for sid in members]))
+        pages.append(page)
+    return pages
 
 
 def sources_page(ctx: BookContext) -> Page:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 
 from ..model import Event
@@ -30,20 +29,7 @@ def _claims(events: Sequence[Event]) -> int:
 
 def timeline_periods(events: Sequence[Event]) -> list[tuple[str, str, list[Event]]]:
     """Group date-ordered events into ``(slug, title, events)`` periods, by each event's earliest date."""
-    by_year: dict[int, list[Event]] = {}
-    for event in events:
-        by_year.setdefault(event.date.parsed.earliest.year, []).append(event)
-    periods: list[tuple[str, str, list[Event]]] = []
-    for year, year_events in by_year.items():
-        if _claims(year_events) <= blocks.PAGE_CLAIMS:
-            periods.append((f"{year:04d}", f"{year}", year_events))
-            continue
-        by_month: dict[int, list[Event]] = {}
-        for event in year_events:
-            by_month.setdefault(event.date.parsed.earliest.month, []).append(event)
-        for month, month_events in by_month.items():
-            periods.append((f"{year:04d}-{month:02d}", f"{calendar.month_name[month]} {year}", month_events))
-    return periods
+    return blocks.group_by_period(events, lambda e: e.date.parsed.earliest, _claims, blocks.PAGE_CLAIMS)
 
 
 def _timeline_chart(page: Page, events: Sequence[Event], asset: str) -> None:

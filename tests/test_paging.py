@@ -1,4 +1,5 @@
-"""Long timelines are split into period pages, so an edit re-reads one period, not the chronology."""
+"""Sections that grow with the briefing are split into pages, so an edit re-reads one small page and
+no page (nor its navigation) grows with the whole book."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pypdf import PdfReader
 
 from briefgen.build import build
 from briefgen.compose import compose_pages
-from briefgen.compose import blocks, timeline
+from briefgen.compose import blocks, sources, timeline
 from briefgen.pipeline import prepare
 from conftest import REPO
 from htmlcheck import anchored_quotes, check_citation_links
@@ -38,7 +39,7 @@ def test_long_timeline_gets_a_page_per_month_and_every_event_once(tmp_path: Path
     hub = pages["timeline"]
     assert not LABEL.findall(hub), "the hub lists periods, not events"
     for doc in periods:
-        assert f"\n{doc}\n" in hub, f"{doc} missing from the hub's toctree"
+        assert f"\n/{doc}\n" in hub, f"{doc} missing from the hub's toctree"
         assert f"({doc[len('timeline/'):]}.md)" in hub or f"(<{doc}.md>)" in hub, f"no link to {doc}"
     placed = [e for doc in periods for e in LABEL.findall(pages[doc])]
     assert sorted(placed) == sorted(e.id for e in prepared.briefing.timeline.events)
@@ -47,6 +48,20 @@ def test_long_timeline_gets_a_page_per_month_and_every_event_once(tmp_path: Path
         for event_id in LABEL.findall(pages[doc]):
             event = next(e for e in prepared.briefing.timeline.events if e.id == event_id)
             assert f"{event.date.parsed.earliest.month:02d}" == month
+
+
+def test_many_sources_are_listed_by_publication_month_and_background_by_topic(tmp_path: Path) -> None:
+    prepared = prepare(generate(tmp_path / "n100", 100))
+    pages = compose_pages(prepared.briefing, prepared.anchors)
+    groups = sorted(doc for doc in pages if doc.startswith("source-texts/"))
+    assert groups == [f"source-texts/2025-{m:02d}" for m in range(1, 13)]  # 100 sources > 40, all from 2025
+    listed = [line[len("/sources/") :] for doc in groups for line in pages[doc].splitlines() if line.startswith("/sources/")]
+    assert sorted(listed) == sorted(prepared.briefing.sources)  # every text in exactly one period
+    index = pages["index"]
+    assert all(f"\n/{doc}\n" in index for doc in groups) and "\n/sources/report-" not in index
+    topics = [t.id for t in prepared.briefing.background.topics]
+    assert sorted(doc for doc in pages if doc.startswith("background/")) == sorted(f"background/{t}" for t in topics)
+    assert all(f"({'topic-' + t})=" in pages[f"background/{t}"] for t in topics)
 
 
 def test_periods_group_by_year_then_month_for_crowded_years(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,9 +94,10 @@ def _internal_links_resolve(html: Path) -> int:
 @pytest.mark.build
 def test_paged_sections_build_html_and_pdf_and_an_edit_rereads_one_period(harbour: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(blocks, "PAGE_CLAIMS", 1)  # timeline by month (March, April 2024), actors by party
+    monkeypatch.setattr(sources, "SOURCES_PER_LIST", 1)  # source texts listed by month of publication
     build(harbour, ("html", "pdf"))
     html = harbour / "_build/html"
-    for page in ("timeline/2024-03", "timeline/2024-04", "actors/party-authority", "actors/party-guild"):
+    for page in ("timeline/2024-03", "timeline/2024-04", "actors/party-authority", "actors/party-guild", "source-texts/2024-05"):
         assert (html / f"{page}.html").is_file(), page
     assert check_citation_links(html, anchored_quotes(harbour)) >= 15
     assert _internal_links_resolve(html) >= 30  # event tables, actor links from events, 'cited in' links
@@ -91,7 +107,8 @@ def test_paged_sections_build_html_and_pdf_and_an_edit_rereads_one_period(harbou
     reader = PdfReader(next((harbour / "_build/pdf").glob("*.pdf")))
     top = [item.title for item in reader.outline if not isinstance(item, list)]
     nested = [item.title for items in reader.outline if isinstance(items, list) for item in items if not isinstance(item, list)]
-    assert {"Timeline", "Actors"} <= set(top) and {"March 2024", "April 2024", "Port Authority"} <= set(nested)
+    assert {"Timeline", "Actors", "Sources published in May 2024"} <= set(top)
+    assert {"March 2024", "April 2024", "Port Authority", "Authority votes to close north pier"} <= set(nested)
     timeline_yaml = harbour / "briefing/timeline.yaml"
     timeline_yaml.write_text(timeline_yaml.read_text().replace("text: The Port Authority voted to close the north pier.", "text: The Port Authority voted on a Tuesday to close the north pier."))
     report = build(harbour, ("html",))
