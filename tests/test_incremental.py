@@ -9,7 +9,7 @@ import pytest
 from briefgen.build import build
 
 pytestmark = pytest.mark.build
-GENERATED = {"genindex", "search"}  # Sphinx regenerates these on every run
+GENERATED = {"search"}  # Sphinx regenerates it on every run (genindex is switched off in conf.py)
 
 
 def test_no_change_rebuild_reads_and_writes_no_page(harbour: Path) -> None:
@@ -52,3 +52,23 @@ def test_publish_links_unchanged_files_and_copies_changed_ones(harbour: Path) ->
     assert (html / "timeline.html").stat().st_ino != before["timeline.html"]
     assert "Public meetings held" in (html / "timeline.html").read_text()
     assert (harbour / "_build/.work/html/background.html").stat().st_ino != before["background.html"]  # never linked to Sphinx's files
+
+
+def test_parallel_build_is_used_for_many_pages_and_gives_the_same_book(shipped: Path, tmp_path: Path) -> None:
+    """-j 2 splits a cold build across processes and yields the same bytes as one process;
+    a one-page edit runs in one process (forking costs more than it saves there)."""
+    import shutil
+
+    serial = tmp_path / "serial"
+    shutil.copytree(shipped, serial)
+    parallel_run = build(shipped, ("html",), jobs=2).sphinx["html"]
+    assert parallel_run.processes == 2 and len(parallel_run.read) >= 10
+    assert build(serial, ("html",), jobs=1).sphinx["html"].processes == 1
+    pages = sorted(p.relative_to(shipped / "_build/html") for p in (shipped / "_build/html").rglob("*.html"))
+    assert len(pages) >= 10
+    for page in pages:
+        assert (shipped / "_build/html" / page).read_bytes() == (serial / "_build/html" / page).read_bytes(), page
+    timeline = shipped / "briefing/timeline.yaml"
+    timeline.write_text(timeline.read_text().replace("- text: ", "- text: (edited) ", 1))
+    edit_run = build(shipped, ("html",), jobs=2).sphinx["html"]
+    assert edit_run.read == ["timeline"] and edit_run.processes == 1

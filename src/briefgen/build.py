@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import fcntl
+import gc
 import io
 import os
 import re
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .compose import book_slug, compose_book
 from .dates import parse_date
@@ -71,7 +73,8 @@ class SphinxRun:
 
     outdir: Path
     read: list[str] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # complete only for serial writes (workers' pages are not seen)
+    processes: int = 1  # Sphinx processes used to read and write
 
 
 class BuildLocked(Exception):
@@ -147,9 +150,10 @@ PARALLEL_MIN_DOCS = 10
 environments costs more than reading a few pages (a one-page edit took 1.4 s with -j 2, 0.9 s without)."""
 
 
-def _serial_for_small_updates(app: object, env: object, docnames: list[str]) -> None:
+def _serial_for_small_updates(run: SphinxRun, app: Any, docnames: list[str]) -> None:
     if len(docnames) < PARALLEL_MIN_DOCS:
-        app.parallel = 1  # type: ignore[attr-defined]  # read and write serially from here on
+        app.parallel = 1  # read and write serially from here on
+    run.processes = app.parallel
 
 
 def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1) -> SphinxRun:
@@ -177,7 +181,7 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
                 confoverrides=_BUILDER_OVERRIDES.get(builder, {}),
             )
             app.connect("env-before-read-docs", lambda app, env, docnames: run.read.extend(sorted(docnames)))
-            app.connect("env-before-read-docs", _serial_for_small_updates)
+            app.connect("env-before-read-docs", lambda app, env, docnames: _serial_for_small_updates(run, app, docnames))
             app.connect("html-page-context", lambda app, pagename, *args: run.written.append(pagename))
             app.build()
         except Exception as exc:  # Sphinx, its extensions and conf.py raise all kinds of errors
@@ -294,10 +298,14 @@ def build(
             (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
         report.timings["compose"] = time.perf_counter() - t0
         say(f"composed {len(result.pages)} pages ({len(result.written)} changed) in {layout.src.relative_to(layout.root)}/")
+        as_of = parse_date(prepared.briefing.book.model.as_of).earliest
+        epoch = int(datetime.datetime(as_of.year, as_of.month, as_of.day, tzinfo=datetime.timezone.utc).timestamp())
+        # Sphinx needs only the pages on disk: let the model and the composed text go before it runs
+        # (about 250 MB at 1000 sources, otherwise held through Sphinx and copied into its workers).
+        del prepared, result
+        gc.collect()
         if "pdf" in formats:
             t0 = time.perf_counter()
-            as_of = parse_date(prepared.briefing.book.model.as_of).earliest
-            epoch = int(datetime.datetime(as_of.year, as_of.month, as_of.day, tzinfo=datetime.timezone.utc).timestamp())
             say("building PDF: Sphinx LaTeX builder")
             with _source_date(epoch):  # chart conversion (cairo) stamps PDFs: keep them byte-stable
                 report.sphinx["latex"] = run_sphinx(layout, "latex", quiet=not verbose)
