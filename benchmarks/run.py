@@ -61,8 +61,8 @@ def table(results: dict[str, list[dict]], jobs: int) -> str:
     lines = [
         f"Sphinx jobs: {jobs}; medians of {runs_n} runs; times in seconds; ratios are medians of per-run ratios.",
         "Rebuilds: 'CLI' is `briefgen build html` in a fresh process (as a user runs it); 'warm' is the same build",
-        "in an already running process (as `briefgen serve` rebuilds after a save). Peak memory: the cold build",
-        "(HTML and, where built, PDF), including Sphinx's worker processes and LaTeX.",
+        "in an already running process (as `briefgen serve` rebuilds after a save). Peak memory: largest resident",
+        "set of the cold HTML build, Sphinx's worker processes included; in brackets with the PDF (LuaLaTeX's own).",
         "",
         "| N | pages | quotes | load | anchor | compose | ours | Sphinx HTML | ours / Sphinx | PDF | no-change CLI (/ cold) | edit CLI (/ cold) | edit warm (/ cold) | pages re-read | peak MiB |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
@@ -70,6 +70,7 @@ def table(results: dict[str, list[dict]], jobs: int) -> str:
     for n in sorted(results, key=int):
         runs = results[n]
         pdf = f"{med(r['pdf']['s'] for r in runs):.1f}" if "pdf" in runs[0] else "-"
+        pdf_peak = f" ({max(r['pdf']['peak_mib'] for r in runs):.0f})" if "pdf" in runs[0] else ""
 
         def rebuild(key: str) -> str:
             return f"{med(r[key]['s'] for r in runs):.2f} ({med(r[key]['s'] / cold(r) for r in runs):.1%})"
@@ -80,7 +81,7 @@ def table(results: dict[str, list[dict]], jobs: int) -> str:
             + f"| {med(ours(r) for r in runs):.2f} | {med(r['sphinx_html']['s'] for r in runs):.1f} "
             f"| {med(ours(r) / r['sphinx_html']['s'] for r in runs):.1%} | {pdf} "
             f"| {rebuild('no_change_cli')} | {rebuild('edit_cli')} | {rebuild('edit_warm')} "
-            f"| {int(med(r['edit_warm']['pages_read'] for r in runs))} | {max(r['cold_peak']['mib'] for r in runs):.0f} |"
+            f"| {int(med(r['edit_warm']['pages_read'] for r in runs))} | {max(r['sphinx_html']['peak_mib'] for r in runs):.0f}{pdf_peak} |"
         )
     sizes = sorted(results, key=int)
     for small, large in zip(sizes, sizes[1:]):

@@ -13,6 +13,7 @@ memory figure that belongs to this run; Sphinx's worker processes count (RUSAGE_
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import re
 import resource
@@ -72,10 +73,14 @@ def main() -> None:
 
     briefing = stage("load", lambda: load_briefing(root))
     anchors = stage("anchor", lambda: (check_references(briefing), anchor_briefing(briefing)[0])[1])
+    quotes = sum(len(t.anchors) for t in anchors.texts.values())
     stage("compose", lambda: compose_book(briefing, anchors, layout.src))
+    slug = book_slug(briefing)
+    del briefing, anchors  # as build() does: Sphinx works from the pages on disk
+    gc.collect()
     stage("sphinx_html", lambda: publish(run_sphinx(layout, "html", jobs=args.jobs).outdir, layout.output("html")))
     if args.pdf:
-        stage("pdf", lambda: (run_sphinx(layout, "latex"), run_latexmk(layout, book_slug(briefing))))
+        stage("pdf", lambda: (run_sphinx(layout, "latex"), run_latexmk(layout, slug)))
     cold_peak = peak_mib()
     out["no_change_cli"] = {"s": cli_build(root, args.jobs)}
     stage("no_change_warm", lambda: build(root, ("html",), jobs=args.jobs))
@@ -85,7 +90,7 @@ def main() -> None:
     report = stage("edit_warm", lambda: build(root, ("html",), jobs=args.jobs))
     out["edit_warm"]["pages_composed"] = len(report.composed)
     out["edit_warm"]["pages_read"] = len(report.sphinx["html"].read)
-    out["quotes"] = {"n": sum(len(t.anchors) for t in anchors.texts.values())}
+    out["quotes"] = {"n": quotes}
     out["pages"] = {"n": len(list(layout.src.rglob("*.md")))}
     out["cold_peak"] = {"mib": cold_peak}
     print(json.dumps(out))

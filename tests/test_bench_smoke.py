@@ -1,9 +1,13 @@
-"""The benchmark generator cannot rot: a synthetic briefing of 5 sources passes check."""
+"""The benchmarks cannot rot: the generator's briefing passes check, and the harness runs at N=5."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from briefgen.pipeline import prepare
 from conftest import REPO
@@ -26,3 +30,21 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     b = generate(tmp_path / "b", 5)
     for path in sorted(a.rglob("*.*")):
         assert path.read_bytes() == (b / path.relative_to(a)).read_bytes(), path
+
+
+@pytest.mark.build
+def test_benchmark_harness_runs_and_reports(tmp_path: Path) -> None:
+    """One run of the suite at N=5 (HTML only): every column is filled and the ratios are sane."""
+    results = tmp_path / "results.json"
+    cmd = [sys.executable, str(REPO / "benchmarks/run.py"), "--sizes", "5", "--runs", "1", "--pdf-max", "0", "--jobs", "1", "--results", str(results)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    row = next(line for line in done.stdout.splitlines() if line.startswith("| 5 |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert len(cells) == 15 and cells[9] == "-"  # no PDF asked for
+    run = json.loads(results.read_text())["results"]["5"][0]
+    assert 0 < run["load"]["s"] < run["sphinx_html"]["s"]
+    assert run["edit_warm"]["pages_composed"] == 1 and run["edit_warm"]["pages_read"] == 1  # the edit touched one page
+    assert run["quotes"]["n"] >= 90 and run["cold_peak"]["mib"] > 50
+    again = subprocess.run([sys.executable, str(REPO / "benchmarks/run.py"), "--report", str(results)], capture_output=True, text=True, check=True)
+    assert row in again.stdout
