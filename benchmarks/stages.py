@@ -13,7 +13,6 @@ memory figure that belongs to this run; Sphinx's worker processes count (RUSAGE_
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import re
 import resource
@@ -71,13 +70,14 @@ def main() -> None:
         out[name] = {"s": time.perf_counter() - t0, "peak_mib": peak_mib()}
         return result
 
-    briefing = stage("load", lambda: load_briefing(root))
-    anchors = stage("anchor", lambda: (check_references(briefing), anchor_briefing(briefing)[0])[1])
-    quotes = sum(len(t.anchors) for t in anchors.texts.values())
-    stage("compose", lambda: compose_book(briefing, anchors, layout.src))
-    slug = book_slug(briefing)
-    del briefing, anchors  # as build() does: Sphinx works from the pages on disk
-    gc.collect()
+    def front_half() -> tuple[str, int]:
+        """Load, anchor and compose; the model goes out of scope on return, as in build()."""
+        briefing = stage("load", lambda: load_briefing(root))
+        anchors = stage("anchor", lambda: (check_references(briefing), anchor_briefing(briefing)[0])[1])
+        stage("compose", lambda: compose_book(briefing, anchors, layout.src))
+        return book_slug(briefing), sum(len(t.anchors) for t in anchors.texts.values())
+
+    slug, quotes = front_half()
     stage("sphinx_html", lambda: publish(run_sphinx(layout, "html", jobs=args.jobs).outdir, layout.output("html")))
     if args.pdf:
         stage("pdf", lambda: (run_sphinx(layout, "latex"), run_latexmk(layout, slug)))
