@@ -13,6 +13,7 @@ from .citations import setup_citations
 from .figures import setup_figures
 from .latex import setup_latex
 from .metadata import setup_metadata
+from .refs import setup_refs
 from .templates import setup_templates
 
 __version__ = "0.1.0"
@@ -24,4 +25,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_figures(app)
     setup_latex(app)
     setup_templates(app)
+    setup_refs(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

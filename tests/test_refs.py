@@ -1,0 +1,39 @@
+"""The indexed MyST link resolver answers exactly as upstream's scan does, and is installed."""
+
+from __future__ import annotations
+
+import random
+from types import SimpleNamespace
+
+from myst_parser.sphinx_ext.myst_refs import MystReferenceResolver
+
+from briefgen.sphinxext.refs import IndexedMystReferenceResolver, label_index, setup_refs
+
+
+def test_index_gives_upstreams_answer_for_every_document_and_id() -> None:
+    rng = random.Random(3)
+    names, docs = [f"n{i}" for i in range(8)], ["a", "b/c", "d"]
+    for _ in range(300):
+        std = {
+            "labels": {rng.choice(names): (rng.choice(docs), rng.choice(names), f"Title {i}") for i in range(6)},
+            "anonlabels": {rng.choice(names): (rng.choice(docs), rng.choice(names)) for i in range(6)},
+        }
+        upstream = SimpleNamespace(env=SimpleNamespace(domaindata={"std": std}))
+        index = label_index(std)
+        for doc in docs:
+            for ref in [*names, "missing"]:
+                assert index.get((doc, ref)) == MystReferenceResolver._std_label_in_doc(upstream, doc, ref)
+
+
+def test_index_is_rebuilt_when_labels_change() -> None:
+    std = {"labels": {}, "anonlabels": {"x": ("a", "x")}}
+    assert label_index(std).get(("a", "y")) is None
+    std["anonlabels"]["y"] = ("a", "y")
+    assert label_index(std).get(("a", "y")) == ("y", "")
+    assert label_index({"labels": {}, "anonlabels": {"z": ("a", "z")}}).get(("a", "y")) is None  # a new env
+
+
+def test_setup_swaps_the_resolver_in_place() -> None:
+    registry = SimpleNamespace(post_transforms=[object, MystReferenceResolver, str])
+    setup_refs(SimpleNamespace(registry=registry))
+    assert registry.post_transforms == [object, IndexedMystReferenceResolver, str]
