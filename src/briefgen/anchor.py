@@ -10,7 +10,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import string
-from array import array
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -44,6 +45,32 @@ class Anchor:
     exact: bool  # False when only typographic folding made it match
 
 
+class _JoinedOrigin(Sequence[int]):
+    """Original offsets of the paragraphs' normalised texts joined by "\n", without copying them.
+
+    Most paragraphs map to the article by a plain ``range``; looking positions up per paragraph
+    (a bisect) instead of concatenating every offset into one array saves building an array as
+    long as the whole corpus (0.5 s of anchoring 1000 sources).
+    """
+
+    def __init__(self, starts: list[int], origins: list[Sequence[int]], joints: list[int], length: int) -> None:
+        self._starts, self._origins, self._joints, self._length = starts, origins, joints, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: int) -> int:  # type: ignore[override]  # positions only, no slices
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        k = bisect_right(self._starts, index) - 1
+        offset = index - self._starts[k]
+        if offset < len(self._origins[k]):
+            return self._origins[k][offset]
+        return self._joints[k + 1]  # the "\n" after paragraph k
+
+
 @dataclass
 class SourceText:
     """A source's text split into paragraphs, normalised once for all its quotes."""
@@ -68,19 +95,19 @@ class SourceText:
             pos += len(line)
         # Paragraphs are joined by "\n" in the normalised text, so no quote can span two of them.
         pieces: list[str] = []
-        origin = array("i")
+        origins: list[Sequence[int]] = []
         starts: list[int] = []
         at = 0
         for para in paragraphs:
             if pieces:
-                origin.append(para.start - 1)
                 at += 1
             starts.append(at)
             n = normalize(text[para.start : para.end], para.start)
             pieces.append(n.text)
-            origin.extend(n.origin)
+            origins.append(n.origin)
             at += len(n.text)
-        return cls(source_id, text, paragraphs, Normalized("\n".join(pieces), origin), starts)
+        joints = [p.start - 1 for p in paragraphs]  # where each joining "\n" comes from
+        return cls(source_id, text, paragraphs, Normalized("\n".join(pieces), _JoinedOrigin(starts, origins, joints, at)), starts)
 
     def paragraph_at(self, offset: int) -> Paragraph:
         lo, hi = 0, len(self.paragraphs) - 1

@@ -16,24 +16,31 @@ import unicodedata
 _INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _CONTROL = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if not chr(c).isspace()]
 _WHITESPACE = [chr(c) for c in range(0x3001) if chr(c).isspace() or unicodedata.category(chr(c)) == "Zs"]
-_CLEAN = str.maketrans({**dict.fromkeys(_CONTROL + list(_INVISIBLE), None), **dict.fromkeys(_WHITESPACE, " ")})
-_RUNS = re.compile(" {2,}")
-_ESCAPE_PUNCT = str.maketrans({c: "\\" + c for c in string.punctuation})
+# Regular expressions rather than str.translate: translate looks every character up in a dict
+# (about 40 ns each), a compiled character class scans in C and touches only what it replaces.
+_DROP = re.compile("[" + re.escape("".join(_CONTROL) + _INVISIBLE) + "]")
+_SPACES = re.compile("[" + re.escape("".join(_WHITESPACE)) + "]+")
+_PUNCT = re.compile("[" + re.escape(string.punctuation) + "]")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def _backslashed(match: re.Match[str]) -> str:
+    return "\\" + match.group()
 
 
 def clean(text: str, *, strip: bool = True) -> str:
     """Drop control and bidi-control characters and fold whitespace runs to single spaces."""
     text = str(text)
-    if not (text.isascii() and text.isprintable()):  # the common case needs no table lookups
-        text = text.translate(_CLEAN)
-    folded = _RUNS.sub(" ", text) if "  " in text else text
+    if text.isascii() and text.isprintable():  # the common case: only runs of spaces to fold
+        folded = _SPACES.sub(" ", text) if "  " in text else text
+    else:
+        folded = _SPACES.sub(" ", _DROP.sub("", text))
     return folded.strip() if strip else folded
 
 
 def escape(text: str, *, strip: bool = True) -> str:
     """Text that MyST renders literally, whatever it contains (``strip=False`` keeps edge spaces)."""
-    return clean(text, strip=strip).translate(_ESCAPE_PUNCT)
+    return _PUNCT.sub(_backslashed, clean(text, strip=strip))
 
 
 def check_id(value: str) -> str:
