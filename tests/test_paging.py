@@ -102,6 +102,11 @@ def test_paged_sections_build_html_and_pdf_and_an_edit_rereads_one_period(harbou
     assert check_citation_links(html, anchored_quotes(harbour)) >= 15
     assert _internal_links_resolve(html) >= 30  # event tables, actor links from events, 'cited in' links
     assert "2024-03.html" in (html / "timeline.html").read_text()
+    # texts listed by period: a text's page links back to its period and carries no navigation tree
+    text_page = BeautifulSoup((html / "sources/gazette.html").read_text(), "html.parser")
+    assert text_page.select_one("a[href='../source-texts/2024-05.html']") is not None
+    assert not text_page.select(".bd-sidenav"), "source pages of a large book skip the navigation tree"
+    assert BeautifulSoup((html / "timeline.html").read_text(), "html.parser").select(".bd-sidenav")
     actor_map = next(p for p in (html / "_images").glob("graphviz-*.svg"))
     assert "party-authority.html#actor-varga" in actor_map.read_text()
     reader = PdfReader(next((harbour / "_build/pdf").glob("*.pdf")))

@@ -26,7 +26,7 @@ from .sections import (
     questions_page,
     summary_page,
 )
-from .sources import source_group_pages, source_page, sources_page
+from .sources import light_nav_pages, source_group_pages, source_page, sources_page
 from .timeline import timeline_pages
 
 _SECTION_PAGES: dict[str, Callable[[BookContext], list[Page]]] = {  # a section is one page or a hub and its pages
@@ -91,6 +91,7 @@ def book_metadata(briefing: Briefing, pdf: str | None = None) -> dict[str, objec
         "authors": list(book.authors),
         "slug": book_slug(briefing),
         "sources": len(briefing.sources),
+        "light_nav": light_nav_pages(len(briefing.sources)),
     }
 
 

@@ -51,6 +51,15 @@ thousand would make each page, and the whole build, grow with the square of the 
 GROUP_DIR = "source-texts"  # not sources/: group pages must not share a namespace with source ids
 
 
+def light_nav_pages(n_sources: int) -> list[str]:
+    """Docname patterns whose sidebar leaves out the navigation tree (read by the Sphinx extension).
+
+    With the texts listed by period, each of (possibly) thousands of text pages would otherwise
+    resolve the whole tree when written; the text's period is linked at the top of its page.
+    """
+    return ["sources/*"] if n_sources > SOURCES_PER_LIST else []
+
+
 def source_groups(ctx: BookContext) -> list[tuple[str, str, list[str]]]:
     """``(docname, title, source ids)`` per publication period; empty when the list stays flat."""
     sources = ctx.briefing.sources
@@ -65,6 +74,14 @@ def source_text_entries(ctx: BookContext) -> list[str]:
     """What the book's 'Source texts' contents list: the period pages, or the texts themselves."""
     groups = source_groups(ctx)
     return [doc for doc, _, _ in groups] if groups else [ctx.source_doc(sid) for sid in ctx.briefing.sources]
+
+
+def _group_of(ctx: BookContext, sid: str) -> tuple[str, str] | None:
+    """``(docname, title)`` of the period page listing ``sid``, when texts are listed by period."""
+    if "source_group_of" not in ctx.memo:
+        ctx.memo["source_group_of"] = {m: (doc, title) for doc, title, members in source_groups(ctx) for m in members}
+    groups: dict[str, tuple[str, str]] = ctx.memo["source_group_of"]  # type: ignore[assignment]
+    return groups.get(sid)
 
 
 def source_group_pages(ctx: BookContext) -> list[Page]:
@@ -152,6 +169,9 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     st: SourceText = ctx.anchors.texts[sid]
     docname = ctx.source_doc(sid)
     page = Page(ctx, docname, s.title, short_title="Key points")
+    group = _group_of(ctx, sid)
+    if group is not None:  # a large book: the way back to the list this text is in
+        page.para(f"Source texts › {link(escape(group[1]), relative_target(docname, group[0]))}")
     rows = [
         ("Outlet", s.outlet),
         ("Author", s.author or "not given"),

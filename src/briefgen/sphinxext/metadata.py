@@ -103,6 +103,9 @@ def _apply(app: Sphinx, config: Config) -> None:
     logo.setdefault("alt_text", html.escape(meta["title"]))
     config.html_theme_options = {**config.html_theme_options, "logo": logo}
     config.html_context = {**config.html_context, "briefgen": meta}
+    if meta.get("light_nav"):  # the theme's sidebar without its navigation tree
+        light = ["navbar-logo.html", "icon-links.html", "search-button-field.html"]
+        config.html_sidebars = {**config.html_sidebars, **dict.fromkeys(meta["light_nav"], light)}
     config.latex_documents = [(config.root_doc, f"{meta['slug']}.tex", tex(meta["title"]), tex(authors), "manual", False)]
     elements = dict(config.latex_elements)
     elements["maketitle"] = _cover(meta)
