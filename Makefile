@@ -38,7 +38,7 @@ test: setup
 	scripts/system-deps.sh browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Speed and memory at N = 5, 100 and 1000 synthetic sources (slow: about half an hour).
+# Speed and memory at N = 5, 100 and 1000 synthetic sources (slow: about 20 minutes on 2 cores).
 bench: setup
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
