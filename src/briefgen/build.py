@@ -146,7 +146,7 @@ _BUILDER_OVERRIDES: dict[str, dict[str, object]] = {"latex": {"numfig": True}}
 
 PARALLEL_MIN_DOCS = 10
 """Below this many pages to re-read, Sphinx runs in one process: forking workers and merging their
-environments costs more than reading a few pages (a one-page edit took 1.4 s with -j 2, 0.9 s without)."""
+environments costs more than reading a few pages (the Sphinx stage of a one-page edit: 1.4 s with -j 2, 1.1 s without)."""
 
 
 def _serial_for_small_updates(run: SphinxRun, app: Any, docnames: list[str]) -> None:
