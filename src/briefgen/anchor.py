@@ -204,9 +204,9 @@ class AnchorIndex:
 
 
 def _miss(part: Part, path: KeyPath, st: SourceText, quote: str, what: str) -> Problem:
-    if not fold(quote):
-        return part.doc.problem(path, f"{what} has no visible text", "quote words from the article")
     key = fold(quote)
+    if not key:
+        return part.doc.problem(path, f"{what} has no visible text", "quote words from the article")
     at = st.normalized.text.replace("\n", " ").find(key)
     if at >= 0:
         first = st.paragraph_at(st.normalized.origin[at]).number

@@ -49,7 +49,6 @@ def rebuild(root: Path, jobs: int, *, changed_paths: Sequence[Path] = ()) -> Non
         _say(f"internal error: {type(exc).__name__}: {exc} (this is a bug in briefgen); serving the last good book")
         return
     _say(f"rebuilt in {time.perf_counter() - t0:.1f} s ({len(report.composed)} page(s) changed); the browser reloads")
-    sys.stderr.flush()
 
 
 def free_port(host: str) -> int:

@@ -25,9 +25,7 @@ def _party_names(ctx: BookContext) -> dict[str | None, str]:
 
 
 def _paged(ctx: BookContext) -> bool:
-    if "actors_paged" not in ctx.memo:
-        ctx.memo["actors_paged"] = sum(len(a.statements) for a in ctx.briefing.actors.actors) > blocks.PAGE_CLAIMS
-    return bool(ctx.memo["actors_paged"])
+    return ctx.once("actors_paged", lambda: sum(len(a.statements) for a in ctx.briefing.actors.actors) > blocks.PAGE_CLAIMS)
 
 
 def actor_doc(ctx: BookContext, actor: Actor) -> str:

@@ -8,15 +8,17 @@ mark into a direct link to the passage (see ``briefgen.sphinxext.citations``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Any, TypeVar
 
 from ..anchor import AnchorIndex
 from ..load import Briefing
 from ..model import Actor, Citation
 from .markup import escape, label, link, span
 
+T = TypeVar("T")
 MARK_SEPARATOR = span("\\,", classes=("mark-sep",))
 
 
@@ -36,11 +38,17 @@ class BookContext:
     briefing: Briefing
     anchors: AnchorIndex
     cited_by: dict[str, list[CitingClaim]] = field(default_factory=lambda: defaultdict(list))
-    memo: dict[str, object] = field(default_factory=dict)  # derived once per book (e.g. which page holds each actor)
+    memo: dict[str, Any] = field(default_factory=dict)  # see once()
 
     @cached_property
     def actors_by_id(self) -> dict[str, Actor]:
         return {a.id: a for a in self.briefing.actors.actors}
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, worked out once per book (page layouts that several pages consult)."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def source_doc(self, source_id: str) -> str:
         return f"sources/{source_id}"

@@ -51,19 +51,27 @@ thousand would make each page, and the whole build, grow with the square of the 
 GROUP_DIR = "source-texts"  # not sources/: group pages must not share a namespace with source ids
 
 
+def listed_by_period(n_sources: int) -> bool:
+    return n_sources > SOURCES_PER_LIST
+
+
 def light_nav_pages(n_sources: int) -> list[str]:
     """Docname patterns whose sidebar leaves out the navigation tree (read by the Sphinx extension).
 
     With the texts listed by period, each of (possibly) thousands of text pages would otherwise
     resolve the whole tree when written; the text's period is linked at the top of its page.
     """
-    return ["sources/*"] if n_sources > SOURCES_PER_LIST else []
+    return ["sources/*"] if listed_by_period(n_sources) else []
 
 
 def source_groups(ctx: BookContext) -> list[tuple[str, str, list[str]]]:
     """``(docname, title, source ids)`` per publication period; empty when the list stays flat."""
+    return ctx.once("source_groups", lambda: _source_groups(ctx))
+
+
+def _source_groups(ctx: BookContext) -> list[tuple[str, str, list[str]]]:
     sources = ctx.briefing.sources
-    if len(sources) <= SOURCES_PER_LIST:
+    if not listed_by_period(len(sources)):
         return []
     ids = sorted(sources, key=lambda sid: (sources[sid].model.published.parsed.sort_key, sid))
     periods = group_by_period(ids, lambda sid: sources[sid].model.published.parsed.earliest, len, SOURCES_PER_LIST)
@@ -78,10 +86,8 @@ def source_text_entries(ctx: BookContext) -> list[str]:
 
 def _group_of(ctx: BookContext, sid: str) -> tuple[str, str] | None:
     """``(docname, title)`` of the period page listing ``sid``, when texts are listed by period."""
-    if "source_group_of" not in ctx.memo:
-        ctx.memo["source_group_of"] = {m: (doc, title) for doc, title, members in source_groups(ctx) for m in members}
-    groups: dict[str, tuple[str, str]] = ctx.memo["source_group_of"]  # type: ignore[assignment]
-    return groups.get(sid)
+    group_of = ctx.once("source_group_of", lambda: {m: (doc, title) for doc, title, members in source_groups(ctx) for m in members})
+    return group_of.get(sid)
 
 
 def source_group_pages(ctx: BookContext) -> list[Page]:

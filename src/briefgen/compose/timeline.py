@@ -12,11 +12,6 @@ from .charts import chart_window, timeline_svg
 from .markup import escape, label, link
 from .page import BookContext, Page, relative_target
 
-# A timeline of more than blocks.PAGE_CLAIMS claims is split into one page per year (per month
-# within a crowded year). Periods, not fixed-size chunks, keep page boundaries stable: adding an
-# event rewrites only the page of its own period. Each page has its own chart, which stays legible.
-
-
 TIMELINE_INTRO = (
     "Events in date order. Each date shows its precision (day, month, season, range, approximate) and how it "
     "was established: stated in the source, derived from the article's own date, or taken from page metadata."
