@@ -64,6 +64,7 @@ class BuildReport:
     composed: list[str] = field(default_factory=list)  # pages whose Markdown changed
     timings: dict[str, float] = field(default_factory=dict)
     sphinx: dict[str, SphinxRun] = field(default_factory=dict)  # per builder
+    article_dirs: set[Path] = field(default_factory=set)  # folders holding the article files read (for watchers)
 
 
 @dataclass
@@ -294,6 +295,7 @@ def build(
         offers_pdf = "pdf" in formats or (layout.output("pdf") / pdf_name).is_file()
         result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None)
         report.composed = result.written
+        report.article_dirs = {(layout.root / part.model.file).resolve().parent for part in prepared.briefing.sources.values()}
         for doc in result.removed:  # Sphinx keeps outputs of removed pages: drop them before publishing
             (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
         report.timings["compose"] = time.perf_counter() - t0

@@ -267,19 +267,13 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
     n_jobs = _jobs(jobs)
     click.echo("briefgen: building the HTML book", err=True)
     try:
-        build(layout.root, ("html",), jobs=n_jobs)
+        # article texts may live anywhere inside the project: watch the folders that hold them
+        watch |= build(layout.root, ("html",), jobs=n_jobs).article_dirs
     except BriefingError as exc:
         if not (layout.output("html") / "index.html").is_file():
             raise  # nothing good to show yet
         _report(exc)
         click.echo("serving the last good book until the errors above are fixed", err=True)
-    try:  # article texts may live anywhere inside the project: watch the folders that hold them
-        from .load import load_briefing
-
-        sources = load_briefing(layout.root).sources.values()
-        watch |= {(layout.root / part.model.file).resolve().parent for part in sources}
-    except BriefingError:
-        pass  # already reported; the folders above are watched
     click.echo(f"briefgen: serving {layout.root.name} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     serve_book(layout.root, host=host, port=port, watch={w for w in watch if w.is_dir()}, jobs=n_jobs, open_browser=open_browser)
 
