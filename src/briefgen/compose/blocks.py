@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from ..model import Claim, Dating
-from .markup import escape
+from .markup import check_id, escape
 from .page import Page
 
 SECTION_TITLES = {
@@ -35,9 +35,12 @@ def dating_text(dating: Dating) -> str:
     return text + ")"
 
 
-def toctree(entries: Sequence[str], *, caption: str | None = None, hidden: bool = False, maxdepth: int = 1) -> list[str]:
-    """A toctree of docnames, written absolute ('/docname') so it means the same on any page."""
-    opts = [f":maxdepth: {maxdepth}"] + ([f":caption: {caption}"] if caption else []) + ([":hidden:"] if hidden else [])
+def toctree(entries: Sequence[str], *, caption: str | None = None, hidden: bool = False, maxdepth: int = 1, name: str | None = None) -> list[str]:
+    """A toctree of docnames, written absolute ('/docname') so it means the same on any page.
+
+    ``name`` labels it (the PDF writer starts the appendices at the toctree named ``appendices``).
+    """
+    opts = [f":maxdepth: {maxdepth}"] + ([f":caption: {caption}"] if caption else []) + ([f":name: {check_id(name)}"] if name else []) + ([":hidden:"] if hidden else [])
     return ["```{toctree}", *opts, "", *(f"/{doc}" for doc in entries), "```", ""]
 
 

@@ -7,7 +7,7 @@ mark into a direct link to the passage (see ``briefgen.sphinxext.citations``).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -50,8 +50,25 @@ class BookContext:
             self.memo[key] = compute()
         return self.memo[key]
 
+    def cite_label(self, source_id: str) -> str:
+        """How a short reference names a source: its outlet, or outlet and date where outlets repeat."""
+        return self.once("cite_labels", lambda: _cite_labels(self.briefing))[source_id]
+
     def source_doc(self, source_id: str) -> str:
         return f"sources/{source_id}"
+
+
+def _cite_labels(briefing: Briefing) -> dict[str, str]:
+    outlets: dict[str, list[str]] = defaultdict(list)
+    for sid, part in briefing.sources.items():
+        outlets[part.model.outlet].append(sid)
+    labels = {}
+    for outlet, sids in outlets.items():
+        for sid in sids:
+            published = briefing.sources[sid].model.published.parsed.display()
+            labels[sid] = outlet if len(sids) == 1 else f"{outlet}, {published}"
+    uses = Counter(labels.values())  # same outlet and date: the ids tell them apart
+    return {sid: label if uses[label] == 1 else f"{label} ({sid})" for sid, label in labels.items()}
 
 
 def relative_target(from_doc: str, to_doc: str, anchor: str | None = None) -> str:
@@ -122,10 +139,12 @@ class Page:
         date = source.published.parsed.display()
         target = relative_target(self.docname, self.ctx.source_doc(cite.source), anchor.anchor_id)
         quoted = escape(f"“{cite.quote}”")
-        text = f"{escape(source.outlet)}, {escape(date)}, ¶{anchor.paragraph}: {quoted}"
+        # The short reference ("OAN ¶5") is marked up, so print can cite compactly; the quote links to its passage.
+        short = span(escape(self.ctx.cite_label(cite.source)), classes=("cite-source",)) + " " + span(f"¶{anchor.paragraph}", classes=("cite-para",))
+        text = f"{short}, {escape(date)}: {link(quoted, target)}"
         if cite.note:
-            text += f" {escape(cite.note)}"
-        return f"{link(text, target)}"
+            text += " " + span(escape(cite.note), classes=("cite-note",))
+        return text
 
     # -- output ----------------------------------------------------------------------------
     def render(self, *, with_title: bool = True) -> str:

@@ -45,7 +45,7 @@ def index_page(ctx: BookContext) -> Page:
     appendices = source_text_entries(ctx)
     numbering = ["\\renewcommand{\\thechapter}{\\arabic{chapter}}"] if len(appendices) > 26 else []
     page.add("```{raw} latex", "\\appendix", *numbering, "```", "")
-    page.add(*toctree(appendices, caption="Source texts"))
+    page.add(*toctree(appendices, caption="Source texts", name="appendices"))
     return page
 
 

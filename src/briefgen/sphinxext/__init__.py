@@ -15,6 +15,7 @@ from .latex import setup_latex
 from .metadata import setup_metadata
 from .refs import setup_refs
 from .templates import setup_templates
+from .typst import setup_typst
 
 __version__ = "0.1.0"
 
@@ -26,4 +27,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_latex(app)
     setup_templates(app)
     setup_refs(app)
+    setup_typst(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

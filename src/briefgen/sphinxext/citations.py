@@ -9,9 +9,11 @@ stays at the foot of the page as the page's citations, its back-links intact.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
@@ -34,7 +36,7 @@ class CitationMarksToLinks(SphinxPostTransform):
             target = _passage_reference(footnote) if footnote is not None else None
             if target is None:
                 continue
-            text = target.astext()
+            text = " ".join(p.astext() for p in footnote.findall(nodes.paragraph))  # the citation, without its number
             link = nodes.reference("", "", internal=True, reftitle=text, classes=["cite-mark"])
             if "refuri" in target:
                 link["refuri"] = target["refuri"]
@@ -48,3 +50,127 @@ class CitationMarksToLinks(SphinxPostTransform):
 
 def setup_citations(app: Sphinx) -> None:
     app.add_post_transform(CitationMarksToLinks)
+    app.add_post_transform(CitationMarksToShortRefs)
+
+
+# -- print: short references instead of footnotes --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cite:
+    source: str  # how the reference names the source ("OAN")
+    para: str  # "¶5"
+    target: dict[str, str]  # refuri or refid of the highlighted passage
+    note: str | None
+
+
+def _doc_scope(node: nodes.Node) -> int:
+    """The assembled book holds every page: footnote ids are unique only within their page.
+
+    Inlined pages keep their own document as their nodes' root (``inline_all_toctrees`` moves
+    children without re-parenting them), so the root reached names the page.
+    """
+    while node.parent is not None and not isinstance(node, addnodes.start_of_file):
+        node = node.parent
+    return id(node)
+
+
+def _parse_citation(footnote: nodes.footnote) -> _Cite | None:
+    ref = _passage_reference(footnote)
+    if ref is None:
+        return None
+    source = next((n for n in footnote.findall(nodes.inline) if "cite-source" in n["classes"]), None)
+    para = next((n for n in footnote.findall(nodes.inline) if "cite-para" in n["classes"]), None)
+    if source is None or para is None:
+        return None
+    note = next((n for n in footnote.findall(nodes.inline) if "cite-note" in n["classes"]), None)
+    target = {key: ref[key] for key in ("refuri", "refid") if key in ref}
+    return _Cite(source.astext(), para.astext(), target, note.astext() if note is not None else None)
+
+
+def _link(cite: _Cite, text: str) -> nodes.reference:
+    link = nodes.reference("", "", internal=True, **cite.target)
+    link += nodes.Text(text)
+    return link
+
+
+def short_references(cites: list[_Cite]) -> list[nodes.Node]:
+    """``[OAN ¶5, ¶9; Newsmax ¶3]`` for a claim's citations, plus a footnote for each note.
+
+    Citations of one source are grouped in the order first cited; a paragraph cited twice is
+    named once (it links to the first of its passages, all highlighted in that paragraph).
+    """
+    by_source: dict[str, list[_Cite]] = {}
+    for cite in cites:
+        cited = by_source.setdefault(cite.source, [])
+        if all(c.para != cite.para for c in cited):
+            cited.append(cite)
+    group = nodes.inline(classes=["cite-group"])
+    for i, (source, cited) in enumerate(by_source.items()):
+        if i:
+            group += nodes.Text("; ")
+        for j, cite in enumerate(cited):
+            if j:
+                group += nodes.Text(", ")
+            group += _link(cite, f"{source} {cite.para}" if j == 0 else cite.para)
+    notes: list[nodes.Node] = []
+    for cite in cites:
+        if cite.note:
+            note = nodes.inline(classes=["cite-note"])
+            note += nodes.Text(f"{cite.source} {cite.para}: {cite.note}")
+            notes.append(note)
+    return [group, *notes]
+
+
+class CitationMarksToShortRefs(SphinxPostTransform):
+    """In print, a claim's footnote marks become one group of short linked references.
+
+    About 470 footnotes filled half of most analytic pages; the quote each footnote repeated is
+    printed, highlighted, in the source's appendix where the reference leads. A citation's note,
+    which is printed nowhere else, stays a footnote.
+    """
+
+    builders = ("typst",)
+    default_priority = 20  # after references are resolved
+
+    def run(self, **kwargs: Any) -> None:
+        footnotes = {(_doc_scope(fn), fid): fn for fn in self.document.findall(nodes.footnote) for fid in fn["ids"]}
+        parents = {id(m.parent): m.parent for m in self.document.findall(nodes.footnote_reference)}
+        for parent in parents.values():
+            for run in _mark_runs(parent):
+                refs = [n for n in run if isinstance(n, nodes.footnote_reference)]
+                cites = [_parse_citation(footnotes[(_doc_scope(ref), ref["refid"])]) if (_doc_scope(ref), ref.get("refid")) in footnotes else None for ref in refs]
+                if any(c is None for c in cites):
+                    continue  # not a citation: left for the writer, which refuses what it does not know
+                index = parent.index(run[0])
+                for node in run:
+                    parent.remove(node)
+                for offset, node in enumerate(short_references(cites)):  # type: ignore[arg-type]
+                    parent.insert(index + offset, node)
+        for footnote in {id(fn): fn for fn in footnotes.values()}.values():
+            if _parse_citation(footnote) is not None:
+                footnote.parent.remove(footnote)
+
+
+def _mark_runs(parent: nodes.Element) -> list[list[nodes.Node]]:
+    """Runs of adjacent footnote marks (with the separators between them) among ``parent``'s children."""
+    runs: list[list[nodes.Node]] = []
+    current: list[nodes.Node] = []
+    for child in parent.children:
+        is_mark = isinstance(child, nodes.footnote_reference)
+        is_sep = isinstance(child, nodes.inline) and "mark-sep" in child["classes"]
+        if is_mark or (is_sep and current):
+            current.append(child)
+            continue
+        if current:
+            runs.append(current)
+        current = []
+    if current:
+        runs.append(current)
+    return [[n for n in _trim(run)] for run in runs]
+
+
+def _trim(run: list[nodes.Node]) -> list[nodes.Node]:
+    while run and not isinstance(run[-1], nodes.footnote_reference):
+        run = run[:-1]
+    return run

@@ -1,0 +1,334 @@
+"""Doctree -> Typst markup, for exactly the nodes briefgen's composer produces.
+
+Every text node becomes a string literal (``markup.text``); everything else the writer emits is a
+call to a function of the template (``briefgen.typ``) or of Typst itself, with validated ids and
+numbers as its only other arguments. A node the composer does not produce has no visitor and
+stops the build (Sphinx's ``unknown_visit``): nothing reaches the reader half-rendered.
+
+Ids are made global by prefixing the document name (``sources/oan:q-oan-3``), as the book is one
+Typst document; links resolve to those labels, and a link whose target was never emitted is an
+error rather than a dead link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.ext.graphviz import graphviz, render_dot
+from sphinx.util.docutils import SphinxTranslator
+
+from . import markup
+
+# Inline spans whose class names a template function: class -> function.
+INLINE_STYLES = {
+    "cite-group": "cite-group",
+    "cited": "cited",
+    "para-num": "para-num",
+    "proposition": "proposition",
+    "actor-kind": "actor-kind",
+    "cited-by": "cited-by",
+}
+POSTURE = re.compile(r"^posture-([a-z]+)$")
+APPENDICES_ID = "appendices"  # the id of the toctree that lists the appendices (composer's :name:)
+
+
+class TypstError(Exception):
+    """The doctree holds something the writer cannot render faithfully."""
+
+
+class TypstTranslator(SphinxTranslator):
+    """Walks the assembled book and collects Typst markup in ``self.body``."""
+
+    def __init__(self, document: nodes.document, builder: Any) -> None:
+        super().__init__(document, builder)
+        self.body: list[str] = []
+        self.docs: list[str] = [document["docname"]]
+        self.root = document["docname"]
+        self.level = 0  # section depth in the assembled book; the root's own title is the cover
+        self.verbatim = 0  # inside article text: characters printed exactly as written
+        self.labels: set[str] = set()
+        self.links: dict[str, str] = {}  # label -> where a link to it was made (for errors)
+        self.closers: list[str] = []  # what each open inline/container node closes with
+        self.images: dict[str, str] = {}  # image path in the output folder -> alt text
+
+    # -- helpers ---------------------------------------------------------------------------
+    def astext(self) -> str:
+        return "".join(self.body)
+
+    @property
+    def doc(self) -> str:
+        return self.docs[-1]
+
+    def global_id(self, node_id: str, doc: str | None = None) -> str:
+        return f"{doc if doc is not None else self.doc}:{node_id}"
+
+    def targets(self, ids: list[str]) -> str:
+        """Zero-size targets for ``ids`` at this point of the text (links land here)."""
+        out = []
+        for node_id in ids:
+            name = self.global_id(node_id)
+            if name in self.labels:
+                continue
+            self.labels.add(name)
+            out.append(f"#metadata(none)#{markup.label(name)}")
+        return "".join(out)
+
+    @contextmanager
+    def captured(self) -> Iterator[list[str]]:
+        """Collect what the enclosed visits write, instead of adding it to the body."""
+        start = len(self.body)
+        piece: list[str] = []
+        yield piece
+        piece.append("".join(self.body[start:]))
+        del self.body[start:]
+
+    def render_children(self, node: nodes.Element) -> str:
+        with self.captured() as piece:
+            for child in node.children:
+                child.walkabout(self)
+        return piece[0]
+
+    # -- structure -------------------------------------------------------------------------
+    def visit_document(self, node: nodes.document) -> None:
+        self.body.append(self.targets([""]))  # "%index" links land at the start
+
+    def depart_document(self, node: nodes.document) -> None:
+        missing = sorted(set(self.links) - self.labels)
+        if missing:
+            where = ", ".join(f"{name} (from {self.links[name]})" for name in missing[:5])
+            raise TypstError(f"links to targets that are not in the PDF: {where}")
+
+    def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
+        self.docs.append(node["docname"])
+
+    def depart_start_of_file(self, node: addnodes.start_of_file) -> None:
+        self.docs.pop()
+
+    def visit_section(self, node: nodes.section) -> None:
+        self.level += 1
+
+    def depart_section(self, node: nodes.section) -> None:
+        self.level -= 1
+
+    def visit_title(self, node: nodes.title) -> None:
+        if not isinstance(node.parent, nodes.section):
+            raise TypstError(f"a title outside a section ({node.parent.tagname}) is not supported")
+        if self.doc == self.root and self.level == 1:
+            raise nodes.SkipNode  # the book's title: the cover shows it
+        heading_level = self.level - 1
+        self.body.append(f"#heading(level: {heading_level})[")
+        self.closers.append("]" + self._heading_targets(node.parent) + "\n\n")
+
+    def _heading_targets(self, section: nodes.Element) -> str:
+        """The section's ids (and, for a document's top section, the document itself) as targets."""
+        ids = list(section["ids"])
+        if isinstance(section.parent, nodes.document):  # a page's top section (inlined pages keep their document as parent)
+            ids.insert(0, "")
+        return self.targets(ids)
+
+    def depart_title(self, node: nodes.title) -> None:
+        self.body.append(self.closers.pop())
+
+    def visit_compound(self, node: nodes.compound) -> None:
+        if APPENDICES_ID in node["ids"]:
+            self.body.append("#show: appendices\n\n")
+
+    def depart_compound(self, node: nodes.compound) -> None:
+        pass
+
+    def visit_container(self, node: nodes.container) -> None:
+        self.body.append(self.targets(node["ids"]))
+        if "non-article" in node["classes"]:
+            self.body.append("#non-article[")
+            self.closers.append("]\n\n")
+        else:
+            self.closers.append("")
+
+    def depart_container(self, node: nodes.container) -> None:
+        self.body.append(self.closers.pop())
+
+    def visit_paragraph(self, node: nodes.paragraph) -> None:
+        self.body.append(self.targets(node["ids"]))
+        first = node.children[0] if node.children else None
+        if isinstance(first, nodes.inline) and "para-num" in first["classes"]:
+            self.verbatim += 1  # a numbered paragraph of article text
+
+    def depart_paragraph(self, node: nodes.paragraph) -> None:
+        first = node.children[0] if node.children else None
+        if isinstance(first, nodes.inline) and "para-num" in first["classes"]:
+            self.verbatim -= 1
+        self.body.append("\n\n")
+
+    def visit_transition(self, node: nodes.transition) -> None:
+        self.body.append("#line(length: 100%, stroke: 0.5pt)\n\n")
+        raise nodes.SkipNode
+
+    # -- lists -----------------------------------------------------------------------------
+    def visit_bullet_list(self, node: nodes.bullet_list) -> None:
+        self.body.append("#list(")
+
+    def depart_bullet_list(self, node: nodes.bullet_list) -> None:
+        self.body.append(")\n\n")
+
+    def visit_enumerated_list(self, node: nodes.enumerated_list) -> None:
+        self.body.append(f"#enum(start: {int(node.get('start', 1))}, ")
+
+    def depart_enumerated_list(self, node: nodes.enumerated_list) -> None:
+        self.body.append(")\n\n")
+
+    def visit_list_item(self, node: nodes.list_item) -> None:
+        self.body.append("[" + self.targets(node["ids"]))
+
+    def depart_list_item(self, node: nodes.list_item) -> None:
+        self.body.append("], ")
+
+    # -- tables ----------------------------------------------------------------------------
+    def visit_table(self, node: nodes.table) -> None:
+        if node.next_node(nodes.title, descend=False, siblings=False) is not None and isinstance(node.children[0], nodes.title):
+            raise TypstError("table titles are not supported")
+        tgroup = node.next_node(nodes.tgroup)
+        widths = [int(c.get("colwidth", 1)) for c in tgroup.findall(nodes.colspec)]
+        header = [self._row(row) for thead in tgroup.findall(nodes.thead) for row in thead.children]
+        body = [self._row(row) for tbody in tgroup.findall(nodes.tbody) for row in tbody.children]
+        if len(header) > 1:
+            raise TypstError("tables with more than one header row are not supported")
+        columns = ", ".join(f"{w}fr" for w in widths)
+        args = [f"columns: ({columns},)", f"header: ({''.join(f'[{c}], ' for c in header[0])})" if header else "header: ()"]
+        cells = "".join(f"[{cell}], " for row in body for cell in row)
+        self.body.append(self.targets(node["ids"]) + f"#book-table({', '.join(args)}, {cells})\n\n")
+        raise nodes.SkipNode
+
+    def _row(self, row: nodes.row) -> list[str]:
+        cells = []
+        for entry in row.children:
+            if entry.get("morecols") or entry.get("morerows"):
+                raise TypstError("table cells spanning rows or columns are not supported")
+            cells.append(self.render_children(entry).strip())
+        return cells
+
+    # -- figures and images ----------------------------------------------------------------
+    def visit_figure(self, node: nodes.figure) -> None:
+        image = node.next_node(nodes.image)
+        caption = node.next_node(nodes.caption)
+        if image is None or node.next_node(nodes.legend) is not None:
+            raise TypstError("a figure needs exactly one image and no legend")
+        body = self._image(image)
+        cap = f", caption: [{self.render_children(caption).strip()}]" if caption is not None else ""
+        self.body.append(self.targets(node["ids"]) + f"#figure({body}{cap})\n\n")
+        raise nodes.SkipNode
+
+    def visit_image(self, node: nodes.image) -> None:
+        self.body.append(f"#{self._image(node)}\n\n")
+        raise nodes.SkipNode
+
+    def _image(self, node: nodes.image) -> str:
+        path = self.builder.images.get(node["uri"])
+        if path is None:
+            raise TypstError(f"image not found: {node['uri']}")
+        alt = node.get("alt") or ""
+        self.images[path] = alt
+        return f"fit-image({markup.string(path)}, alt: {markup.string(alt)})"
+
+    def visit_graphviz(self, node: graphviz) -> None:
+        """Graphviz diagrams (the actor map): rendered to SVG by ``dot``, embedded as an image."""
+        options = dict(node["options"])
+        _, outfn = render_dot(self, node["code"], options, "svg", filename=node.get("filename"))
+        if outfn is None:
+            raise TypstError("Graphviz's dot could not render a diagram (is graphviz installed?)")
+        path = Path(outfn).name
+        alt = node.get("alt") or "diagram"
+        self.images[path] = alt
+        self.body.append(self.targets(node["ids"]) + f"#fit-image({markup.string(path)}, alt: {markup.string(alt)})\n\n")
+        raise nodes.SkipNode
+
+    # -- inline ----------------------------------------------------------------------------
+    def visit_Text(self, node: nodes.Text) -> None:
+        self.body.append(markup.text(node.astext(), smart_quotes=not self.verbatim))
+
+    def depart_Text(self, node: nodes.Text) -> None:
+        pass
+
+    def _wrap(self, opening: str, closing: str = "]") -> None:
+        self.body.append(opening)
+        self.closers.append(closing)
+
+    def _close(self, node: nodes.Node) -> None:
+        self.body.append(self.closers.pop())
+
+    def visit_emphasis(self, node: nodes.emphasis) -> None:
+        self._wrap("#emph[")
+
+    depart_emphasis = _close
+
+    def visit_strong(self, node: nodes.strong) -> None:
+        self._wrap("#strong[")
+
+    depart_strong = _close
+
+    def visit_superscript(self, node: nodes.superscript) -> None:
+        self._wrap("#super[")
+
+    depart_superscript = _close
+
+    def visit_literal(self, node: nodes.literal) -> None:
+        self.body.append(f"#raw({markup.string(node.astext())})")
+        raise nodes.SkipNode
+
+    def visit_inline(self, node: nodes.inline) -> None:
+        classes = node["classes"]
+        self.body.append(self.targets(node["ids"]))
+        if "mark-sep" in classes:
+            raise nodes.SkipNode  # citation marks are grouped for print; the separator is HTML's
+        if "cite-note" in classes:
+            self._wrap("#footnote[")
+            return
+        style = next((INLINE_STYLES[c] for c in classes if c in INLINE_STYLES), None)
+        posture = next((m.group(1) for c in classes if (m := POSTURE.match(c))), None)
+        if posture is not None:
+            self._wrap(f"#posture({markup.string(posture)})[")
+        elif style is not None:
+            self._wrap(f"#{style}[")
+        else:
+            self.closers.append("")
+
+    depart_inline = _close
+
+    def visit_reference(self, node: nodes.reference) -> None:
+        if "refid" in node:
+            target = self.global_id(node["refid"])
+        elif node.get("refuri", "").startswith("%"):
+            doc, _, anchor = node["refuri"][1:].partition("#")
+            target = self.global_id(anchor, doc)
+        elif re.match(r"^(https?|mailto):", node.get("refuri", "")):
+            self._wrap(f"#link({markup.string(node['refuri'])})[")
+            return
+        else:
+            raise TypstError(f"a link the PDF cannot follow: {node.get('refuri')!r}")
+        self.links.setdefault(target, self.doc)
+        self._wrap(f"#link({markup.label(target)})[")
+
+    depart_reference = _close
+
+    def visit_target(self, node: nodes.target) -> None:
+        if not node.get("refid") and not node.get("refuri"):
+            self.body.append(self.targets(node["ids"]))
+        raise nodes.SkipNode
+
+    # -- what the PDF leaves out -------------------------------------------------------------
+    def visit_raw(self, node: nodes.raw) -> None:
+        raise nodes.SkipNode  # raw HTML/LaTeX is never passed through (and the composer emits none for Typst)
+
+    def visit_comment(self, node: nodes.comment) -> None:
+        raise nodes.SkipNode
+
+    def visit_substitution_definition(self, node: nodes.Element) -> None:
+        raise nodes.SkipNode
+
+    def unknown_visit(self, node: nodes.Node) -> None:
+        raise TypstError(f"the PDF writer has no rendering for '{node.__class__.__name__}' nodes (in {self.doc})")
