@@ -300,19 +300,15 @@ def build(
             (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
         report.timings["compose"] = time.perf_counter() - t0
         say(f"composed {len(result.pages)} pages ({len(result.written)} changed) in {layout.src.relative_to(layout.root)}/")
-        as_of = parse_date(prepared.briefing.book.model.as_of).earliest
-        epoch = int(datetime.datetime(as_of.year, as_of.month, as_of.day, tzinfo=datetime.timezone.utc).timestamp())
         # Sphinx needs only the pages on disk: let the model and the composed text go before it runs
         # (about 250 MB at 1000 sources, otherwise held through Sphinx and copied into its workers).
         # They hold no reference cycles, so reference counting frees them here without a collection.
         del prepared, result
         if "pdf" in formats:
             t0 = time.perf_counter()
-            say("building PDF: Sphinx LaTeX builder")
-            with _source_date(epoch):  # chart conversion (cairo) stamps PDFs: keep them byte-stable
-                report.sphinx["latex"] = run_sphinx(layout, "latex", quiet=not verbose)
-            say("building PDF: lualatex via latexmk (the slowest step; several passes)")
-            pdf = publish_file(run_latexmk(layout, slug, epoch=epoch), layout.output("pdf"))
+            say("building PDF: Sphinx Typst builder (compiled in-process; skipped when nothing changed)")
+            report.sphinx["typst"] = run_sphinx(layout, "typst", quiet=not verbose)
+            pdf = publish_file(report.sphinx["typst"].outdir / pdf_name, layout.output("pdf"))
             report.timings["pdf"] = time.perf_counter() - t0
             say(f"PDF: {pdf.relative_to(layout.root)}")
         if "html" in formats:

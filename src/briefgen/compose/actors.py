@@ -53,6 +53,8 @@ def _entries(page: Page, actors: Sequence[Actor], level: str) -> None:
             if st.venue:
                 when.append(st.venue)
             prefix = f"**{escape(', '.join(when))}:** " if when else ""
+            if st.date and st.date.note:  # how the date was established: the reader's to weigh
+                prefix = f"**{escape(', '.join(when))}** ({escape(st.date.note)}): "
             page.add(f"- {prefix}{page.claim(st.text, st.cite)}")
         page.add("")
 

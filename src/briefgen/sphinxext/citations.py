@@ -112,7 +112,7 @@ def short_references(cites: list[_Cite]) -> list[nodes.Node]:
         for j, cite in enumerate(cited):
             if j:
                 group += nodes.Text(", ")
-            group += _link(cite, f"{source} {cite.para}" if j == 0 else cite.para)
+            group += _link(cite, f"{source}\u00a0{cite.para}" if j == 0 else cite.para)  # no break inside "OAN ¶5"
     notes: list[nodes.Node] = []
     for cite in cites:
         if cite.note:

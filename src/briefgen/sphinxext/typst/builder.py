@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -174,8 +175,13 @@ def _book_fonts(name: str, data: bytes) -> bytes:
 
 
 def _as_of_date(value: object) -> datetime.date:
+    """The PDF's date: ``SOURCE_DATE_EPOCH`` when set (reproducible-builds convention), else the
+    book's as-of date, never the day of the build."""
     from ...dates import parse_date
 
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).date()
     try:
         return parse_date(str(value)).earliest
     except Exception:  # no metadata (a plain sphinx-build of other pages): a fixed date keeps builds reproducible

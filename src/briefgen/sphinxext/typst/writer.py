@@ -56,6 +56,8 @@ class TypstTranslator(SphinxTranslator):
         self.links: dict[str, str] = {}  # label -> where a link to it was made (for errors)
         self.closers: list[str] = []  # what each open inline/container node closes with
         self.images: dict[str, str] = {}  # image path in the output folder -> alt text
+        self.aliases: dict[str, str] = {}  # an element's other ids -> the label it carries
+        self.unlabelled: set[int] = set()  # spans whose ids are aliases of the span around them
 
     # -- helpers ---------------------------------------------------------------------------
     def astext(self) -> str:
@@ -68,16 +70,26 @@ class TypstTranslator(SphinxTranslator):
     def global_id(self, node_id: str, doc: str | None = None) -> str:
         return f"{doc if doc is not None else self.doc}:{node_id}"
 
+    def primary(self, ids: list[str]) -> str | None:
+        """The one label an element carries; its other ids are aliases of it (see ``_alias_ids``)."""
+        name = self.global_id(ids[0]) if ids else None
+        if name is None or name in self.labels:
+            return None
+        self.labels.add(name)
+        return name
+
     def targets(self, ids: list[str]) -> str:
-        """Zero-size targets for ``ids`` at this point of the text (links land here)."""
-        out = []
-        for node_id in ids:
-            name = self.global_id(node_id)
-            if name in self.labels:
-                continue
-            self.labels.add(name)
-            out.append(f"#metadata(none)#{markup.label(name)}")
-        return "".join(out)
+        """A zero-size target for a block element's ids, placed just before it."""
+        name = self.primary(ids)
+        return f"#metadata(none)#{markup.label(name)}" if name else ""
+
+    def attach(self, ids: list[str]) -> str:
+        """The label for an element just written (inline spans: a link lands on their first glyph)."""
+        name = self.primary(ids)
+        return f"#{markup.label(name)}" if name else ""
+
+    def link_target(self, name: str) -> str:
+        return self.aliases.get(name, name)
 
     @contextmanager
     def captured(self) -> Iterator[list[str]]:
@@ -96,7 +108,35 @@ class TypstTranslator(SphinxTranslator):
 
     # -- structure -------------------------------------------------------------------------
     def visit_document(self, node: nodes.document) -> None:
+        self._alias_ids(node, self.root)
         self.body.append(self.targets([""]))  # "%index" links land at the start
+
+    def _alias_ids(self, node: nodes.Element, doc: str) -> None:
+        """Typst gives an element one label: map every further id of an element to its first.
+
+        Overlapping quotes that start together share a span with several ids, and a page's top
+        section is also the page itself (``%docname`` links).
+        """
+        for child in node.children:
+            if not isinstance(child, nodes.Element):
+                continue
+            child_doc = child["docname"] if isinstance(child, addnodes.start_of_file) else doc
+            ids = self._ids(child)
+            nested = child
+            while isinstance(nested, nodes.inline) and ids and len(nested.children) == 1 and isinstance(nested[0], nodes.inline):
+                nested = nested[0]  # spans wrapping the same text (quotes starting together) share one position
+                ids += nested["ids"]
+                self.unlabelled.add(id(nested))
+            for extra in ids[1:]:  # the outermost span of a nested run names the label
+                self.aliases.setdefault(self.global_id(extra, child_doc), self.global_id(ids[0], child_doc))
+            self._alias_ids(child, child_doc)
+
+    @staticmethod
+    def _ids(node: nodes.Element) -> list[str]:
+        ids = list(node.get("ids", []))
+        if isinstance(node, nodes.section) and isinstance(node.parent, nodes.document):
+            ids.insert(0, "")  # a page's top section (inlined pages keep their document as parent)
+        return ids
 
     def depart_document(self, node: nodes.document) -> None:
         missing = sorted(set(self.links) - self.labels)
@@ -123,14 +163,7 @@ class TypstTranslator(SphinxTranslator):
             raise nodes.SkipNode  # the book's title: the cover shows it
         heading_level = self.level - 1
         self.body.append(f"#heading(level: {heading_level})[")
-        self.closers.append("]" + self._heading_targets(node.parent) + "\n\n")
-
-    def _heading_targets(self, section: nodes.Element) -> str:
-        """The section's ids (and, for a document's top section, the document itself) as targets."""
-        ids = list(section["ids"])
-        if isinstance(section.parent, nodes.document):  # a page's top section (inlined pages keep their document as parent)
-            ids.insert(0, "")
-        return self.targets(ids)
+        self.closers.append("]" + self.attach(self._ids(node.parent)) + "\n\n")
 
     def depart_title(self, node: nodes.title) -> None:
         self.body.append(self.closers.pop())
@@ -198,6 +231,14 @@ class TypstTranslator(SphinxTranslator):
         body = [self._row(row) for tbody in tgroup.findall(nodes.tbody) for row in tbody.children]
         if len(header) > 1:
             raise TypstError("tables with more than one header row are not supported")
+        if not header:
+            # A table without a header is a key-value card (a source's metadata): in print it is a
+            # list of terms, which tagged PDF can express (a table's header column cannot be marked).
+            if len(widths) != 2:
+                raise TypstError("tables without a header row must have two columns (key, value)")
+            items = "".join(f"terms.item([{key}], [{value}]), " for key, value in body)
+            self.body.append(self.targets(node["ids"]) + f"#book-card({items})\n\n")
+            raise nodes.SkipNode
         columns = ", ".join(f"{w}fr" for w in widths)
         args = [f"columns: ({columns},)", f"header: ({''.join(f'[{c}], ' for c in header[0])})" if header else "header: ()"]
         cells = "".join(f"[{cell}], " for row in body for cell in row)
@@ -282,20 +323,20 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_inline(self, node: nodes.inline) -> None:
         classes = node["classes"]
-        self.body.append(self.targets(node["ids"]))
         if "mark-sep" in classes:
             raise nodes.SkipNode  # citation marks are grouped for print; the separator is HTML's
-        if "cite-note" in classes:
-            self._wrap("#footnote[")
-            return
+        label = "" if id(node) in self.unlabelled else self.attach(node["ids"])
+        opening = "#[" if label else ""  # a labelled span: the label goes on the whole span
+        closing = "]" + label if label else ""
         style = next((INLINE_STYLES[c] for c in classes if c in INLINE_STYLES), None)
         posture = next((m.group(1) for c in classes if (m := POSTURE.match(c))), None)
-        if posture is not None:
-            self._wrap(f"#posture({markup.string(posture)})[")
+        if "cite-note" in classes:
+            opening, closing = opening + "#footnote[", "]" + closing
+        elif posture is not None:
+            opening, closing = opening + f"#posture({markup.string(posture)})[", "]" + closing
         elif style is not None:
-            self._wrap(f"#{style}[")
-        else:
-            self.closers.append("")
+            opening, closing = opening + f"#{style}[", "]" + closing
+        self._wrap(opening, closing)
 
     depart_inline = _close
 
@@ -310,6 +351,7 @@ class TypstTranslator(SphinxTranslator):
             return
         else:
             raise TypstError(f"a link the PDF cannot follow: {node.get('refuri')!r}")
+        target = self.link_target(target)
         self.links.setdefault(target, self.doc)
         self._wrap(f"#link({markup.label(target)})[")
 

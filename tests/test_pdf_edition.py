@@ -1,0 +1,183 @@
+"""The PDF as a reader receives it: every analytic text printed, every citation landing on its
+passage, long tables whole, tagged for accessibility, compact, one type family."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from briefgen.build import build
+from briefgen.pipeline import prepare
+from pdfcheck import body_text, internal_links, lines_at, missing_texts, normalise, outline_pages, page_fragments, pdf_text
+
+pytestmark = pytest.mark.build
+
+PLANTED_ROWS = 70
+PLANTED_EVENTS = 45
+
+
+@pytest.fixture(scope="module")
+def shipped_pdf(book: Path) -> Path:
+    files = list((book / "_build/pdf").glob("*.pdf"))
+    assert len(files) == 1
+    return files[0]
+
+
+@pytest.fixture(scope="module")
+def long_tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The harbour fixture with a discrepancy register and a chronology several pages long."""
+    from conftest import HARBOUR, copy_project
+
+    root = copy_project(HARBOUR, tmp_path_factory.mktemp("long") / "harbour")
+    method = root / "briefing/method.yaml"
+    data = yaml.safe_load(method.read_text())
+    cite = data["discrepancies"][0]["cite"]
+    for n in range(1, PLANTED_ROWS + 1):
+        data["discrepancies"].append({"id": f"planted-{n}", "kind": "other", "text": f"Planted register row {n} says the harbour pilots walked out in week {n}.", "cite": cite})
+    method.write_text(yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=1000))
+    timeline = root / "briefing/timeline.yaml"
+    data = yaml.safe_load(timeline.read_text())
+    first = data["events"][0]
+    for n in range(1, PLANTED_EVENTS + 1):
+        data["events"].append({"id": f"planted-event-{n}", "date": f"2024-04-{(n % 28) + 1:02d}", "title": f"Planted event {n} on the chronology", "actors": [], "claims": first["claims"]})
+    data["events"].sort(key=lambda e: str(e["date"]["date"] if isinstance(e["date"], dict) else e["date"]))
+    timeline.write_text(yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=1000))
+    build(root, ("pdf",))
+    return root
+
+
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data: object) -> bool:  # briefing files refuse aliases
+        return True
+
+
+def _pdf(root: Path) -> Path:
+    return next((root / "_build/pdf").glob("*.pdf"))
+
+
+def test_every_analytic_text_of_the_shipped_briefing_reaches_the_pdf(book: Path, shipped_pdf: Path) -> None:
+    briefing = prepare(book).briefing
+    assert missing_texts(briefing, shipped_pdf) == []
+
+
+def test_every_analytic_text_and_table_row_of_a_long_fixture_reaches_the_pdf(long_tables: Path) -> None:
+    briefing = prepare(long_tables).briefing
+    assert missing_texts(briefing, _pdf(long_tables)) == []
+    text = normalise(body_text(briefing, _pdf(long_tables)))
+    for n in range(1, PLANTED_ROWS + 1):
+        assert normalise(f"Planted register row {n} says") in text, n
+
+
+def test_long_tables_break_across_pages_with_their_header_repeated(long_tables: Path) -> None:
+    pdf = _pdf(long_tables)
+    pages = pdf_text(pdf).split("\f")
+    register = [i for i, page in enumerate(pages) if "Planted register row" in page]
+    chronology = [i for i, page in enumerate(pages) if "Planted event" in page and "Precision" in page]
+    assert len(register) >= 2, "the register should run over several pages"
+    assert len(chronology) >= 2, "the chronology should run over several pages"
+    for i in register:
+        lines = [line.strip() for line in pages[i].splitlines() if line.strip()]
+        assert "Kind" in lines and "Finding" in lines, f"page {i + 1} lacks the register's header row"
+    for i in chronology:
+        lines = [line.strip() for line in pages[i].splitlines() if line.strip()]
+        assert {"Date", "Event", "Precision"} <= set(lines), f"page {i + 1} lacks the chronology's header row"
+
+
+def test_citations_land_on_their_highlighted_passages(book: Path, shipped_pdf: Path) -> None:
+    """Each citation link from the analysis lands in the cited source's appendix, on the line
+    where one of the quotes cited from that source begins (or the line after, when the passage
+    starts with the last character of a line)."""
+    prepared = prepare(book)
+    reader = PdfReader(shipped_pdf)
+    outline = outline_pages(reader)
+    appendices = [(title, page) for title, page in outline if title.startswith("Appendix ")]
+    first_appendix = appendices[0][1]
+    bounds = [page for _, page in appendices] + [len(reader.pages)]
+    titles = {part.model.title: sid for sid, part in prepared.briefing.sources.items()}
+    source_of_page = {}
+    for (title, start), end in zip(appendices, bounds[1:]):
+        sid = titles[re.sub(r"^Appendix [A-Z]+ ", "", title)]
+        source_of_page.update(dict.fromkeys(range(start, end), sid))
+    openings = {sid: {normalise(" ".join(a.quote.split()[:3])) for a in prepared.anchors.texts[sid].anchors.values()} for sid in prepared.briefing.sources}
+    frags: dict[int, list] = {}
+    landed = 0
+    first_chapter = outline[0][1]  # links on the contents pages open chapters
+    for link in internal_links(reader, range(first_chapter, first_appendix)):
+        if link.page < first_appendix:
+            continue  # a link within the analysis (an actor, an event, the method page)
+        sid = source_of_page[link.page]
+        lines = lines_at(frags.setdefault(link.page, page_fragments(reader, link.page)), link.y)
+        if lines.startswith("Appendix "):
+            continue  # a link to the source as a whole (the sources table)
+        assert any(opening in normalise(lines) for opening in openings[sid]), (link, lines)
+        landed += 1
+    assert landed >= 250
+
+
+def test_pdf_is_tagged_with_language_and_figure_alternative_text(book: Path, shipped_pdf: Path) -> None:
+    root = PdfReader(shipped_pdf).trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert root["/MarkInfo"]["/Marked"]
+    alts = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt", "")))
+            walk(node.get("/K"))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(root["/StructTreeRoot"])
+    html_alts = set(re.findall(r'alt="([^"]+)"', (book / "_build/html/timeline.html").read_text()))
+    html_alts |= set(re.findall(r'aria-label="([^"]+)"', (book / "_build/html/actors.html").read_text()))
+    assert len(alts) == 2 and all(alts), alts  # the timeline chart and the actor map
+    assert set(alts) <= html_alts, (alts, html_alts)
+
+
+def test_pdf_passes_the_pdf_ua_checker(shipped_pdf: Path, long_tables: Path) -> None:
+    for pdf in (shipped_pdf, _pdf(long_tables)):
+        done = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json", str(pdf)], capture_output=True, text=True)
+        report = json.loads(done.stdout)
+        findings = [f for file in report.get("files", [report]) for f in file.get("findings", [])]
+        errors = [f for f in findings if str(f.get("severity", "")).lower() in ("error", "warning")]
+        assert errors == [], errors[:3]
+
+
+def test_the_shipped_pdf_is_compact_and_citations_stay_small(book: Path, shipped_pdf: Path) -> None:
+    reader = PdfReader(shipped_pdf)
+    assert len(reader.pages) <= 50
+    first_appendix = next(page for title, page in outline_pages(reader) if title.startswith("Appendix "))
+    analysis = pdf_text(shipped_pdf, 2, first_appendix)
+    groups = re.findall(r"\[[^\[\]]*¶\d+[^\[\]]*\]", analysis)
+    share = sum(len(g) for g in groups) / len("".join(analysis.split()))
+    assert len(groups) >= 150 and share < 0.15, share  # set at 0.78 em: their share of the page is smaller still
+
+
+def test_one_type_family_for_text_and_emoji_in_colour(shipped_pdf: Path) -> None:
+    fonts = subprocess.run(["pdffonts", str(shipped_pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    families = {re.sub(r"^[A-Z]{6}\+", "", row[0]).split("-")[0] for row in rows if row[0] != "[none]"}
+    assert families <= {"LibertinusSerif", "DejaVuSansMono"}, families
+    # Colour emoji are drawn as Type 3 glyphs (bitmaps from Noto Color Emoji) and keep their text.
+    assert any(row[0] == "[none]" and row[1:3] == ["Type", "3"] for row in rows)
+    assert "🔥🔥🇺🇸🇺🇸" in pdf_text(shipped_pdf)
+
+
+def test_no_change_pdf_rebuild_skips_the_compile(harbour: Path) -> None:
+    build(harbour, ("pdf",))
+    work = next((harbour / "_build/.work/typst").glob("*.pdf"))
+    stamp = work.stat().st_mtime_ns
+    published = _pdf(harbour).read_bytes()
+    build(harbour, ("pdf",))
+    assert work.stat().st_mtime_ns == stamp
+    assert _pdf(harbour).read_bytes() == published
