@@ -145,6 +145,11 @@ def publish(staged: Path, final: Path, extra: dict[str, Path] | None = None) -> 
 # LaTeX numbers figures per chapter; in HTML numfig would reload every page's doctree on each rebuild.
 _BUILDER_OVERRIDES: dict[str, dict[str, object]] = {"latex": {"numfig": True}}
 
+# The HTML and PDF builders read the same pages into the same doctrees (only-directives and
+# citations are resolved per builder after reading), so they share one environment: `build all`
+# parses the Markdown once, as Sphinx's own Makefile shares doctrees between builders.
+_DOCTREES = {"html": "shared", "typst": "shared"}
+
 PARALLEL_MIN_DOCS = 10
 """Below this many pages to re-read, Sphinx runs in one process: forking workers and merging their
 environments costs more than reading a few pages (the Sphinx stage of a one-page edit: 1.4 s with -j 2, 1.1 s without)."""
@@ -173,7 +178,7 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
                 srcdir=layout.src,
                 confdir=layout.conf,
                 outdir=outdir,
-                doctreedir=layout.work / "doctrees" / builder,
+                doctreedir=layout.work / "doctrees" / _DOCTREES.get(builder, builder),
                 buildername=builder,
                 status=status,
                 warning=warnings,

@@ -17,12 +17,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.builders import Builder
 from sphinx.errors import SphinxError
 from sphinx.locale import __
 from sphinx.util import logging
-from sphinx.util.console import darkgreen
-from sphinx.util.nodes import inline_all_toctrees
 
 from ...compose import METADATA_FILE
 from ...compose.markup import clean
@@ -68,9 +68,7 @@ class TypstBuilder(Builder):
 
     def write_documents(self, _docnames: set[str]) -> None:
         root = self.config.root_doc
-        tree = self.env.get_doctree(root)
-        tree["docname"] = root
-        book = inline_all_toctrees(self, set(), root, tree, darkgreen, [root])
+        book = self.assemble(root, [root])
         book["docname"] = root
         self.env.resolve_references(book, root, self)
         self.post_process_images(book)
@@ -86,6 +84,26 @@ class TypstBuilder(Builder):
             _write_if_changed(self.outdir / name, text.encode("utf-8"))
         self.copy_images(translator.images)
         self.compile(files, translator.images)
+
+    def assemble(self, docname: str, seen: list[str]) -> nodes.document:
+        """The page with its toctrees replaced by the pages they list, recursively.
+
+        Sphinx's ``inline_all_toctrees`` does the same but deep-copies every page first, which
+        costs more than the whole Typst compile on a large book; ``get_doctree`` already returns
+        a fresh, private copy of each page.
+        """
+        tree = self.env.get_doctree(docname)
+        for toctree in list(tree.findall(addnodes.toctree)):
+            included = []
+            for name in map(str, toctree["includefiles"]):
+                if name in seen:
+                    continue
+                seen.append(name)
+                page = addnodes.start_of_file(docname=name)
+                page.children = self.assemble(name, seen).children  # as inline_all_toctrees does: parents stay the page
+                included.append(page)
+            toctree.parent.replace(toctree, included)
+        return tree
 
     def book_meta(self) -> dict[str, Any]:
         """The cover and document metadata, from the composer's metadata file (plain data)."""
