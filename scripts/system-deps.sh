@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages briefgen needs, only when something is missing.
 # Usage: scripts/system-deps.sh [python|pdf|browser]...
-#   python: venv support and graphviz; pdf: LaTeX toolchain, fonts, rsvg-convert; browser: chromium (tests)
+#   python: venv support and graphviz; pdf: the emoji font and poppler-utils; browser: chromium (tests)
 set -euo pipefail
 
 need=()
@@ -10,17 +10,13 @@ for what in "$@"; do
     python)
       python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv python3-pip)
       command -v dot >/dev/null || need+=(graphviz)  # the actor map, in HTML and PDF
+      [ -d /usr/share/fonts/opentype/freefont ] || need+=(fonts-freefont-otf)  # the map's layout font
       ;;
     pdf)
-      command -v latexmk >/dev/null || need+=(latexmk)
-      command -v lualatex >/dev/null || need+=(texlive-luatex)
-      command -v xelatex >/dev/null || need+=(texlive-xetex)
-      kpsewhich lua-ul.sty >/dev/null 2>&1 || need+=(texlive-latex-extra)
-      kpsewhich pzdr.tfm >/dev/null 2>&1 || need+=(texlive-fonts-recommended)
+      # The PDF is compiled by the typst package (its compiler is in the wheel: no TeX). Colour emoji
+      # come from Noto Color Emoji; pdftotext/pdffonts are what the tests read the PDF with.
       [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
-      [ -d /usr/share/fonts/opentype/freefont ] || need+=(fonts-freefont-otf)
-      command -v pdftoppm >/dev/null || need+=(poppler-utils)
-      command -v rsvg-convert >/dev/null || need+=(librsvg2-bin)
+      command -v pdftotext >/dev/null || need+=(poppler-utils)
       ;;
     browser)
       # Playwright drives Debian's Chromium: a test tool's own browser download cannot work here.

@@ -88,7 +88,7 @@ def test_shipped_code_knows_no_topic() -> None:
     words = ("mexic", "cartel", "sheinbaum", "hegseth", "trump", "newsmax", "zerohedge", "zero hedge", "green beret")
     for folder in ("src", "conf"):
         for path in (root / folder).rglob("*"):
-            if path.is_file() and path.suffix in {".py", ".css", ".html", ".js", ".txt", ".json"}:
+            if path.is_file() and path.suffix in {".py", ".css", ".html", ".js", ".txt", ".json", ".typ"}:
                 text = path.read_text(encoding="utf-8").lower()
                 found = [w for w in words if w in text]
                 assert not found, f"{path.relative_to(root)} mentions {found}"

@@ -14,7 +14,10 @@ from briefgen.build import build
 
 pytestmark = pytest.mark.build
 
-PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)> {raw}`html <i>r</i>` ```{eval-rst} [^c1] \\input{/etc/passwd} \\write18{touch pwned} $x$ %"
+PAYLOAD = (
+    "<script>alert(1)</script><img src=x onerror=alert(2)> {raw}`html <i>r</i>` ```{eval-rst} [^c1] \\input{/etc/passwd} \\write18{touch pwned} $x$ % "
+    '#read("/etc/passwd") #include "x.typ" #import "@preview/cetz:0.3.0": * <lbl> @ref // c /* b */ #sys.inputs'
+)
 FREE_TEXT = {"title", "subtitle", "marking", "name", "role", "stance", "question", "why", "note", "rationale", "outlet", "author", "venue", "text"}
 LIST_TEXT = {"authors", "indicators"}
 
@@ -62,8 +65,10 @@ def test_html_shows_payload_as_text_everywhere(poisoned: Path) -> None:
 
 
 def test_pdf_shows_payload_as_text(poisoned: Path) -> None:
-    assert not (poisoned / "_build/.work/latex/pwned").exists()
+    assert not list(poisoned.rglob("pwned"))
     reader = PdfReader(next((poisoned / "_build/pdf").glob("*.pdf")))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert text.count("<script>alert(1)</script>") >= 20
-    assert text.count("/etc/passwd") >= 20
+    assert text.count("/etc/passwd") >= 40
+    assert text.count('#read("/etc/passwd") #include "x.typ"') >= 20
+    assert "root:x:0" not in text

@@ -7,13 +7,10 @@ build never touches the last good book. A lock file stops two builds of one proj
 
 from __future__ import annotations
 
-import datetime
 import fcntl
 import io
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from .compose import book_slug, compose_book
-from .dates import parse_date
 from .errors import BriefingError, Problem
 from .pipeline import prepare
 
@@ -141,10 +137,6 @@ def publish(staged: Path, final: Path, extra: dict[str, Path] | None = None) -> 
             shutil.rmtree(stale, ignore_errors=True)
 
 
-# Per-builder configuration that conf.py cannot express (it does not know the builder):
-# LaTeX numbers figures per chapter; in HTML numfig would reload every page's doctree on each rebuild.
-_BUILDER_OVERRIDES: dict[str, dict[str, object]] = {"latex": {"numfig": True}}
-
 # The HTML and PDF builders read the same pages into the same doctrees (only-directives and
 # citations are resolved per builder after reading), so they share one environment: `build all`
 # parses the Markdown once, as Sphinx's own Makefile shares doctrees between builders.
@@ -185,7 +177,6 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
                 freshenv=False,
                 warningiserror=True,
                 parallel=jobs,
-                confoverrides=_BUILDER_OVERRIDES.get(builder, {}),
             )
             app.connect("env-before-read-docs", lambda app, env, docnames: _before_reading(run, app, docnames))
             app.connect("html-page-context", lambda app, pagename, *args: run.written.append(pagename))
@@ -210,68 +201,11 @@ def _sphinx_problems(layout: Layout, text: str) -> list[Problem]:
     return problems
 
 
-def _latex_problems(log_path: Path, fallback: str) -> list[Problem]:
-    """The '! ...' error lines of a LaTeX log (with the line after), or the tool's own output."""
-    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines() if log_path.is_file() else []
-    error_line = re.compile(r"^(! |\S+\.tex:\d+: )")  # plain, and -file-line-error style
-    errors = [f"{line} {lines[i + 1].strip() if i + 1 < len(lines) else ''}".strip() for i, line in enumerate(lines) if error_line.match(line)]
-    shown = errors[:5] or [fallback.strip().splitlines()[-1] if fallback.strip() else "LaTeX failed"]
-    return [Problem("latex", 0, 0, (), text, f"full log: {log_path}") for text in shown]
-
-
-def missing_glyphs(log_path: Path) -> list[str]:
-    """Characters LaTeX could not find in any font (each would print as a blank or a box)."""
-    text = log_path.read_text(encoding="utf-8", errors="replace") if log_path.is_file() else ""
-    return sorted(set(re.findall(r"Missing character: There is no (.+?) \(U\+", text)))
-
-
-def run_latexmk(layout: Layout, stem: str, *, epoch: int = 0) -> Path:
-    """Compile the LaTeX Sphinx wrote into a PDF with latexmk + lualatex; return the PDF path.
-
-    The PDF's dates come from ``SOURCE_DATE_EPOCH`` (default ``epoch``), so rebuilding the same
-    input gives the same bytes.
-    """
-    latex_dir = layout.work / "latex"
-    if shutil.which("latexmk") is None or shutil.which("lualatex") is None:
-        raise BriefingError([Problem("briefgen", 0, 0, (), "the PDF needs latexmk and lualatex, which are not installed", "run 'make setup' (it installs the Debian packages), or: scripts/system-deps.sh pdf")])
-    env = {**os.environ, "FORCE_SOURCE_DATE": "1"}
-    env.setdefault("SOURCE_DATE_EPOCH", str(epoch))
-    cmd = ["latexmk", "-lualatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", f"{stem}.tex"]
-    try:
-        done = subprocess.run(cmd, cwd=latex_dir, env=env, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise BriefingError([Problem("latex", 0, 0, (), "LaTeX took longer than 15 minutes and was stopped")]) from None
-    log = latex_dir / f"{stem}.log"
-    if done.returncode != 0:
-        raise BriefingError(_latex_problems(log, done.stdout + done.stderr))
-    glyphs = missing_glyphs(log)
-    if glyphs:
-        raise BriefingError([Problem("latex", 0, 0, (), f"no font has these characters: {' '.join(glyphs)}", "install a font that covers them (Debian fonts-noto) or remove them from the text")])
-    return latex_dir / f"{stem}.pdf"
-
-
 def publish_file(built: Path, final_dir: Path) -> Path:
     """Publish a single built file as the only content of its output folder, atomically."""
     with tempfile.TemporaryDirectory(dir=final_dir.parent) as empty:
         publish(Path(empty), final_dir, extra={built.name: built})
     return final_dir / built.name
-
-
-@contextmanager
-def _source_date(epoch: int) -> Iterator[None]:
-    """SOURCE_DATE_EPOCH for tools run inside this process, unless the user set one.
-
-    Unchanged charts then convert to identical bytes, so latexmk sees nothing new and a
-    no-change PDF rebuild skips LaTeX.
-    """
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        yield
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def build(

@@ -139,7 +139,7 @@ class Page:
         date = source.published.parsed.display()
         target = relative_target(self.docname, self.ctx.source_doc(cite.source), anchor.anchor_id)
         quoted = escape(f"“{cite.quote}”")
-        # The short reference ("OAN ¶5") is marked up, so print can cite compactly; the quote links to its passage.
+        # The short reference ("Gazette ¶5") is marked up, so print can cite compactly; the quote links to its passage.
         short = span(escape(self.ctx.cite_label(cite.source)), classes=("cite-source",)) + " " + span(f"¶{anchor.paragraph}", classes=("cite-para",))
         text = f"{short}, {escape(date)}: {link(quoted, target)}"
         if cite.note:

@@ -41,11 +41,8 @@ def index_page(ctx: BookContext) -> Page:
     page.add(*fenced("only", teaser.render(with_title=False), "html"))
     sections = ["summary", *book.sections, *([] if "sources" in book.sections else ["sources"])]  # sources: the hub of the appendices
     page.add(*toctree(sections, caption="Contents"))  # the first caption also names the PDF contents
-    # Appendices are lettered A-Z; past 26 sources LaTeX's letter counter overflows: number them.
-    appendices = source_text_entries(ctx)
-    numbering = ["\\renewcommand{\\thechapter}{\\arabic{chapter}}"] if len(appendices) > 26 else []
-    page.add("```{raw} latex", "\\appendix", *numbering, "```", "")
-    page.add(*toctree(appendices, caption="Source texts", name="appendices"))
+    # The PDF letters the pages of this toctree as appendices (Typst's "A" numbering goes on past Z: AA, AB...).
+    page.add(*toctree(source_text_entries(ctx), caption="Source texts", name="appendices"))
     return page
 
 

@@ -11,7 +11,6 @@ from sphinx.application import Sphinx
 
 from .citations import setup_citations
 from .figures import setup_figures
-from .latex import setup_latex
 from .metadata import setup_metadata
 from .refs import setup_refs
 from .templates import setup_templates
@@ -24,7 +23,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_metadata(app)
     setup_citations(app)
     setup_figures(app)
-    setup_latex(app)
     setup_templates(app)
     setup_refs(app)
     setup_typst(app)

@@ -58,7 +58,7 @@ def setup_citations(app: Sphinx) -> None:
 
 @dataclass(frozen=True)
 class _Cite:
-    source: str  # how the reference names the source ("OAN")
+    source: str  # how the reference names the source ("Gazette")
     para: str  # "¶5"
     target: dict[str, str]  # refuri or refid of the highlighted passage
     note: str | None
@@ -95,7 +95,7 @@ def _link(cite: _Cite, text: str) -> nodes.reference:
 
 
 def short_references(cites: list[_Cite]) -> list[nodes.Node]:
-    """``[OAN ¶5, ¶9; Newsmax ¶3]`` for a claim's citations, plus a footnote for each note.
+    """``[Gazette ¶5, ¶9; Herald ¶3]`` for a claim's citations, plus a footnote for each note.
 
     Citations of one source are grouped in the order first cited; a paragraph cited twice is
     named once (it links to the first of its passages, all highlighted in that paragraph).
@@ -112,7 +112,7 @@ def short_references(cites: list[_Cite]) -> list[nodes.Node]:
         for j, cite in enumerate(cited):
             if j:
                 group += nodes.Text(", ")
-            group += _link(cite, f"{source}\u00a0{cite.para}" if j == 0 else cite.para)  # no break inside "OAN ¶5"
+            group += _link(cite, f"{source}\u00a0{cite.para}" if j == 0 else cite.para)  # no break inside "Gazette ¶5"
     notes: list[nodes.Node] = []
     for cite in cites:
         if cite.note:

@@ -2,8 +2,8 @@
 
 The composer writes ``_briefgen.json`` beside the pages; reading it here keeps ``conf/conf.py``
 generic, and makes a plain ``sphinx-build`` of the composed pages give the same book. Every value
-that reaches LaTeX goes through Sphinx's own ``texescape``; every value that reaches a theme
-template as HTML is escaped first.
+that reaches a theme template as HTML is escaped first; the Typst builder reads the same file and
+hands its values to Typst as data (``meta.json``).
 """
 
 from __future__ import annotations
@@ -15,74 +15,9 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.util import texescape
 
 from ..compose import METADATA_FILE  # one name for the file, shared with the composer
 from ..compose.markup import clean
-
-
-def tex(text: str) -> str:
-    """LaTeX-escape plain text with Sphinx's own tables.
-
-    ``config-inited`` runs before the LaTeX builder initialises ``texescape``; escaping with
-    uninitialised tables silently returns the text unchanged, so initialise them first.
-    """
-    texescape.init()
-    return texescape.escape(text)
-
-
-def _cover(meta: dict[str, Any]) -> str:
-    """A title page: marking bars, title, subtitle, as-of date, authors. Data is texescaped."""
-    marking = tex(meta["marking"])
-    subtitle = rf"{{\Large\itshape {tex(meta['subtitle'])}\par}}\vspace{{2em}}" if meta.get("subtitle") else ""
-    authors = tex(", ".join(meta.get("authors", [])))
-    return rf"""
-\begin{{titlepage}}
-  \hypersetup{{pageanchor=false}}
-  \centering
-  {{\sffamily\bfseries\color{{briefgenmarking}} {marking}\par}}
-  \vspace*{{0.25\textheight}}
-  {{\sffamily\bfseries\color{{briefgentitle}}\Huge {tex(meta["title"])}\par}}
-  \vspace{{1.5em}}
-  {subtitle}
-  \rule{{0.5\textwidth}}{{0.6pt}}\par\vspace{{1em}}
-  {{\large As of {tex(meta["as_of_display"])}\par}}
-  \vspace{{0.5em}}
-  {{\large {authors}\par}}
-  \vfill
-  {{\small {tex(str(meta.get("sources", 0)))} sources. Every claim is cited to an exact passage, reproduced in the appendices.\par}}
-  \vspace{{1em}}
-  {{\sffamily\bfseries\color{{briefgenmarking}} {marking}\par}}
-\end{{titlepage}}
-\hypersetup{{pageanchor=true}}
-"""
-
-
-def _running_heads(meta: dict[str, Any]) -> str:
-    """Marking on every page, head and foot, as handling markings are printed."""
-    marking = tex(meta["marking"])
-
-    def style(name: str, head_rule: str) -> str:
-        return rf"""\fancypagestyle{{{name}}}{{%
-  \fancyhf{{}}%
-  \fancyhead[C]{{\sffamily\footnotesize\bfseries\color{{briefgenmarking}} {marking}}}%
-  \fancyfoot[C]{{\sffamily\footnotesize\bfseries\color{{briefgenmarking}} {marking}}}%
-  \fancyfoot[R]{{\py@HeaderFamily\thepage}}%
-  \renewcommand{{\headrulewidth}}{{{head_rule}}}%
-  \renewcommand{{\footrulewidth}}{{0.4pt}}}}
-"""
-
-    # 'plain' is the style of chapter openings: no rule under the head there.
-    return "\n\\setlength{\\headheight}{14pt}\n\\makeatletter\n" + style("normal", "0.4pt") + style("plain", "0pt") + "\\makeatother\n"
-
-
-def _pdf_info(meta: dict[str, Any]) -> str:
-    keywords = ", ".join(meta.get("keywords", []))
-    subject = meta.get("subtitle") or meta["title"]
-    return rf"""
-\hypersetup{{pdftitle={{{tex(meta["title"])}}}, pdfauthor={{{tex(", ".join(meta.get("authors", [])) or meta["title"])}}},
-  pdfsubject={{{tex(subject)}}}, pdfkeywords={{{tex(keywords)}}}, pdfcreator={{briefgen}}}}
-"""
 
 
 def _apply(app: Sphinx, config: Config) -> None:
@@ -106,11 +41,6 @@ def _apply(app: Sphinx, config: Config) -> None:
     if meta.get("light_nav"):  # the theme's sidebar without its navigation tree
         light = ["navbar-logo.html", "icon-links.html", "search-button-field.html"]
         config.html_sidebars = {**config.html_sidebars, **dict.fromkeys(meta["light_nav"], light)}
-    config.latex_documents = [(config.root_doc, f"{meta['slug']}.tex", tex(meta["title"]), tex(authors), "manual", False)]
-    elements = dict(config.latex_elements)
-    elements["maketitle"] = _cover(meta)
-    elements["preamble"] = elements.get("preamble", "") + _running_heads(meta) + _pdf_info(meta)
-    config.latex_elements = elements
 
 
 #: Context values themes print without escaping although they hold plain text (node.astext()).

@@ -142,7 +142,8 @@ class TypstBuilder(Builder):
             digest.update(name.encode() + b"\0" + files[name].encode("utf-8") + b"\0")
         for name in sorted(images):
             digest.update(name.encode() + b"\0" + (self.outdir / name).read_bytes() + b"\0")
-        digest.update(typst.__version__.encode())
+        options = {"standards": list(self.config.typst_pdf_standards), "fonts": [str(p) for p in self.config.typst_font_paths]}
+        digest.update(typst.__version__.encode() + json.dumps(options).encode())
         pdf = self.outdir / f"{self.pdf_stem()}.pdf"
         stamp = self.outdir / STAMP
         if pdf.is_file() and stamp.is_file() and stamp.read_text() == digest.hexdigest():
