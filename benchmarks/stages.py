@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from briefgen.anchor import anchor_briefing
-from briefgen.build import Layout, build, publish, run_latexmk, run_sphinx
+from briefgen.build import Layout, build, publish, run_sphinx
 from briefgen.compose import book_slug, compose_book
 from briefgen.load import load_briefing
 from briefgen.validate import check_references
@@ -77,10 +77,11 @@ def main() -> None:
         stage("compose", lambda: compose_book(briefing, anchors, layout.src))
         return book_slug(briefing), sum(len(t.anchors) for t in anchors.texts.values())
 
-    slug, quotes = front_half()
+    _, quotes = front_half()
     stage("sphinx_html", lambda: publish(run_sphinx(layout, "html", jobs=args.jobs).outdir, layout.output("html")))
-    if args.pdf:
-        stage("pdf", lambda: (run_sphinx(layout, "latex"), run_latexmk(layout, slug)))
+    if args.pdf:  # after the HTML, as `briefgen build all` shares the parsed pages: write + Typst compile
+        stage("pdf", lambda: run_sphinx(layout, "typst"))
+        stage("pdf_no_change", lambda: run_sphinx(layout, "typst"))  # the compile is skipped
     cold_peak = peak_mib()
     out["no_change_cli"] = {"s": cli_build(root, args.jobs)}
     stage("no_change_warm", lambda: build(root, ("html",), jobs=args.jobs))

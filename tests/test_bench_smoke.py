@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,16 +35,17 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 
 @pytest.mark.build
 def test_benchmark_harness_runs_and_reports(tmp_path: Path) -> None:
-    """One run of the suite at N=5 (HTML only): every column is filled and the ratios are sane."""
+    """One run of the suite at N=5 with the PDF: every column is filled and the ratios are sane."""
     results = tmp_path / "results.json"
-    cmd = [sys.executable, str(REPO / "benchmarks/run.py"), "--sizes", "5", "--runs", "1", "--pdf-max", "0", "--jobs", "1", "--results", str(results)]
+    cmd = [sys.executable, str(REPO / "benchmarks/run.py"), "--sizes", "5", "--runs", "1", "--pdf-max", "5", "--jobs", "1", "--results", str(results)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     row = next(line for line in done.stdout.splitlines() if line.startswith("| 5 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert len(cells) == 15 and cells[9] == "-"  # no PDF asked for
+    assert len(cells) == 15 and re.match(r"^\d+\.\d \(\d+\.\d\)$", cells[9]), cells  # PDF (no-change PDF)
     run = json.loads(results.read_text())["results"]["5"][0]
     assert 0 < run["load"]["s"] < run["sphinx_html"]["s"]
+    assert run["pdf_no_change"]["s"] < run["pdf"]["s"]  # the compile is skipped when nothing changed
     assert run["edit_warm"]["pages_composed"] == 1 and run["edit_warm"]["pages_read"] == 1  # the edit touched one page
     assert run["quotes"]["n"] >= 90 and run["cold_peak"]["mib"] > 50
     again = subprocess.run([sys.executable, str(REPO / "benchmarks/run.py"), "--report", str(results)], capture_output=True, text=True, check=True)

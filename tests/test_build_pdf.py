@@ -14,6 +14,7 @@ from briefgen.errors import BriefingError
 from pdfcheck import pdf_text
 
 pytestmark = pytest.mark.build
+STRAIGHT = str.maketrans("‘’“”", "''\"\"")
 
 # LaTeX, Typst markup/code/labels/references/math/comments, and escapes, in one string.
 HOSTILE = (
@@ -42,7 +43,7 @@ def test_hostile_text_reaches_the_pdf_literally(harbour: Path) -> None:
     (harbour / "articles/herald.txt").write_text((harbour / "articles/herald.txt").read_text() + f"\n{HOSTILE}\n")
     build(harbour, ("pdf",))
     assert not list(harbour.rglob("pwned"))
-    text = " ".join(pdf_text(_pdf(harbour)).split())
+    text = " ".join(pdf_text(_pdf(harbour)).split()).translate(STRAIGHT)  # analyst text is set with typographic quotes
     # cover, running heads, background, actors, source text: each shows the payload as written
     assert text.count('#read("/etc/passwd")') >= 5
     assert text.count("\\input{/etc/passwd}") >= 5
