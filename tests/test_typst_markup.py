@@ -59,3 +59,23 @@ def test_markup_text_prints_literally_and_sets_smart_quotes(tmp_path: Path) -> N
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "It’s “hostile”: #read(“/etc/passwd”) <x> @y" in text  # the analyst's quotes set typographically
     assert "'kept' \"as is\"" in text
+
+
+def test_the_writer_refuses_nodes_the_composer_does_not_make() -> None:
+    """A node without a visitor stops the build instead of vanishing from the PDF."""
+    from types import SimpleNamespace
+
+    import pytest
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    from briefgen.sphinxext.typst.writer import TypstError, TypstTranslator
+
+    document = new_document("test", get_default_settings(Parser))
+    document["docname"] = "index"
+    document += nodes.definition_list("", nodes.definition_list_item("", nodes.term("", "term"), nodes.definition("", nodes.paragraph("", "text"))))
+    translator = TypstTranslator(document, SimpleNamespace(config=SimpleNamespace(), env=SimpleNamespace(), images={}))
+    with pytest.raises(TypstError, match="no rendering for 'definition_list'"):
+        document.walkabout(translator)

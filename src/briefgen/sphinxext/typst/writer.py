@@ -5,6 +5,13 @@ call to a function of the template (``briefgen.typ``) or of Typst itself, with v
 numbers as its only other arguments. A node the composer does not produce has no visitor and
 stops the build (Sphinx's ``unknown_visit``): nothing reaches the reader half-rendered.
 
+The nodes it renders are those the composed MyST pages produce: document, start_of_file (the
+pages inlined), section, title, paragraph, Text, emphasis, strong, superscript, literal, inline
+(claims, cited passages, paragraph numbers, posture badges, citation groups and notes), reference,
+target, bullet_list, enumerated_list, list_item, table (with a header row, or two columns of
+key and value), figure with image and caption, graphviz, container (non-article boxes), compound
+(toctree wrappers), transition; raw, comment and substitution_definition are skipped.
+
 Ids are made global by prefixing the document name (``sources/oan:q-oan-3``), as the book is one
 Typst document; links resolve to those labels, and a link whose target was never emitted is an
 error rather than a dead link.
@@ -162,7 +169,8 @@ class TypstTranslator(SphinxTranslator):
         if self.doc == self.root and self.level == 1:
             raise nodes.SkipNode  # the book's title: the cover shows it
         heading_level = self.level - 1
-        self.body.append(f"#heading(level: {heading_level})[")
+        numbering = "" if heading_level <= 2 else ", numbering: none"  # chapters and sections are numbered
+        self.body.append(f"#heading(level: {heading_level}{numbering})[")
         self.closers.append("]" + self.attach(self._ids(node.parent)) + "\n\n")
 
     def depart_title(self, node: nodes.title) -> None:
