@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import typst
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -61,21 +62,15 @@ def test_markup_text_prints_literally_and_sets_smart_quotes(tmp_path: Path) -> N
     assert "'kept' \"as is\"" in text
 
 
-def test_the_writer_refuses_nodes_the_composer_does_not_make() -> None:
+@pytest.mark.build
+def test_the_writer_refuses_nodes_the_composer_does_not_make(tmp_path: Path) -> None:
     """A node without a visitor stops the build instead of vanishing from the PDF."""
-    from types import SimpleNamespace
+    from sphinx.application import Sphinx
 
-    import pytest
-    from docutils import nodes
-    from docutils.frontend import get_default_settings
-    from docutils.parsers.rst import Parser
-    from docutils.utils import new_document
-
-    from briefgen.sphinxext.typst.writer import TypstError, TypstTranslator
-
-    document = new_document("test", get_default_settings(Parser))
-    document["docname"] = "index"
-    document += nodes.definition_list("", nodes.definition_list_item("", nodes.term("", "term"), nodes.definition("", nodes.paragraph("", "text"))))
-    translator = TypstTranslator(document, SimpleNamespace(config=SimpleNamespace(), env=SimpleNamespace(), images={}))
-    with pytest.raises(TypstError, match="no rendering for 'definition_list'"):
-        document.walkabout(translator)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx.ext.graphviz", "briefgen.sphinxext"]\n')
+    (src / "index.rst").write_text("Title\n=====\n\nterm\n    definition\n")
+    app = Sphinx(src, src, tmp_path / "out", tmp_path / "dt", "typst", status=None, warning=None)
+    with pytest.raises(Exception, match="no rendering for 'definition_list'"):
+        app.build()
