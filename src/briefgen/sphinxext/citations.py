@@ -67,8 +67,9 @@ class _Cite:
 def _doc_scope(node: nodes.Node) -> int:
     """The assembled book holds every page: footnote ids are unique only within their page.
 
-    Inlined pages keep their own document as their nodes' root (``inline_all_toctrees`` moves
-    children without re-parenting them), so the root reached names the page.
+    Inlined pages keep their own document as their nodes' root (the builder moves a page's
+    children without re-parenting them, as Sphinx's ``inline_all_toctrees`` does), so the root
+    reached names the page.
     """
     while node.parent is not None and not isinstance(node, addnodes.start_of_file):
         node = node.parent
@@ -134,22 +135,26 @@ class CitationMarksToShortRefs(SphinxPostTransform):
     default_priority = 20  # after references are resolved
 
     def run(self, **kwargs: Any) -> None:
-        footnotes = {(_doc_scope(fn), fid): fn for fn in self.document.findall(nodes.footnote) for fid in fn["ids"]}
+        cites: dict[tuple[int, str], _Cite | None] = {}  # (page, footnote id) -> its citation, None if not one
+        citation_footnotes = []
+        for footnote in self.document.findall(nodes.footnote):
+            cite = _parse_citation(footnote)
+            cites.update({(_doc_scope(footnote), fid): cite for fid in footnote["ids"]})
+            if cite is not None:
+                citation_footnotes.append(footnote)
         parents = {id(m.parent): m.parent for m in self.document.findall(nodes.footnote_reference)}
         for parent in parents.values():
             for run in _mark_runs(parent):
-                refs = [n for n in run if isinstance(n, nodes.footnote_reference)]
-                cites = [_parse_citation(footnotes[(_doc_scope(ref), ref["refid"])]) if (_doc_scope(ref), ref.get("refid")) in footnotes else None for ref in refs]
-                if any(c is None for c in cites):
+                found = [cites.get((_doc_scope(n), n.get("refid", ""))) for n in run if isinstance(n, nodes.footnote_reference)]
+                if any(c is None for c in found):
                     continue  # not a citation: left for the writer, which refuses what it does not know
                 index = parent.index(run[0])
                 for node in run:
                     parent.remove(node)
-                for offset, node in enumerate(short_references(cites)):  # type: ignore[arg-type]
+                for offset, node in enumerate(short_references(found)):  # type: ignore[arg-type]
                     parent.insert(index + offset, node)
-        for footnote in {id(fn): fn for fn in footnotes.values()}.values():
-            if _parse_citation(footnote) is not None:
-                footnote.parent.remove(footnote)
+        for footnote in citation_footnotes:
+            footnote.parent.remove(footnote)
 
 
 def _mark_runs(parent: nodes.Element) -> list[list[nodes.Node]]:
@@ -167,7 +172,7 @@ def _mark_runs(parent: nodes.Element) -> list[list[nodes.Node]]:
         current = []
     if current:
         runs.append(current)
-    return [[n for n in _trim(run)] for run in runs]
+    return [_trim(run) for run in runs]
 
 
 def _trim(run: list[nodes.Node]) -> list[nodes.Node]:
