@@ -1,40 +1,14 @@
-"""Sphinx configuration for briefgen books. Generic: book metadata comes from the composed pages
-(``_briefgen.json``, read by ``briefgen.sphinxext``), never from this file."""
+"""This project's Sphinx configuration: briefgen's defaults, with room for local changes.
 
-extensions = [
-    "myst_parser",
-    "sphinx_design",
-    "sphinx.ext.graphviz",  # the actor map, laid out by Graphviz's dot
-    "briefgen.sphinxext",
-]
-graphviz_output_format = "svg"
+A project without a ``conf/`` folder builds with briefgen's packaged defaults. This file is the
+example to copy when you want to change something: import the defaults, then override a few
+values. Extend lists and dicts rather than replacing them, so briefgen's own entries stay.
+"""
 
-myst_enable_extensions = ["attrs_inline", "colon_fence"]
-myst_footnote_transition = False  # no rule between a page and its citations
-smartquotes = False  # smartquotes would undo the composer's backslash escapes
-root_doc = "index"
-exclude_patterns = ["_briefgen.json"]
-language = "en"
+from briefgen.defaults.conf import *  # noqa: F403
 
-html_theme = "sphinx_book_theme"
-html_static_path = ["_static"]
-html_css_files = ["briefgen.css"]
-html_js_files = [("briefgen.js", {"defer": "defer"})]
-templates_path = ["_templates"]
-html_last_updated_fmt = None
-html_copy_source = False
-html_show_sourcelink = False
-html_use_index = False  # a briefing has no index entries; an empty genindex costs ~0.1 s per 10 pages on every rebuild
-html_theme_options = {
-    "show_toc_level": 2,
-    "use_download_button": False,
-    "home_page_in_toc": True,
-    # Expand only the current branch of the navigation: every page carries the sidebar, so a fully
-    # expanded tree makes each page, and the build, grow with the square of the pages.
-    "collapse_navbar": True,
-    "article_header_end": ["download-pdf.html", "article-header-buttons.html"],
-}
-
-# -- PDF (briefgen's Typst builder, compiled in-process by the typst package) --------------------
-typst_pdf_standards = ["ua-1"]  # tagged PDF/UA-1: structure tree, language, alternative text
-typst_font_paths: list[str] = []  # extra font folders; system fonts (Noto Color Emoji) are found anyway
+# Examples (uncomment to use):
+# html_theme_options = {**html_theme_options, "logo": {"image_light": "logo.png"}}  # noqa: F405
+# html_static_path = [*html_static_path, "_static"]  # your own CSS/JS in conf/_static  # noqa: F405
+# html_css_files = [*html_css_files, "local.css"]  # noqa: F405
+# typst_font_paths = ["fonts"]  # extra fonts for the PDF, relative to this folder

@@ -13,8 +13,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HARBOUR = FIXTURES / "good" / "harbour"
 
 
-def copy_project(src: Path, dest: Path, *, with_conf: bool = True) -> Path:
-    """A writable copy of a project (briefing + texts), with the repository's Sphinx conf."""
+def copy_project(src: Path, dest: Path, *, with_conf: bool = False) -> Path:
+    """A writable copy of a project (briefing + texts); it builds with briefgen's packaged
+    configuration unless ``with_conf`` adds this repository's ``conf/`` (an override of it)."""
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("_build"))
     if with_conf and not (dest / "conf").exists():
         shutil.copytree(REPO / "conf", dest / "conf")

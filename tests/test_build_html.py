@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from briefgen.build import build
 from briefgen.errors import BriefingError
+from conftest import REPO
 from htmlcheck import anchored_quotes, check_citation_links
 
 pytestmark = pytest.mark.build
@@ -90,8 +91,9 @@ def test_sphinx_failure_keeps_last_good_book(harbour: Path) -> None:
     build(harbour, ("html",))
     html = harbour / "_build" / "html"
     before = _snapshot(html)
-    conf = harbour / "conf" / "conf.py"
-    conf.write_text(conf.read_text() + "\nextensions.append('no_such_extension_xyz')\n")
+    conf = harbour / "conf" / "conf.py"  # the project starts overriding briefgen's defaults, wrongly
+    conf.parent.mkdir()
+    conf.write_text((REPO / "conf/conf.py").read_text() + "\nextensions.append('no_such_extension_xyz')\n")
     with pytest.raises(BriefingError) as err:
         build(harbour, ("html",))
     assert "no_such_extension_xyz" in str(err.value)
@@ -110,7 +112,7 @@ def test_rebuild_is_byte_identical(harbour: Path, tmp_path: Path) -> None:
 
 def test_second_build_at_once_is_refused_clearly(harbour: Path) -> None:
     from briefgen.build import BuildLocked, Layout, build_lock
-    from conftest import run_cli
+    from conftest import REPO, run_cli
 
     with build_lock(Layout(harbour)):
         with pytest.raises(BuildLocked, match="another briefgen build is running"):

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from briefgen.build import build
 from briefgen.errors import BriefingError
+from conftest import REPO
 from pdfcheck import pdf_text
 
 pytestmark = pytest.mark.build
@@ -54,6 +55,7 @@ def test_hostile_text_reaches_the_pdf_literally(harbour: Path) -> None:
 
 
 def test_typst_failure_keeps_last_good_pdf(harbour: Path) -> None:
+    shutil.copytree(REPO / "conf", harbour / "conf")  # the project's own override of the defaults
     build(harbour, ("pdf", "html"))
     pdf = _pdf(harbour)
     before = pdf.read_bytes()

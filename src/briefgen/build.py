@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .compose import book_slug, compose_book
+from .defaults import CONF_DIR as DEFAULT_CONF
 from .errors import BriefingError, Problem
 from .pipeline import prepare
 
@@ -48,7 +49,11 @@ class Layout:
 
     @property
     def conf(self) -> Path:
-        return self.conf_dir or self.root / "conf"
+        """The Sphinx configuration: ``--conf``, else the project's ``conf/``, else briefgen's defaults."""
+        if self.conf_dir is not None:
+            return self.conf_dir
+        own = self.root / "conf"
+        return own if (own / "conf.py").is_file() else DEFAULT_CONF
 
     def output(self, fmt: str) -> Path:
         return self.build / fmt
@@ -221,7 +226,7 @@ def build(
     say = progress or (lambda message: None)
     layout = Layout(Path(root).resolve(), Path(conf).resolve() if conf else None)
     if not (layout.conf / "conf.py").is_file():
-        raise BriefingError([Problem(str(layout.conf / "conf.py"), 1, 1, (), "Sphinx configuration not found", "pass --conf DIR, or add conf/conf.py to the project")])
+        raise BriefingError([Problem(str(layout.conf / "conf.py"), 1, 1, (), "Sphinx configuration not found", "pass --conf DIR holding a conf.py, or leave --conf out to use briefgen's defaults")])
     report = BuildReport(list(formats))
     with build_lock(layout):
         t0 = time.perf_counter()

@@ -29,7 +29,7 @@ project_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
-    help="Project folder: the one holding briefing/, seeds/ and conf/.",
+    help="Project folder: the one holding briefing/ (and the article texts; conf/ is optional).",
 )
 
 
@@ -76,6 +76,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
     \b
     Typical loop:
+      briefgen init my-briefing # start a new briefing (an example that builds)
       briefgen check            # fast: load, cross-check, anchor every quote
       briefgen build            # HTML book in _build/html/
       briefgen build all        # HTML and PDF
@@ -159,7 +160,7 @@ def _jobs(value: str) -> int:
 @main.command()
 @click.argument("formats", nargs=-1, type=click.Choice(["html", "pdf", "all"]))
 @project_option
-@click.option("--conf", type=click.Path(file_okay=False, path_type=Path), default=None, help="Sphinx configuration folder [default: PROJECT/conf].")
+@click.option("--conf", type=click.Path(file_okay=False, path_type=Path), default=None, help="Sphinx configuration folder [default: PROJECT/conf if it has a conf.py, else briefgen's defaults].")
 @click.option("-v", "--verbose", is_flag=True, help="Show Sphinx's own progress output.")
 @jobs_option
 def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: bool, jobs: str) -> None:
@@ -276,6 +277,37 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
         click.echo("serving the last good book until the errors above are fixed", err=True)
     click.echo(f"briefgen: serving {layout.root.name} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     serve_book(layout.root, host=host, port=port, watch={w for w in watch if w.is_dir()}, jobs=n_jobs, open_browser=open_browser)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=True, path_type=Path), default=Path("."))
+@click.option("--bare", is_flag=True, help="Only the skeleton: book.yaml, empty sections, no sample source.")
+def init(folder: Path, bare: bool) -> None:
+    """Start a new briefing in FOLDER (default: here).
+
+    Writes a small example that passes 'briefgen check' and builds at once:
+    briefing/book.yaml (commented: two parties, one issue, the bottom line),
+    one sample article in articles/ with its source file, one cited claim in
+    each section, JSON Schemas for your editor, a .gitignore, a README, and
+    publishing set-ups for GitHub Pages and Read the Docs. Never overwrites
+    an existing briefing.
+
+    \b
+    Examples:
+      briefgen init my-briefing
+      briefgen init my-briefing --bare     # then: briefgen new-source ARTICLE
+    """
+    from .scaffold import NEXT_STEPS, init_project
+
+    done = init_project(folder, bare=bare)
+    click.echo(f"started a briefing in {done.root}/ ({len(done.files)} files{', skeleton only' if bare else ''})")
+    click.echo("next:")
+    if folder.resolve() != Path.cwd().resolve():
+        click.echo(f"  cd {folder}")
+    if bare:
+        click.echo("  briefgen new-source ARTICLE  # add your first article (.txt or saved .html)")
+    for step in NEXT_STEPS:
+        click.echo(f"  {step}")
 
 
 @main.command("new-source")

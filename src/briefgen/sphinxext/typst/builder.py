@@ -156,7 +156,7 @@ class TypstBuilder(Builder):
             data, warnings = typst.compile_with_warnings(
                 str(self.outdir / MAIN),
                 root=str(self.outdir),
-                font_paths=[str(p) for p in self.config.typst_font_paths],
+                font_paths=[str(Path(self.confdir) / p) for p in self.config.typst_font_paths],
                 pdf_standards=list(self.config.typst_pdf_standards),
                 package_path=str(self.outdir / ".no-packages"),
                 package_cache_path=str(self.outdir / ".no-packages"),
