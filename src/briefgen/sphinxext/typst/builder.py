@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE = Path(__file__).with_name("briefgen.typ")
 MAIN = "book.typ"
-STAMP = ".compiled"  # hash of the inputs of the last successful compile
+STAMP = ".compiled"  # the last successful compile: hash of its inputs, the pages, the PDF's name
 _FONT_FAMILY = re.compile(r'font-family="[^"]*"')
 
 
@@ -54,8 +54,24 @@ class TypstBuilder(Builder):
     def init(self) -> None:
         self.compiled: Path | None = None
 
-    def get_outdated_docs(self) -> str:
-        return "all documents"  # one output for the whole book; the compile itself is skipped when nothing changed
+    def get_outdated_docs(self) -> str | list[str]:
+        """Pages read since the last PDF; none means Sphinx skips writing (a no-change rebuild).
+
+        The book is one output, so any outdated page rewrites all of it; the compile itself is
+        skipped again when the Typst input turns out byte-identical. A different set of pages, a
+        newer template, other book metadata (title, date, ``SOURCE_DATE_EPOCH``) or no previous
+        PDF means everything.
+        """
+        stamp = self.outdir / STAMP
+        recorded = _read_stamp(stamp)
+        if not recorded:
+            return "all documents"
+        built = stamp.stat().st_mtime
+        changed_setup = recorded.get("meta") != self.book_meta() or recorded.get("docs") != sorted(self.env.found_docs)
+        if changed_setup or TEMPLATE.stat().st_mtime > built or not (self.outdir / recorded.get("pdf", "")).is_file():
+            return "all documents"
+        doctrees = Path(self.doctreedir)
+        return [doc for doc in sorted(self.env.found_docs) if not (doctrees / f"{doc}.doctree").is_file() or (doctrees / f"{doc}.doctree").stat().st_mtime > built]
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         return "%" + docname
@@ -146,8 +162,10 @@ class TypstBuilder(Builder):
         digest.update(typst.__version__.encode() + json.dumps(options).encode())
         pdf = self.outdir / f"{self.pdf_stem()}.pdf"
         stamp = self.outdir / STAMP
-        if pdf.is_file() and stamp.is_file() and stamp.read_text() == digest.hexdigest():
+        record = json.dumps({"digest": digest.hexdigest(), "docs": sorted(self.env.found_docs), "pdf": pdf.name, "meta": json.loads(files["meta.json"])}, indent=1)
+        if pdf.is_file() and _read_stamp(stamp).get("digest") == digest.hexdigest():
             logger.info(__("PDF unchanged: %s"), pdf.name)
+            stamp.write_text(record)  # newer than the pages just checked
             self.compiled = pdf
             return
         stamp.unlink(missing_ok=True)
@@ -166,7 +184,7 @@ class TypstBuilder(Builder):
         for warning in warnings:
             logger.warning(__("Typst: %s"), _typst_message(warning), type="typst")
         pdf.write_bytes(data)
-        stamp.write_text(digest.hexdigest())
+        stamp.write_text(record)
         self.compiled = pdf
 
     def pdf_stem(self) -> str:
@@ -176,6 +194,14 @@ class TypstBuilder(Builder):
 
     def finish(self) -> None:
         pass
+
+
+def _read_stamp(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
