@@ -178,3 +178,20 @@ def test_wheel_in_a_fresh_virtualenv_starts_checks_builds_and_adds_a_source(tmp_
     listed = subprocess.run([str(venv / "bin/briefgen"), "check"], cwd=work, env=env, capture_output=True, text=True, timeout=600)
     assert "briefing/sources/ferry.yaml" in listed.stderr + listed.stdout and "TODO" in listed.stderr + listed.stdout  # what is left to fill in
     assert "Traceback" not in listed.stderr
+
+
+@pytest.mark.build
+def test_a_project_override_changes_only_its_own_builds(harbour: Path, tmp_path: Path) -> None:
+    """conf/conf.py mutating a default list (append) must not leak into the next build in the
+    same process (serve rebuilds, other projects)."""
+    (harbour / "conf").mkdir()
+    (harbour / "conf/conf.py").write_text((REPO / "conf/conf.py").read_text() + "\nextensions.append('no_such_extension_xyz')\n")
+    from briefgen.errors import BriefingError
+
+    with pytest.raises(BriefingError, match="no_such_extension_xyz"):
+        build(harbour, ("html",))
+    other = tmp_path / "other"
+    for name in ("briefing", "articles"):
+        shutil.copytree(harbour / name, other / name)
+    build(other, ("html",))  # the packaged defaults, untouched
+    assert (other / "_build/html/index.html").is_file()

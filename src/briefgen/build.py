@@ -167,6 +167,10 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
 
     outdir = layout.work / builder
     run = SphinxRun(outdir)
+    # A project's conf.py does `from briefgen.defaults.conf import *`: the lists and dicts it gets
+    # are the module's own, so `extensions.append(...)` there would leak into every later build of
+    # this process (serve, tests). A fresh import per build gives each its own copies.
+    sys.modules.pop("briefgen.defaults.conf", None)
     warnings = io.StringIO()
     status = None if quiet else sys.stderr
     with patch_docutils(layout.conf), docutils_namespace():
