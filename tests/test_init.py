@@ -77,6 +77,16 @@ def test_publishing_files_validate_against_their_schemas(tmp_path: Path) -> None
         assert "pip install briefgen" in text and "briefgen build all" in text
 
 
+def test_pages_workflow_passes_a_workflow_linter(tmp_path: Path) -> None:
+    """zizmor (offline audits): least-privilege permissions per job, no persisted checkout token,
+    every action pinned to a commit. Any finding, even a pedantic one, fails."""
+    run_cli("init", str(tmp_path / "z"))
+    zizmor = Path(sys.executable).parent / "zizmor"
+    done = subprocess.run([str(zizmor), "--offline", "--persona=pedantic", "--no-progress", str(tmp_path / "z/.github/workflows/book.yml")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings" in done.stdout + done.stderr
+
+
 @pytest.mark.build
 def test_the_shipped_book_is_the_same_with_or_without_its_conf_override(book: Path, tmp_path: Path) -> None:
     """The repository's conf/ only imports the packaged defaults: HTML and PDF are byte-identical."""
