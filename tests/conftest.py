@@ -30,10 +30,11 @@ def harbour(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def shipped(tmp_path: Path) -> Path:
-    """The shipped briefing (briefing/, seeds/, conf/), copied so builds do not touch the repo."""
+    """The shipped briefing (briefing/, seeds/; built with the packaged defaults), copied so builds
+    do not touch the repo."""
     dest = tmp_path / "shipped"
     dest.mkdir()
-    for name in ("briefing", "seeds", "conf"):
+    for name in ("briefing", "seeds"):
         shutil.copytree(REPO / name, dest / name)
     return dest
 
@@ -46,7 +47,10 @@ def run_cli(*args: str) -> Result:
 
 @pytest.fixture(scope="session")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped book, built once per test session in HTML and PDF (a copy: the repo stays clean)."""
+    """The shipped book, built once per test session in HTML and PDF (a copy: the repo stays clean).
+
+    A copy of the repository as it is, with its conf/ override of the packaged defaults, so this is
+    the test of a project override; test_init checks a copy without conf/ builds the same bytes."""
     from briefgen.build import build
 
     root = tmp_path_factory.mktemp("book")
