@@ -32,7 +32,7 @@ def test_init_writes_a_briefing_that_passes_check(tmp_path: Path) -> None:
     for step in NEXT_STEPS:
         assert step in result.output  # the next three commands
     root = tmp_path / "new"
-    for rel in ("briefing/book.yaml", "briefing/sources/example-report.yaml", "articles/example-report.txt", ".gitignore", "README.md", ".github/workflows/book.yml", ".readthedocs.yaml", "schemas/book.schema.json"):
+    for rel in ("briefing/book.yaml", "briefing/sources/example-report.yaml", "seeds/example-report.txt", ".gitignore", "README.md", ".github/workflows/book.yml", ".readthedocs.yaml", "schemas/book.schema.json"):
         assert (root / rel).is_file(), rel
     for path in (root / "briefing").rglob("*.yaml"):  # every file names its schema, and the schema is there
         first = path.read_text().splitlines()[0]
@@ -242,7 +242,8 @@ def test_wheel_in_a_fresh_virtualenv_starts_checks_builds_and_adds_a_source(tmp_
 
     shutil.copy(REPO / "tests/fixtures/articles/ferry.txt", project / "ferry.txt")
     out = run("briefgen", "new-source", "ferry.txt", "--id", "ferry", cwd=project)
-    assert "wrote briefing/sources/ferry.yaml" in out and (project / "seeds/ferry.txt").is_file()
+    assert "wrote briefing/sources/ferry.yaml" in out
+    assert sorted(p.name for p in (project / "seeds").iterdir()) == ["example-report.txt", "ferry.txt"]  # beside the example's
     listed = subprocess.run(["briefgen", "check"], cwd=project, env=env, capture_output=True, text=True, timeout=600)
     assert listed.returncode == 1  # the stub's TODOs are still to fill in
     assert "briefing/sources/ferry.yaml" in listed.stderr + listed.stdout and "TODO" in listed.stderr + listed.stdout

@@ -287,7 +287,7 @@ def init(folder: Path, bare: bool) -> None:
 
     Writes a small example that passes 'briefgen check' and builds at once:
     briefing/book.yaml (commented: two parties, one issue, the bottom line),
-    one sample article in articles/ with its source file, one cited claim in
+    one sample article in seeds/ with its source file, one cited claim in
     each section, JSON Schemas for your editor, a .gitignore, a README, and
     publishing set-ups for GitHub Pages and Read the Docs. Never overwrites
     an existing briefing.

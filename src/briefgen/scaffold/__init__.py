@@ -54,9 +54,9 @@ def _bare_files() -> dict[Path, str]:
     files = {Path("briefing/book.yaml"): book}
     files.update({Path(f"briefing/{name}.yaml"): schema.format(name) + BARE_SECTIONS[name] for name in SECTION_FILES})
     files[Path("briefing/sources/.keep")] = ""
-    files[Path("articles/.keep")] = ""
+    files[Path("seeds/.keep")] = ""  # where new-source puts articles
     for src, dest in _template_files():
-        if not dest.parts[0] in ("briefing", "articles"):
+        if dest.parts[0] not in ("briefing", "seeds"):
             files[dest] = src.read_text(encoding="utf-8")
     return files
 
