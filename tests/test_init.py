@@ -152,8 +152,12 @@ def test_html_is_relocatable_and_offline(tmp_path: Path) -> None:
     # Served from a sub-path: every asset of the landing page answers 200 there.
     site = tmp_path / "site"
     shutil.copytree(html, site / "books" / "bridge")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -161,7 +165,8 @@ def test_html_is_relocatable_and_offline(tmp_path: Path) -> None:
         soup = BeautifulSoup(urllib.request.urlopen(base + "index.html").read(), "html.parser")
         for el in soup.select("script[src], link[href][rel~=stylesheet], a.briefgen-pdf-button"):
             url = el.get("src") or el.get("href")
-            assert urllib.request.urlopen(base + url).status == 200, url
+            with urllib.request.urlopen(base + url) as response:  # read whole: the server never writes into a closed socket
+                assert response.status == 200 and response.read(), url
     finally:
         server.shutdown()
 
