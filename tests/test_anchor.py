@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from pathlib import Path
+
 import pytest
 
 from briefgen.anchor import SourceText, anchor_id
@@ -108,3 +111,46 @@ def test_bare_year_in_yaml_is_a_year_date() -> None:
     from briefgen.model import Dating
 
     assert Dating.model_validate(2025).parsed.precision == "year"
+
+
+def test_canonically_equivalent_text_anchors_with_exact_offsets() -> None:
+    composed = "Fuerzas de la Infantería de Marina y el señor Peña llegó.\n"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    st = SourceText.from_text("s", decomposed)
+    start, end = st.locate("Infantería de Marina y el señor Peña")  # type: ignore[misc]
+    assert st.text[start:end] == unicodedata.normalize("NFD", "Infantería de Marina y el señor Peña")
+    start, end = st.locate("Peña llegó")  # type: ignore[misc]
+    assert st.text[end - 1] == "\u0301"  # a quote ending in an accented letter keeps its accent
+    assert unicodedata.normalize("NFC", st.text[start:end]) == "Peña llegó"
+    assert st.locate("senor") is None  # equivalence is canonical, never accent-stripping
+
+
+def test_hint_for_a_decomposed_source_quotes_real_words() -> None:
+    st = SourceText.from_text("s", unicodedata.normalize("NFD", "La Infantería de Marina entrenó en Campeche.\n"))
+    para, passage, _ = st.closest("La Infantería de Marina entreno en Campeche")  # type: ignore[misc]
+    from briefgen.anchor import _difference_hint
+
+    assert _difference_hint("La Infantería de Marina entreno en Campeche", passage) == "quote has 'entreno' where the source has 'entrenó'"
+
+
+def test_nfd_crlf_bom_seeds_anchor_every_shipped_quote(shipped: Path) -> None:
+    """Every seed re-saved as macOS/Windows tools might (NFD, CRLF, BOM): every quote still anchors,
+    to the same paragraph and to text canonically equal to the span in the original."""
+    from briefgen.pipeline import prepare
+
+    before = prepare(shipped)
+    for path in (shipped / "seeds").glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        path.write_bytes(b"\xef\xbb\xbf" + unicodedata.normalize("NFD", text).replace("\n", "\r\n").encode("utf-8"))
+    after = prepare(shipped)  # raises BriefingError if any quote fails
+    assert sum(map(lambda st: len(st.anchors), after.anchors.texts.values())) == sum(len(st.anchors) for st in before.anchors.texts.values()) > 100
+    changed = 0
+    for sid, st in after.anchors.texts.items():
+        old = before.anchors.texts[sid]
+        for key, a in st.anchors.items():
+            b = old.anchors[key]
+            assert a.paragraph == b.paragraph
+            assert unicodedata.normalize("NFC", st.text[a.start : a.end]) == unicodedata.normalize("NFC", old.text[b.start : b.end])
+            changed += st.text[a.start : a.end] != old.text[b.start : b.end]
+    assert changed > 0  # the conversion really changed some quoted text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import string
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -109,6 +110,13 @@ class SourceText:
         joints = [p.start - 1 for p in paragraphs]  # where each joining "\n" comes from
         return cls(source_id, text, paragraphs, Normalized("\n".join(pieces), _JoinedOrigin(starts, origins, joints, at)), starts)
 
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original span of the normalised slice, ending after the last cluster's combining marks."""
+        lo, hi = self.normalized.span(start, end)
+        while hi < len(self.text) and unicodedata.combining(self.text[hi]):
+            hi += 1
+        return lo, hi
+
     def paragraph_at(self, offset: int) -> Paragraph:
         lo, hi = 0, len(self.paragraphs) - 1
         while lo < hi:
@@ -125,7 +133,7 @@ class SourceText:
         if not key or not self.starts:
             return None
         at = self.find(key, self.starts[from_paragraph - 1])
-        return None if at < 0 else self.normalized.span(at, at + len(key))
+        return None if at < 0 else self.span(at, at + len(key))
 
     def find(self, key: str, start: int = 0) -> int:
         """Index of the first whole-word occurrence of folded ``key`` at or after ``start``.
@@ -158,7 +166,7 @@ class SourceText:
         best = fuzz.partial_ratio_alignment(key, self.normalized.text)
         if best is None or best.score <= 0:
             return None
-        start, end = self.normalized.span(best.dest_start, max(best.dest_end, best.dest_start + 1))
+        start, end = self.span(best.dest_start, max(best.dest_end, best.dest_start + 1))
         return self.paragraph_at(start), self.text[start:end], best.score
 
 
@@ -213,7 +221,7 @@ def _miss(part: Part, path: KeyPath, st: SourceText, quote: str, what: str) -> P
         if "\n" in st.normalized.text[at : at + len(key)]:
             last = st.paragraph_at(st.normalized.origin[at + len(key) - 1]).number
             return part.doc.problem(path, f"{what} spans paragraphs ¶{first}-¶{last} of source {st.source_id!r}", "a quote must lie within one paragraph; cite each paragraph separately")
-        start, end = st.normalized.span(at, at + len(key))
+        start, end = st.span(at, at + len(key))
         word_start = max(st.text.rfind(" ", 0, start), st.text.rfind("\n", 0, start)) + 1
         context = st.text[word_start : end + 12].split("\n")[0]
         return part.doc.problem(path, f"{what} occurs in source {st.source_id!r} only inside longer words (¶{first}: {context!r})", "quote whole words")
@@ -268,6 +276,6 @@ def anchor_briefing(b: Briefing) -> tuple[AnchorIndex, list[Problem]]:
         start, end = span
         aid = anchor_id(cite.source, key, taken)
         taken.add(aid)
-        exact = st.text[start:end] == cite.quote.strip()
+        exact = unicodedata.normalize("NFC", st.text[start:end]) == unicodedata.normalize("NFC", cite.quote.strip())
         st.anchors[key] = Anchor(cite.source, cite.quote, start, end, st.paragraph_at(start).number, aid, exact)
     return AnchorIndex(texts), problems

@@ -6,6 +6,7 @@ silenced. Warnings never stop a build; ``briefgen check --strict`` turns them in
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -79,7 +80,7 @@ def lint(b: Briefing, anchors: AnchorIndex) -> LintReport:
                     cited_from_elsewhere.add(cite.source)
                 anchor = anchors.get(cite.source, cite.quote)
                 passage = b.texts[cite.source][anchor.start : anchor.end]
-                if passage != cite.quote:  # judged per citation: two citations may type it differently
+                if unicodedata.normalize("NFC", passage) != unicodedata.normalize("NFC", cite.quote):  # judged per citation; canonically equal is equal
                     report.warn(part, path + ("cite", j, "quote"), "typographic-quote", "quote matches only after folding typography", f"the source has: {passage!r}")
                 st = anchors.texts[cite.source]
                 # a repeat inside boxed non-article material (a page trailer repeating the lede) is harmless

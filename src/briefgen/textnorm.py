@@ -8,6 +8,11 @@ so a match can be mapped back to an exact span of the article.
 Most text needs only one-for-one substitutions (``str.translate``, in C) and keeps its length, so
 its position map is a plain ``range``; only text with whitespace runs, an ellipsis or invisible
 characters takes the character-by-character path.
+
+Canonically equivalent text is equal: an article saved decomposed (NFD: "n" + U+0303, as macOS
+and some sites write it) matches a quote typed composed (NFC: "ñ"). Folding composes to NFC; a
+composed character maps to the first original character of its cluster, and ``SourceText.span``
+extends a match's end over the cluster's trailing combining marks, so offsets stay exact.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 _FOLD = {
@@ -47,11 +52,35 @@ class Normalized:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+def _is_starter(ch: str) -> bool:
+    """A character NFC never composes with what precedes it (Hangul vowels/finals excepted)."""
+    return unicodedata.combining(ch) == 0 and not "\u1161" <= ch <= "\u11c2"
+
+
+def composed(text: str) -> Iterator[tuple[int, str]]:
+    """NFC text character by character, each with the index of the original it comes from.
+
+    Text is composed cluster by cluster (a starter and the marks after it), so every composed
+    character points at the start of its cluster in the original.
+    """
+    if unicodedata.is_normalized("NFC", text):
+        yield from enumerate(text)
+        return
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and not _is_starter(text[j]):
+            j += 1
+        for ch in unicodedata.normalize("NFC", text[i:j]):
+            yield i, ch
+        i = j
+
+
 def _normalize_slowly(text: str, offset: int) -> Normalized:
     chars: list[str] = []
     origin = array("i")  # offsets of files up to 5 MB fit in 32 bits
     pending_space = -1
-    for i, ch in enumerate(text):
+    for i, ch in composed(text):
         if ch in _DROP:
             continue
         if ch.isspace() or unicodedata.category(ch) == "Zs":
@@ -71,11 +100,11 @@ def _normalize_slowly(text: str, offset: int) -> Normalized:
 def normalize(text: str, offset: int = 0) -> Normalized:
     """Fold typography and collapse whitespace runs to one space, trimming both ends."""
     folded = text.translate(_ONE_FOR_ONE)
-    if not _IRREGULAR.search(folded):
+    if not _IRREGULAR.search(folded) and unicodedata.is_normalized("NFC", folded):
         return Normalized(folded, range(offset, offset + len(folded)))
     return _normalize_slowly(text, offset)
 
 
 def fold(text: str) -> str:
     """Just the normalised text (same result as ``normalize(text).text``), for keys and search."""
-    return re.sub(" {2,}", " ", text.translate(_ALL)).strip()
+    return re.sub(" {2,}", " ", unicodedata.normalize("NFC", text.translate(_ALL))).strip()
