@@ -22,8 +22,10 @@ from typing import Any
 
 from .compose import book_slug, compose_book
 from .defaults import CONF_DIR as DEFAULT_CONF
+from .edition import write_edition_files
 from .errors import BriefingError, Problem
 from .pipeline import prepare
+from .previous import with_previous
 
 Progress = Callable[[str], None]
 
@@ -241,7 +243,10 @@ def build(
         slug = book_slug(prepared.briefing)
         pdf_name = f"{slug}.pdf"
         offers_pdf = "pdf" in formats or (layout.output("pdf") / pdf_name).is_file()
-        result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None)
+        edition, changes = with_previous(prepared.briefing, prepared.anchors)
+        edition_files = write_edition_files(edition, layout.work / "edition")  # published beside the HTML
+        del edition
+        result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None, changes=changes)
         report.composed = result.written
         report.article_dirs = {(layout.root / part.model.file).resolve().parent for part in prepared.briefing.sources.values()}
         for doc in result.removed:  # Sphinx keeps outputs of removed pages: drop them before publishing
@@ -251,7 +256,7 @@ def build(
         # Sphinx needs only the pages on disk: let the model and the composed text go before it runs
         # (about 250 MB at 1000 sources, otherwise held through Sphinx and copied into its workers).
         # They hold no reference cycles, so reference counting frees them here without a collection.
-        del prepared, result
+        del prepared, result, changes
         if "pdf" in formats:
             t0 = time.perf_counter()
             say("building PDF: Sphinx Typst builder (compiled in-process; skipped when nothing changed)")
@@ -265,7 +270,8 @@ def build(
             report.sphinx["html"] = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs)
             pdf = layout.output("pdf") / pdf_name
             # the HTML book serves its own PDF download
-            publish(report.sphinx["html"].outdir, layout.output("html"), extra={pdf_name: pdf} if offers_pdf and pdf.is_file() else None)
+            extra = {**edition_files, **({pdf_name: pdf} if offers_pdf and pdf.is_file() else {})}
+            publish(report.sphinx["html"].outdir, layout.output("html"), extra=extra)
             report.timings["html"] = time.perf_counter() - t0
             say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")
     return report

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..anchor import AnchorIndex
 from ..dates import parse_date
@@ -28,6 +29,10 @@ from .sections import (
 )
 from .sources import light_nav_pages, source_group_pages, source_page, sources_page
 from .timeline import timeline_pages
+from .whatsnew import whats_new_page
+
+if TYPE_CHECKING:
+    from ..changes import Changes
 
 _SECTION_PAGES: dict[str, Callable[[BookContext], list[Page]]] = {  # a section is one page or a hub and its pages
     "background": background_pages,
@@ -46,13 +51,13 @@ class ComposeResult:
 
 
 @paused_gc()
-def compose_pages(briefing: Briefing, anchors: AnchorIndex) -> dict[str, str]:
+def compose_pages(briefing: Briefing, anchors: AnchorIndex, changes: Changes | None = None) -> dict[str, str]:
     """Every page of the book as Markdown text, keyed by docname (``sources/<id>`` for sources)."""
-    return {p.docname: p.render() for p in _compose(briefing, anchors)}
+    return {p.docname: p.render() for p in _compose(briefing, anchors, changes)}
 
 
-def _compose(briefing: Briefing, anchors: AnchorIndex) -> list[Page]:
-    ctx = BookContext(briefing, anchors)
+def _compose(briefing: Briefing, anchors: AnchorIndex, changes: Changes | None = None) -> list[Page]:
+    ctx = BookContext(briefing, anchors, changes=changes)
     pages: list[Page] = [index_page(ctx), summary_page(ctx)]
     for name in briefing.book.model.sections:
         if name in _SECTION_PAGES:
@@ -61,6 +66,8 @@ def _compose(briefing: Briefing, anchors: AnchorIndex) -> list[Page]:
     pages.extend(source_group_pages(ctx))
     # Last: source pages need the complete 'cited by' register filled by the pages above.
     pages.extend(source_page(ctx, sid) for sid in briefing.sources)
+    if changes is not None:  # after every claim is placed, so it can link to each (the contents put it after the summary)
+        pages.append(whats_new_page(ctx, changes))
     return pages
 
 
@@ -107,12 +114,13 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 
 @paused_gc()
-def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf: str | None = None) -> ComposeResult:
+def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf: str | None = None, changes: Changes | None = None) -> ComposeResult:
     """Write the pages under ``outdir``; return which changed and which stale pages were removed.
 
-    ``pdf`` names the PDF file the HTML book will offer for download, if there is one.
+    ``pdf`` names the PDF file the HTML book will offer for download, if there is one; ``changes``
+    (since the previous edition) adds the What's new page and the marks of new and changed claims.
     """
-    composed = _compose(briefing, anchors)
+    composed = _compose(briefing, anchors, changes)
     pages = {p.docname: p.render() for p in composed}
     written = [doc for doc, text in pages.items() if write_if_changed(outdir / f"{doc}.md", text)]
     assets = {path: text for p in composed for path, text in p.assets.items()}

@@ -39,7 +39,8 @@ def index_page(ctx: BookContext) -> Page:
     teaser.add("**Bottom line up front.** " + " ".join(escape(c.text) + teaser.marks(c.cite) for c in book.bluf), "")
     teaser.para(link("Read the summary and key judgments", "summary.md") + ", or download the PDF edition from the button at the top of each page.")
     page.add(*fenced("only", teaser.render(with_title=False), "html"))
-    sections = ["summary", *book.sections, *([] if "sources" in book.sections else ["sources"])]  # sources: the hub of the appendices
+    whats_new = ["whats-new"] if ctx.changes is not None else []  # first after the summary
+    sections = ["summary", *whats_new, *book.sections, *([] if "sources" in book.sections else ["sources"])]  # sources: the hub of the appendices
     page.add(*toctree(sections, caption="Contents"))  # the first caption also names the PDF contents
     # The PDF letters the pages of this toctree as appendices (Typst's "A" numbering goes on past Z: AA, AB...).
     page.add(*toctree(source_text_entries(ctx), caption="Source texts", name="appendices"))
@@ -116,7 +117,7 @@ def positions_page(ctx: BookContext) -> Page:
         cells = [title + (f" {span(escape(issue.proposition), classes=('proposition',))}" if issue.proposition else "")]
         for party in parties:
             stances = [p for p in positions if p.issue == issue.id and p.party == party.id and p.actor is None]
-            cells.append("; ".join(posture_badge(p.posture) + escape(p.stance) for p in stances) or "(no position reported)")
+            cells.append("; ".join(ctx.item_mark("posture", (p.issue, p.party, p.actor)) + posture_badge(p.posture) + escape(p.stance) for p in stances) or "(no position reported)")
         rows.append(cells)
     page.add(*list_table(["Issue", *(p.name for p in parties)], rows, widths=[2] + [3] * len(parties), classes=("positions-matrix",)))
     if any(p.posture for p in positions):
@@ -142,7 +143,7 @@ def questions_page(ctx: BookContext) -> Page:
     page = Page(ctx, "questions", SECTION_TITLES["questions"])
     for i, q in enumerate(ctx.briefing.questions.questions, 1):
         page.add(label(f"question-{q.id}"), f"## {i}. {escape(q.question)}", "")
-        page.para(f"**Why it matters.** {escape(q.why)}")
+        page.para(f"{ctx.item_mark('question', q.id)}**Why it matters.** {escape(q.why)}")
         page.para(f"**What the sources say.** {claims_paragraph(page, q.basis)}")
         page.add("**Indicators to watch.**", "")
         page.add(*(f"- {escape(ind)}" for ind in q.indicators), "")

@@ -109,8 +109,8 @@ def sources_page(ctx: BookContext) -> Page:
     for sid, part in b.sources.items():
         s: Source = part.model
         title = link(escape(s.title), relative_target("sources", ctx.source_doc(sid)))
-        grade = f"**{s.grade.reliability}{s.grade.credibility}**"
-        page.add(f"| {title} | {escape(s.outlet)} | {escape(s.published.parsed.display())} | {escape(s.kind)} | {escape(relay_text(s))} | {grade} |")
+        grade = f"{ctx.item_mark('grade', sid)}**{s.grade.reliability}{s.grade.credibility}**"
+        page.add(f"| {ctx.item_mark('source', sid)}{title} | {escape(s.outlet)} | {escape(s.published.parsed.display())} | {escape(s.kind)} | {escape(relay_text(s))} | {grade} |")
     page.add("")
     for part in b.sources.values():
         s = part.model
