@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..anchor import AnchorIndex
+from ..anchor import Anchor, AnchorIndex
 from ..load import Briefing
 from ..model import Actor, Citation
-from .markup import escape, label, link, span
+from ..textfragment import Article
+from ..textfragment import link as text_link
+from .markup import escape, external_link, label, link, span
 
 if TYPE_CHECKING:
     from ..changes import Changes
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 ClaimKey = tuple[str, tuple[tuple[str, str], ...]]  # a claim's text and its citations (source, quote)
 MARK_SEPARATOR = span("\\,", classes=("mark-sep",))
+ORIGINAL_LINK_TEXT = "open at the passage on the original site ↗"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,16 @@ class BookContext:
         if key not in self.memo:
             self.memo[key] = compute()
         return self.memo[key]
+
+    def original_link(self, source_id: str, anchor: Anchor) -> str | None:
+        """The passage on the source's original site (a URL text fragment), when the source has a ``url``."""
+        url = self.briefing.sources[source_id].model.url
+        if not url:
+            return None
+        st = self.anchors.texts[source_id]
+        article = self.once(f"article:{source_id}", lambda: Article(st.text, [(p.start, p.end) for p in st.paragraphs]))
+        directive = article.choose(anchor.start, anchor.end)
+        return text_link(url, directive) if directive is not None else None
 
     def cite_label(self, source_id: str) -> str:
         """How a short reference names a source: its outlet, or outlet and date where outlets repeat."""
@@ -181,6 +194,8 @@ class Page:
         text = f"{short}, {escape(date)}: {link(quoted, target)}"
         if cite.note:
             text += " " + span(escape(cite.note), classes=("cite-note",))
+        if original := self.ctx.original_link(cite.source, anchor):
+            text += " " + span(external_link(ORIGINAL_LINK_TEXT, original), classes=("cite-original",))
         return text
 
     # -- output ----------------------------------------------------------------------------
