@@ -92,10 +92,13 @@ def _passages(claim: EditionClaim) -> set[tuple[str, int, int]]:
     return {(c.source, c.start, c.end) for c in claim.cite}
 
 
+def _compatible(old: EditionClaim, new: EditionClaim) -> bool:
+    """Two claims that both carry YAML ids are the same claim only if the ids are equal."""
+    return not (old.id_from == new.id_from == "yaml" and old.id != new.id)
+
+
 def _score(old: EditionClaim, new: EditionClaim) -> float | None:
-    if old.kind != new.kind:
-        return None
-    if old.id_from == new.id_from == "yaml" and old.id != new.id:
+    if old.kind != new.kind or not _compatible(old, new):
         return None
     similarity = fuzz.ratio(_words(old.text), _words(new.text))
     a, b = _passages(old), _passages(new)
@@ -122,8 +125,9 @@ def match_claims(old: Sequence[EditionClaim], new: Sequence[EditionClaim]) -> tu
         for c in right:
             k = key(c)  # type: ignore[operator]
             candidates = index.get(k, []) if k is not None else []
-            if candidates:
-                o = candidates.pop(0)
+            o = next((o for o in candidates if _compatible(o, c)), None)
+            if o is not None:
+                candidates.remove(o)
                 matched_old.add(id(o))
                 pairs.append(Pair(o, c))
             else:
