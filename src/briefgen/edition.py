@@ -25,12 +25,13 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .anchor import AnchorIndex, SourceText
 from .errors import KeyPath, format_key_path
+from .gcpause import paused_gc
 from .load import Briefing
 from .model import Citation, Dating, Source
 from .scales import LIKELIHOOD
@@ -168,12 +169,45 @@ class Edition(_Data):
     questions: list[EditionQuestion]
 
     def to_json(self) -> str:
-        """Deterministic bytes: fields in model order, two-space indent, UTF-8, a final newline."""
-        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+        """Deterministic bytes: fields in model order, one claim (source, ...) per line, UTF-8.
+
+        Each item is serialised by pydantic's compiled serialiser (``model_dump_json``): a
+        Python-level dump of 11,000 claims takes 0.5 s, this a tenth of it.
+        """
+        parts = [f'"format": {_compact(self.format)}', f'"book": {self.book.model_dump_json()}']
+        for name in ("claims", "sources", "positions", "events", "questions"):
+            items: list[BaseModel] = getattr(self, name)
+            parts.append(f'"{name}": [' + ("\n" + ",\n".join(m.model_dump_json() for m in items) + "\n" if items else "") + "]")
+        return "{\n" + ",\n".join(parts) + "\n}\n"
 
     @classmethod
     def from_file(cls, path: Path) -> Edition:
         return cls.model_validate_json(Path(path).read_bytes())
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _compact(value: object) -> str:
+    return _ENCODER.encode(value)
+
+
+def json_lines(obj: dict[str, Any]) -> str:
+    """JSON with each key on its line and each object of a list on its own line.
+
+    Readable, friendly to line diffs (a changed claim is a changed line), and written by json's C
+    encoder (an indented dump goes through the pure-Python one: 0.7 s for 11,000 claims, against 0.1 s).
+    """
+    parts = []
+    for key, value in obj.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            text = "[\n" + ",\n".join(_compact(v) for v in value) + "\n]"
+        elif isinstance(value, dict) and any(isinstance(v, list) for v in value.values()):
+            text = json_lines(value).rstrip("\n")
+        else:
+            text = _compact(value)
+        parts.append(f"{_compact(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def edition_schema() -> dict[str, object]:
@@ -329,6 +363,7 @@ def _dating(d: Dating) -> EditionDating:
     return EditionDating(date=d.date, basis=d.basis, note=d.note)
 
 
+@paused_gc()
 def build_edition(b: Briefing, anchors: AnchorIndex) -> Edition:
     """The edition of a prepared (loaded, checked, anchored) briefing."""
     from .compose import book_slug
@@ -405,6 +440,7 @@ def build_edition(b: Briefing, anchors: AnchorIndex) -> Edition:
 _NAMESPACE = uuid.UUID("6f1c7f0e-5b7e-4f3e-9d8a-2a0b6c1e4d10")  # briefgen's: annotation ids are uuid5 in it
 
 
+@paused_gc()
 def annotations(edition: Edition) -> dict[str, object]:
     """Every citation as a W3C Web Annotation, in one AnnotationCollection page.
 
@@ -442,7 +478,7 @@ def annotations(edition: Edition) -> dict[str, object]:
 
 
 def annotations_json(edition: Edition) -> str:
-    return json.dumps(annotations(edition), indent=2, ensure_ascii=False) + "\n"
+    return json_lines(annotations(edition))
 
 
 # -- writing -------------------------------------------------------------------------------------
