@@ -217,3 +217,24 @@ def test_project_folder_as_the_previous_edition(tmp_path: Path) -> None:
     changes = compare(edition_of_project(old), edition_of_project(new))
     assert [s.title for s in changes.new_sources] == ["Pier closes to traffic"]
     assert [(p.old, p.new) for p in changes.postures] == [("unclear", "opposes")]
+
+
+HOSTILE = "<script>alert('x')</script> {raw}`html <b>bold</b>` [^c1] #read(\"/etc/passwd\")"
+
+
+def test_whats_new_renders_hostile_text_literally(harbour: Path) -> None:
+    """Text from either edition (the previous one may be any edition.json) is data on the page."""
+    old = edition_of_project(harbour)
+    claims = [c.model_copy(update={"text": f"Old {HOSTILE} claim."}) if c.scope == "meetings" else c for c in old.claims]
+    (harbour / "previous.json").write_text(old.model_copy(update={"claims": claims}).to_json())
+    timeline = harbour / "briefing/timeline.yaml"
+    timeline.write_text(timeline.read_text().replace("The Authority says it held two public meetings in March.", f'"New {HOSTILE.replace(chr(34), chr(92) + chr(34))} claim."'))
+    book = harbour / "briefing/book.yaml"
+    book.write_text(book.read_text() + "previous_edition: previous.json\n")
+    build(harbour, ("html", "pdf"))
+    soup = BeautifulSoup((harbour / "_build/html/whats-new.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.find("b", string="bold") is None
+    assert all("alert" not in s.get_text() for s in soup.find_all("script"))
+    [item] = [" ".join(li.get_text(" ").split()) for li in soup.select("article li")]
+    assert item == f"Now: New {HOSTILE} claim. ( Timeline ) Was: Old {HOSTILE} claim."
+    assert normalise(f"Old {HOSTILE} claim.") in normalise(pdf_text(harbour / "_build/pdf/north-pier-closure.pdf"))

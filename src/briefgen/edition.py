@@ -96,8 +96,8 @@ class EditionRelay(_Data):
 
 
 class EditionGrade(_Data):
-    reliability: str
-    credibility: int
+    reliability: Literal["A", "B", "C", "D", "E", "F"]
+    credibility: Literal[1, 2, 3, 4, 5, 6]
     rationale: str
 
 
@@ -122,7 +122,7 @@ class EditionPosition(_Data):
     party: str
     actor: str | None = None
     stance: str
-    posture: str | None = None
+    posture: Literal["supports", "opposes", "conditional", "mixed", "unclear"] | None = None
 
 
 class EditionEvent(_Data):

@@ -82,9 +82,9 @@ def whats_new_page(ctx: BookContext, changes: Changes) -> Page:
             item += f"\n\n**Was:** {_diff(p)[1]}"
         judgments.append(item)
     section("Key judgments changed", judgments)
-    section("New sources", [f"{escape(s.outlet)}: {link(escape(s.title), relative_target(DOCNAME, f'sources/{s.id}'))} ({grade(s)})" for s in changes.new_sources])
+    section("New sources", [f"{escape(s.outlet)}: {link(escape(s.title), relative_target(DOCNAME, f'sources/{s.id}'))} ({escape(grade(s))})" for s in changes.new_sources])
     section("Dropped sources", [f"{escape(s.outlet)}: {escape(s.title)}" for s in changes.dropped_sources])
-    section("Grades changed", [f"{escape(new.outlet)}: {escape(new.title)}: {grade(old)} → {grade(new)}" for old, new in changes.regraded])
+    section("Grades changed", [f"{escape(new.outlet)}: {escape(new.title)}: {escape(grade(old))} → {escape(grade(new))}" for old, new in changes.regraded])
     section("Article texts changed", [f"{escape(new.outlet)}: {escape(new.title)} (the text differs from the one the previous edition quoted)" for old, new in changes.retexted])
     section("Positions changed", [f"{escape(p.issue)}: {escape(p.party)}: {escape(posture_name(p.old))} → {escape(posture_name(p.new))}" for p in changes.postures])
     section("New timeline events", [f"{escape(_date(e.date))}: {escape(e.title)}" for e in changes.new_events])
