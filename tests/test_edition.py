@@ -214,3 +214,30 @@ def test_one_annotation_checked_against_the_article_by_hand(harbour: Path) -> No
     assert quote["prefix"] == article[at - 32 : at] and quote["prefix"].endswith("The Port Authority ")
     assert quote["suffix"] == article[position["end"] : position["end"] + 32] and quote["suffix"].startswith(", a decision")
     assert first["body"]["value"].startswith("The Port Authority has voted to close the north pier")
+
+
+def test_edition_at_a_git_revision_of_a_project_in_a_subfolder(tmp_path: Path) -> None:
+    """Read from git, not the working tree: a later edit or an uncommitted file changes nothing."""
+    import subprocess
+
+    from briefgen.previous import EditionNotFound, edition_at_revision
+
+    repo = tmp_path / "repo"
+    project = shutil.copytree(FIXTURES / "good/harbour", repo / "briefings" / "harbour")
+    source = project / "briefing/sources/herald.yaml"
+    source.write_text(source.read_text().replace("file: articles/herald.txt", "file: ./articles/../articles/herald.txt"))
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "one")
+    expected = edition_of(project).to_json()
+    (project / "articles/gazette.txt").write_text("changed after the commit\n")
+    (project / "briefing/book.yaml").write_text("title: [broken\n")
+    assert edition_at_revision(project, "HEAD").to_json() == expected
+    with pytest.raises(EditionNotFound):
+        edition_at_revision(project, "no-such-revision")
+    with pytest.raises(EditionNotFound):
+        edition_at_revision(tmp_path, "HEAD")  # not a git repository

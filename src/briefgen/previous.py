@@ -9,6 +9,7 @@ never touched.
 from __future__ import annotations
 
 import io
+import posixpath
 import subprocess
 import tarfile
 import tempfile
@@ -63,10 +64,11 @@ def edition_at_revision(root: Path, revision: str) -> Edition:
         raise EditionNotFound(f"{revision!r} is not a git revision")
     commit = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
     prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
+    top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())  # git archive refuses an untracked working folder
     tree = f"{commit}:{prefix}" if prefix else commit
     with tempfile.TemporaryDirectory(prefix="briefgen-edition-") as tmp:
         into = Path(tmp)
-        _extract(root, tree, [BRIEFING_DIR], into)
+        _extract(top, tree, [BRIEFING_DIR], into)
         files = set()
         for path in sorted((into / BRIEFING_DIR / "sources").glob("*.yaml")):
             try:
@@ -74,10 +76,10 @@ def edition_at_revision(root: Path, revision: str) -> Edition:
             except (yaml.YAMLError, UnicodeDecodeError):
                 continue  # the build of that revision reports it
             if isinstance(data, dict) and isinstance(data.get("file"), str) and not data["file"].startswith(("/", "-")):
-                files.add(data["file"])
-        present = set(_git(root, "ls-tree", "-r", "--name-only", "-z", tree).decode("utf-8").split("\0"))
+                files.add(posixpath.normpath(data["file"]))  # as git names it: no "./", no "a/../"
+        present = set(_git(top, "ls-tree", "-r", "--name-only", "-z", tree).decode("utf-8").split("\0"))
         if wanted := sorted(files & present):
-            _extract(root, tree, wanted, into)
+            _extract(top, tree, wanted, into)
         try:
             return edition_of_project(into)
         except BriefingError as exc:
