@@ -104,4 +104,9 @@ def test_original_site_link_scrolls_to_and_highlights_the_passage(harbour: Path,
     tip.hover()  # the tip stays while the pointer moves into it, so its link can be clicked
     page.wait_for_timeout(500)
     assert tip.is_visible()
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)  # the source page with its original-site links
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], bad
     context.close()

@@ -18,6 +18,8 @@ from briefgen.previous import edition_of_project
 from conftest import HARBOUR, run_cli
 from editions import PLANTED, first_edition, second_edition
 from pdfcheck import normalise, pdf_text
+from playwright.sync_api import Browser
+from test_browser import browser  # noqa: F401  (the Chromium fixture)
 
 pytestmark = pytest.mark.build
 
@@ -238,3 +240,16 @@ def test_whats_new_renders_hostile_text_literally(harbour: Path) -> None:
     [item] = [" ".join(li.get_text(" ").split()) for li in soup.select("article li")]
     assert item == f"Now: New {HOSTILE} claim. ( Timeline ) Was: Old {HOSTILE} claim."
     assert normalise(f"Old {HOSTILE} claim.") in normalise(pdf_text(harbour / "_build/pdf/north-pier-closure.pdf"))
+
+
+@pytest.mark.parametrize("name", ["whats-new", "background", "timeline", "sources", "positions"])
+def test_changes_and_marks_have_no_serious_accessibility_violations(editions: Path, browser: Browser, name: str) -> None:  # noqa: F811
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((editions / f"_build/html/{name}.html").as_uri())
+    result = Axe().run(page)
+    context.close()
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], bad
