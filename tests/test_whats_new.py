@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -128,6 +129,10 @@ def test_pdf_has_the_whats_new_chapter_with_every_planted_change(editions: Path)
     text = pdf_text(editions / "_build/pdf/north-pier-closure.pdf")
     chapter = text[text.index("What’s new\nChanges since") : text.index("Background\n", text.index("What’s new\nChanges since"))]
     flat = normalise(chapter)
+    headings = re.findall(r"^\d+\.\d+ (.+) \((\d+)\)$", chapter, flags=re.MULTILINE)
+    assert headings == [(title, str(len(planted))) for title, planted in PLANTED.items()]  # these sections, in order, and no other
+    items = [line for line in chapter.splitlines() if line.startswith("• ")]
+    assert len(items) == sum(len(p) for p in PLANTED.values())
     for title, planted in PLANTED.items():
         assert normalise(f"{title} ({len(planted)})") in flat, title
         for expected in planted:
