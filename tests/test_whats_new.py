@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from briefgen.build import build
-from briefgen.changes import compare
+from briefgen.changes import compare, format_changes
 from briefgen.edition import Edition
 from briefgen.errors import BriefingError
 from briefgen.previous import edition_of_project
@@ -221,9 +221,13 @@ def test_unknown_previous_edition_is_a_located_error(harbour: Path) -> None:
 def test_project_folder_as_the_previous_edition(tmp_path: Path) -> None:
     old = first_edition(shutil.copytree(HARBOUR, tmp_path / "old"))
     new = second_edition(shutil.copytree(old, tmp_path / "new"))
+    herald = new / "articles/herald.txt"
+    herald.write_text(herald.read_text() + "\nCorrection: an earlier version misnamed the engineers' firm.\n")
     changes = compare(edition_of_project(old), edition_of_project(new))
     assert [s.title for s in changes.new_sources] == ["Pier closes to traffic"]
     assert [(p.old, p.new) for p in changes.postures] == [("unclear", "opposes")]
+    assert [(a.id, a.sha256 != b.sha256) for a, b in changes.retexted] == [("herald", True)]  # the text the book quotes changed
+    assert "Article texts changed (1)\n  ~ Coastal Herald: Pier repairs to take eight months (SHA-256 " in format_changes(changes)
 
 
 HOSTILE = "<script>alert('x')</script> {raw}`html <b>bold</b>` [^c1] #read(\"/etc/passwd\")"
