@@ -241,3 +241,11 @@ def test_edition_at_a_git_revision_of_a_project_in_a_subfolder(tmp_path: Path) -
         edition_at_revision(project, "no-such-revision")
     with pytest.raises(EditionNotFound):
         edition_at_revision(tmp_path, "HEAD")  # not a git repository
+
+
+def test_an_edition_compared_with_itself_has_no_changes(harbour: Path) -> None:
+    from briefgen.changes import compare, format_changes
+
+    edition = edition_of(harbour)
+    changes = compare(edition, Edition.model_validate_json(edition.to_json()))  # through its own JSON and back
+    assert changes.empty and format_changes(changes) == "Changes since the edition of 2024-05-06 (North Pier Closure): none\n"
