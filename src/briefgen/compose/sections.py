@@ -8,6 +8,7 @@ The actors and the timeline, which grow with the briefing, have modules of their
 from __future__ import annotations
 
 from ..dates import parse_date
+from ..model import Position
 from . import blocks
 from .actors import actor_link
 from .blocks import SECTION_TITLES, claims_paragraph, fenced, list_table, toctree
@@ -99,6 +100,11 @@ def posture_badge(posture: str | None) -> str:
     return span(posture.capitalize(), classes=("posture", f"posture-{posture}")) + " "
 
 
+def stance_text(pos: Position) -> str:
+    """The stance, marked when the posture is the analyst's inference from actions, not words."""
+    return escape(pos.stance) + (" *(inferred from actions)*" if pos.basis == "actions" else "")
+
+
 def positions_page(ctx: BookContext) -> Page:
     b = ctx.briefing
     page = Page(ctx, "positions", SECTION_TITLES["positions"])
@@ -116,7 +122,7 @@ def positions_page(ctx: BookContext) -> Page:
         cells = [title + (f" {span(escape(issue.proposition), classes=('proposition',))}" if issue.proposition else "")]
         for party in parties:
             stances = [p for p in positions if p.issue == issue.id and p.party == party.id and p.actor is None]
-            cells.append("; ".join(posture_badge(p.posture) + escape(p.stance) for p in stances) or "(no position reported)")
+            cells.append("; ".join(posture_badge(p.posture) + stance_text(p) for p in stances) or "(no position reported)")
         rows.append(cells)
     page.add(*list_table(["Issue", *(p.name for p in parties)], rows, widths=[2] + [3] * len(parties), classes=("positions-matrix",)))
     if any(p.posture for p in positions):
@@ -134,7 +140,8 @@ def positions_page(ctx: BookContext) -> Page:
             page.add(f"### {escape(party.name)}", "")
             for pos in stances:
                 who = f" ({actor_link(ctx, 'positions', pos.actor)})" if pos.actor else ""
-                page.para(f"{posture_badge(pos.posture)}**{escape(pos.stance)}**{who}: {claims_paragraph(page, pos.claims)}")
+                inferred = " *(inferred from actions)*" if pos.basis == "actions" else ""
+                page.para(f"{posture_badge(pos.posture)}**{escape(pos.stance)}**{inferred}{who}: {claims_paragraph(page, pos.claims)}")
     return page
 
 
