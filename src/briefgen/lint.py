@@ -26,7 +26,7 @@ CODES = {
     "uncited-source": "a source that no section cites",
     "single-origin": "a bottom-line claim or key judgment resting on one origin",
     "single-source-section": "a section whose citations all come from one source",
-    "typographic-quote": "a quote that matches only after folding quotes, dashes or spaces",
+    "typographic-quote": "a quote that matches only after folding quotes, dashes or ellipses",
     "ambiguous-quote": "a quote that occurs more than once in its source (it anchors to the first)",
     "unused-id": "an issue or party that no position or actor uses",
     "timeline-order": "an event listed before an earlier one in timeline.yaml",
@@ -49,6 +49,20 @@ def origin_of(source: Source) -> str:
             if relay.origin:
                 return relay.origin
     return source.id
+
+
+def _visible(text: str) -> str:
+    """Text as a reader sees it: canonically composed, any run of spaces (no-break too) as one."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def origin_label(source: Source) -> str:
+    """The name readers know an origin by: the relayed outlet, or the source's own outlet."""
+    if source.kind == "aggregation":
+        for relay in source.relays:
+            if relay.origin:
+                return relay.outlet
+    return source.outlet
 
 
 def claims(part: Part) -> Iterator[tuple[KeyPath, list[Citation]]]:
@@ -97,7 +111,7 @@ def lint(b: Briefing, anchors: AnchorIndex) -> LintReport:
                     cited_from_elsewhere.add(cite.source)
                 anchor = anchors.get(cite.source, cite.quote)
                 passage = b.texts[cite.source][anchor.start : anchor.end]
-                if unicodedata.normalize("NFC", passage) != unicodedata.normalize("NFC", cite.quote):  # judged per citation; canonically equal is equal
+                if _visible(passage) != _visible(cite.quote):  # judged per citation
                     report.warn(part, path + ("cite", j, "quote"), "typographic-quote", "quote matches only after folding typography", f"the source has: {passage!r}")
                 st = anchors.texts[cite.source]
                 # a repeat inside boxed non-article material (a page trailer repeating the lede) is harmless

@@ -8,7 +8,8 @@ The actors and the timeline, which grow with the briefing, have modules of their
 from __future__ import annotations
 
 from ..dates import parse_date
-from ..model import Position
+from ..lint import origin_label, origin_of
+from ..model import Citation, Position
 from . import blocks
 from .actors import actor_link
 from .blocks import SECTION_TITLES, claims_paragraph, fenced, list_table, toctree
@@ -47,6 +48,16 @@ def index_page(ctx: BookContext) -> Page:
     return page
 
 
+def sourcing(ctx: BookContext, cites: list[Citation]) -> str:
+    """'2 independent origins (NBC News, OAN)': what the confidence rests on, per the method page's rule."""
+    names: dict[str, str] = {}
+    for cite in cites:
+        source = ctx.briefing.sources[cite.source].model
+        names.setdefault(origin_of(source), origin_label(source))
+    n = len(names)
+    return f"{n} independent origin{'s' if n != 1 else ''} ({', '.join(sorted(names.values(), key=str.lower))})"
+
+
 def summary_page(ctx: BookContext) -> Page:
     book = ctx.briefing.book.model
     page = Page(ctx, "summary", "Summary")
@@ -55,7 +66,7 @@ def summary_page(ctx: BookContext) -> Page:
     if book.key_judgments:
         page.add("## Key judgments", "")
         for i, j in enumerate(book.key_judgments, 1):
-            page.add(f"{i}. {page.claim(j.text, j.cite)} *Confidence: {j.confidence}.*")
+            page.add(f"{i}. {page.claim(j.text, j.cite)} *Confidence: {j.confidence}; {escape(sourcing(ctx, j.cite))}.*")
         page.add("")
     page.add("## How to read this book", "")
     page.para(
