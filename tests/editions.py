@@ -34,11 +34,7 @@ def _source(root: Path, sid: str, title: str, outlet: str, date: str, article: s
 
 def first_edition(root: Path) -> Path:
     _source(root, "notice", "Repair schedule promised", "Harbour Notice Board", "2024-05-01", NOTICE, "The Authority promised to publish the repair schedule.", "will publish the repair schedule")
-    _edit(
-        root,
-        "briefing/book.yaml",
-        ("A guild blockade of the south channel is possible but not announced.", "A guild blockade of the south channel is unlikely in the coming weeks."),
-    )
+    # (the fixture's key judgment, "... is unlikely before the guild announces one.", confidence low, is edition 1's)
     _edit(root, "briefing/positions.yaml", ("stance: Not consulted\n", "stance: Not consulted\n    posture: unclear\n"))
     _edit(
         root,
@@ -63,7 +59,7 @@ def second_edition(root: Path) -> Path:
         root,
         "briefing/book.yaml",
         ("as_of: 2024-05-06", "as_of: 2024-05-07"),
-        ("A guild blockade of the south channel is unlikely in the coming weeks.\n    confidence: low", "A guild blockade of the south channel is likely in the coming weeks.\n    confidence: moderate"),
+        ("A guild blockade of the south channel is unlikely before the guild announces one.\n    confidence: low", "A guild blockade of the south channel is likely before the guild announces one.\n    confidence: moderate"),
     )
     _edit(root, "briefing/positions.yaml", ("posture: unclear", "posture: opposes"))
     _edit(
@@ -130,7 +126,7 @@ PLANTED = {
         ("Said members would consider every lawful option.", "Said members would consider every lawful option, including a blockade of the south channel."),
         ("The Port Authority voted to close the north pier.", "The Port Authority voted on Tuesday to close the north pier."),
     ],
-    "Key judgments changed": ["A guild blockade of the south channel is likely in the coming weeks."],
+    "Key judgments changed": ["A guild blockade of the south channel is likely before the guild announces one."],
     "New sources": ["Quay Bulletin: Pier closes to traffic (C3)"],
     "Dropped sources": ["Harbour Notice Board: Repair schedule promised"],
     "Grades changed": ["Coastal Herald: Pier repairs to take eight months: C3 → B2"],

@@ -172,10 +172,13 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
+def _level(claim: EditionClaim) -> str | None:
+    """The probability range a judgment's term conveys: "likely" and "probable" are one level."""
+    return claim.likelihood.range if claim.likelihood else None
+
+
 def _judgment_changed(pair: Pair) -> bool:
-    old_term = pair.old.likelihood.term if pair.old.likelihood else None
-    new_term = pair.new.likelihood.term if pair.new.likelihood else None
-    return pair.old.confidence != pair.new.confidence or old_term != new_term
+    return pair.old.confidence != pair.new.confidence or _level(pair.old) != _level(pair.new)
 
 
 def _postures(old: Edition, new: Edition) -> list[PostureChange]:
@@ -254,7 +257,7 @@ def judgment_summary(pair: Pair) -> str:
     """'likelihood likely -> very likely; confidence low -> moderate' (only what changed)."""
     parts = []
     old_l, new_l = pair.old.likelihood, pair.new.likelihood
-    if (old_l.term if old_l else None) != (new_l.term if new_l else None):
+    if _level(pair.old) != _level(pair.new):
         parts.append(f"likelihood {old_l.term if old_l else 'none stated'} ({old_l.range if old_l else '-'}) -> {new_l.term if new_l else 'none stated'} ({new_l.range if new_l else '-'})")
     if pair.old.confidence != pair.new.confidence:
         parts.append(f"confidence {pair.old.confidence} -> {pair.new.confidence}")

@@ -100,7 +100,12 @@ def check(project: Path, strict: bool, fmt: str) -> None:
 
     Errors stop a build; warnings point at weaknesses (uncited sources, key
     judgments resting on one origin, sections citing one source, quotes that
-    match only typographically, unused issues or parties, events out of order).
+    match only typographically, unused issues or parties, events out of order)
+    and at claims that may say more than their quotes: details no cited passage
+    carries, outlets or speakers the citations do not back, key judgments off
+    the ICD 203 scale or more confident than their sourcing, and postures that
+    cite none of the party's statements. These read words, not meaning: use
+    'briefgen review' to read every claim beside its quotes.
     Each problem prints as file:line:col: key.path: message (hint: ...).
     Exit 0 when sound, 1 on errors (or on warnings with --strict).
 
@@ -141,6 +146,32 @@ def check(project: Path, strict: bool, fmt: str) -> None:
         )
     if failed:
         raise click.exceptions.Exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@project_option
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for review.html and review.csv [default: PROJECT/_build/review].")
+def review(project: Path, out: Path | None) -> None:
+    """Write the evidence sheet: every claim beside its quotes in context.
+
+    One HTML page (sortable, filterable, works offline) lists each claim with
+    every quote marked in its paragraph of the article, the source's grade,
+    the claim's independent origins and the warnings 'check' gives it, so an
+    editor can audit a whole briefing in one sitting. review.csv has one row
+    per citation for spreadsheets. No book build is needed.
+
+    \b
+    Examples:
+      briefgen review && xdg-open _build/review/review.html
+      briefgen review -o /tmp/sheet
+    """
+    from .pipeline import prepare
+    from .review import write_review
+
+    prepared = prepare(project)
+    html_path, csv_path, rows = write_review(prepared.briefing, prepared.anchors, out or project / "_build" / "review")
+    warned = sum(1 for r in rows if r.warnings)
+    click.echo(f"wrote {html_path} and {csv_path.name}: {len(rows)} claims, {sum(len(r.evidence) for r in rows)} citations, {warned} with warnings")
 
 
 jobs_option = click.option(

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .anchor import AnchorIndex, SourceText
 from .errors import KeyPath, format_key_path
+from .estimative import likelihood_terms
 from .gcpause import paused_gc
 from .load import Briefing
 from .model import Citation, Dating, Source
@@ -288,27 +288,13 @@ def derived_id(site: ClaimSite) -> str:
     return f"{site.section}/{site.scope}/{digest}"
 
 
-def _likelihood_terms() -> list[tuple[re.Pattern[str], str, str]]:
-    """ICD 203 terms as patterns, longest first ("very unlikely" before "unlikely" before "likely")."""
-    terms = []
-    for names, band in LIKELIHOOD:
-        for name in names.split(" / "):
-            for variant in (name.replace("(ly)", ""), name.replace("(ly)", "ly")) if "(ly)" in name else (name,):
-                terms.append((variant, band))
-    terms.sort(key=lambda t: -len(t[0]))
-    return [(re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE), term, band) for term, band in terms]
-
-
-_TERMS = _likelihood_terms()
-
-
 def likelihood_of(text: str) -> Likelihood | None:
-    """The first (longest) estimative term in a judgment's text, if it uses one."""
-    found = [(m.start(), -len(term), term, band) for pattern, term, band in _TERMS if (m := pattern.search(text))]
-    if not found:
+    """The first estimative term of a judgment's text (ICD 203, read as ``briefgen check`` reads it)."""
+    terms = likelihood_terms(text)
+    if not terms:
         return None
-    _, _, term, band = min(found)
-    return Likelihood(term=term, range=band)
+    term, level = terms[0]
+    return Likelihood(term=term, range=LIKELIHOOD[level][1])
 
 
 def _paragraph_spans(st: SourceText) -> list[tuple[int, int]]:

@@ -261,6 +261,11 @@ class Position(Strict):
     posture: Literal["supports", "opposes", "conditional", "mixed", "unclear"] | None = Field(
         None, description="stance toward the issue's proposition; colours the positions matrix"
     )
+    basis: Literal["statements", "actions"] = Field(
+        "statements",
+        description="what the posture rests on: the party's own statements (cited from its actors' statements), "
+        "or 'actions' when the analyst infers it from what the party did (shown to readers as inferred)",
+    )
     claims: Annotated[list[Claim], Field(min_length=1)]
 
 

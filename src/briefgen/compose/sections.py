@@ -8,6 +8,8 @@ The actors and the timeline, which grow with the briefing, have modules of their
 from __future__ import annotations
 
 from ..dates import parse_date
+from ..lint import origin_label, origin_of
+from ..model import Citation, Position
 from . import blocks
 from .actors import actor_link
 from .blocks import SECTION_TITLES, claims_paragraph, fenced, list_table, toctree
@@ -47,6 +49,16 @@ def index_page(ctx: BookContext) -> Page:
     return page
 
 
+def sourcing(ctx: BookContext, cites: list[Citation]) -> str:
+    """'2 independent origins (NBC News, OAN)': what the confidence rests on, per the method page's rule."""
+    names: dict[str, str] = {}
+    for cite in cites:
+        source = ctx.briefing.sources[cite.source].model
+        names.setdefault(origin_of(source), origin_label(source))
+    n = len(names)
+    return f"{n} independent origin{'s' if n != 1 else ''} ({', '.join(sorted(names.values(), key=str.lower))})"
+
+
 def summary_page(ctx: BookContext) -> Page:
     book = ctx.briefing.book.model
     page = Page(ctx, "summary", "Summary")
@@ -55,7 +67,7 @@ def summary_page(ctx: BookContext) -> Page:
     if book.key_judgments:
         page.add("## Key judgments", "")
         for i, j in enumerate(book.key_judgments, 1):
-            page.add(f"{i}. {page.claim(j.text, j.cite)} *Confidence: {j.confidence}.*")
+            page.add(f"{i}. {page.claim(j.text, j.cite)} *Confidence: {j.confidence}; {escape(sourcing(ctx, j.cite))}.*")
         page.add("")
     page.add("## How to read this book", "")
     page.para(
@@ -100,6 +112,11 @@ def posture_badge(posture: str | None) -> str:
     return span(posture.capitalize(), classes=("posture", f"posture-{posture}")) + " "
 
 
+def stance_text(pos: Position) -> str:
+    """The stance, marked when the posture is the analyst's inference from actions, not words."""
+    return escape(pos.stance) + (" *(inferred from actions)*" if pos.basis == "actions" else "")
+
+
 def positions_page(ctx: BookContext) -> Page:
     b = ctx.briefing
     page = Page(ctx, "positions", SECTION_TITLES["positions"])
@@ -117,7 +134,7 @@ def positions_page(ctx: BookContext) -> Page:
         cells = [title + (f" {span(escape(issue.proposition), classes=('proposition',))}" if issue.proposition else "")]
         for party in parties:
             stances = [p for p in positions if p.issue == issue.id and p.party == party.id and p.actor is None]
-            cells.append("; ".join(ctx.item_mark("posture", (p.issue, p.party, p.actor)) + posture_badge(p.posture) + escape(p.stance) for p in stances) or "(no position reported)")
+            cells.append("; ".join(ctx.item_mark("posture", (p.issue, p.party, p.actor)) + posture_badge(p.posture) + stance_text(p) for p in stances) or "(no position reported)")
         rows.append(cells)
     page.add(*list_table(["Issue", *(p.name for p in parties)], rows, widths=[2] + [3] * len(parties), classes=("positions-matrix",)))
     if any(p.posture for p in positions):
@@ -135,7 +152,8 @@ def positions_page(ctx: BookContext) -> Page:
             page.add(f"### {escape(party.name)}", "")
             for pos in stances:
                 who = f" ({actor_link(ctx, 'positions', pos.actor)})" if pos.actor else ""
-                page.para(f"{posture_badge(pos.posture)}**{escape(pos.stance)}**{who}: {claims_paragraph(page, pos.claims)}")
+                inferred = " *(inferred from actions)*" if pos.basis == "actions" else ""
+                page.para(f"{posture_badge(pos.posture)}**{escape(pos.stance)}**{inferred}{who}: {claims_paragraph(page, pos.claims)}")
     return page
 
 

@@ -10,6 +10,7 @@ from ..anchor import Anchor, SourceText
 from ..model import Source
 from ..scales import (
     CONFIDENCE,
+    CONFIDENCE_RULE,
     CREDIBILITY,
     LIKELIHOOD,
     RELIABILITY,
@@ -142,6 +143,7 @@ def sources_page(ctx: BookContext) -> Page:
     page.add(*(f"| {escape(term)} | {escape(rng)} |" for term, rng in LIKELIHOOD), "")
     page.add("| Confidence | Meaning |", "|---|---|")
     page.add(*(f"| {level} | {escape(text)} |" for level, text in CONFIDENCE.items()), "")
+    page.para(escape(CONFIDENCE_RULE))
     return page
 
 
