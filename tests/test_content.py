@@ -54,3 +54,16 @@ def test_relays_mark_shared_origins(shipped) -> None:
             if relay.origin:
                 origins[relay.origin].append(sid)
     assert any(len(sids) >= 2 for sids in origins.values()), "no origin shared by two sources"
+
+
+def test_shipped_briefing_warnings_are_only_the_deliberate_ones(shipped) -> None:
+    """The corrected briefing passes every support check; what remains is deliberate and shown to
+    readers: the November planning story has one origin (the bottom line says the evidence is thin,
+    and both judgments resting on it are rated low with their one origin printed beside them)."""
+    from briefgen.lint import lint
+
+    p = prepare(shipped)
+    found = sorted((w.key_path, w.message.rsplit("[", 1)[-1].rstrip("]")) for w in lint(p.briefing, p.anchors).warnings)
+    assert found == [(("bluf", 2), "single-origin"), (("key_judgments", 0), "single-origin"), (("key_judgments", 1), "single-origin")]
+    low = {i for i, kj in enumerate(p.briefing.book.model.key_judgments) if kj.confidence == "low"}
+    assert {0, 1} <= low
