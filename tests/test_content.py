@@ -62,7 +62,7 @@ def test_shipped_briefing_warnings_are_only_the_deliberate_ones(shipped) -> None
     and both judgments resting on it are rated low with their one origin printed beside them)."""
     from briefgen.lint import lint
 
-    p = prepare(shipped)
+    p = shipped
     found = sorted((w.key_path, w.message.rsplit("[", 1)[-1].rstrip("]")) for w in lint(p.briefing, p.anchors).warnings)
     assert found == [(("bluf", 2), "single-origin"), (("key_judgments", 0), "single-origin"), (("key_judgments", 1), "single-origin")]
     low = {i for i, kj in enumerate(p.briefing.book.model.key_judgments) if kj.confidence == "low"}
