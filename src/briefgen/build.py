@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import stamp
 from .compose import book_slug, compose_book
 from .defaults import CONF_DIR as DEFAULT_CONF
 from .errors import BriefingError, Problem
@@ -66,6 +67,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     sphinx: dict[str, SphinxRun] = field(default_factory=dict)  # per builder
     article_dirs: set[Path] = field(default_factory=set)  # folders holding the article files read (for watchers)
+    up_to_date: bool = False  # nothing changed since the last successful build: nothing was done
 
 
 @dataclass
@@ -233,6 +235,10 @@ def build(
         raise BriefingError([Problem(str(layout.conf / "conf.py"), 1, 1, (), "Sphinx configuration not found", "pass --conf DIR holding a conf.py, or leave --conf out to use briefgen's defaults")])
     report = BuildReport(list(formats))
     with build_lock(layout):
+        if stamp.is_current(layout.root, layout.conf, formats):
+            report.up_to_date = True
+            return report
+        stamp.clear(layout.root)
         t0 = time.perf_counter()
         say("checking briefing (load, references, quotes)")
         prepared = prepare(layout.root)
@@ -243,7 +249,8 @@ def build(
         offers_pdf = "pdf" in formats or (layout.output("pdf") / pdf_name).is_file()
         result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None)
         report.composed = result.written
-        report.article_dirs = {(layout.root / part.model.file).resolve().parent for part in prepared.briefing.sources.values()}
+        articles = {(layout.root / part.model.file).resolve() for part in prepared.briefing.sources.values()}
+        report.article_dirs = {path.parent for path in articles}
         for doc in result.removed:  # Sphinx keeps outputs of removed pages: drop them before publishing
             (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
         report.timings["compose"] = time.perf_counter() - t0
@@ -268,4 +275,5 @@ def build(
             publish(report.sphinx["html"].outdir, layout.output("html"), extra={pdf_name: pdf} if offers_pdf and pdf.is_file() else None)
             report.timings["html"] = time.perf_counter() - t0
             say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")
+        stamp.record(layout.root, layout.conf, formats, articles)  # last: only a complete build is ever "up to date"
     return report

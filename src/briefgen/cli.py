@@ -91,7 +91,15 @@ def _warning_codes() -> str:
     return "\b\nWarning codes:\n" + "\n".join(f"  {code:<22} {text}" for code, text in CODES.items())
 
 
-@main.command(epilog=_warning_codes())
+class _CodesEpilog(click.Command):
+    """Lists the warning codes in its help, importing them only when help is shown (not on every start)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.epilog = _warning_codes()
+        super().format_epilog(ctx, formatter)
+
+
+@main.command(cls=_CodesEpilog)
 @project_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 if there are any).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output for people or for tools.")
@@ -175,20 +183,42 @@ def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: b
       briefgen build              # HTML -> _build/html/index.html
       briefgen build html pdf     # both
     """
-    from .build import BuildLocked
-    from .build import build as run_build
-
     wanted: list[str] = []
     for fmt in formats or ("html",):
         for f in ("html", "pdf") if fmt == "all" else (fmt,):
             if f not in wanted:
                 wanted.append(f)
+    if _up_to_date(project, conf, wanted):  # before importing the build machinery: a no-op costs next to nothing
+        return
+    from .build import BuildLocked
+    from .build import build as run_build
+
     try:
         report = run_build(project, tuple(wanted), conf=conf, progress=lambda m: click.echo(f"briefgen: {m}", err=True), verbose=verbose, jobs=_jobs(jobs))
     except BuildLocked as exc:
         raise click.ClickException(str(exc)) from None
+    if report.up_to_date:
+        _say_up_to_date(project, wanted)
+        return
     total = sum(report.timings.values())
     click.echo(f"built {', '.join(report.formats)} in {total:.1f}s")
+
+
+def _up_to_date(project: Path, conf: Path | None, formats: list[str]) -> bool:
+    """True (and says so) when nothing the build reads changed since the last successful build."""
+    from .stamp import conf_dir, is_current
+
+    root = project.resolve()
+    if not is_current(root, conf_dir(root, conf.resolve() if conf else None), formats):
+        return False
+    _say_up_to_date(project, formats)
+    return True
+
+
+def _say_up_to_date(project: Path, formats: list[str]) -> None:
+    outputs = " and ".join(str(project / "_build" / fmt) for fmt in formats)
+    click.echo(f"briefgen: nothing changed since the last build; {outputs} up to date", err=True)
+    click.echo(f"built {', '.join(formats)}: up to date, nothing to do")
 
 
 @main.command()
