@@ -287,6 +287,8 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
       briefgen serve --open
     """
     from .build import Layout, build
+    from .incremental import FrontCache
+    from .stamp import clear as clear_stamp
     from .serve import check_port, free_port, serve_book
 
     layout = Layout(project.resolve())
@@ -296,17 +298,19 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
         raise click.ClickException(f"cannot listen on {host}:{port}: {problem} (pick another with --port, or --port 0 for any free one)")
     watch = {layout.root / "briefing", layout.root / "seeds", layout.conf}
     n_jobs = _jobs(jobs)
+    cache = FrontCache()  # the warm front half: every rebuild of this server reuses what did not change
+    clear_stamp(layout.root)  # build even if nothing changed: it fills the cache and finds the article folders to watch
     click.echo("briefgen: building the HTML book", err=True)
     try:
         # article texts may live anywhere inside the project: watch the folders that hold them
-        watch |= build(layout.root, ("html",), jobs=n_jobs).article_dirs
+        watch |= build(layout.root, ("html",), jobs=n_jobs, cache=cache).article_dirs
     except BriefingError as exc:
         if not (layout.output("html") / "index.html").is_file():
             raise  # nothing good to show yet
         _report(exc)
         click.echo("serving the last good book until the errors above are fixed", err=True)
     click.echo(f"briefgen: serving {layout.root.name} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    serve_book(layout.root, host=host, port=port, watch={w for w in watch if w.is_dir()}, jobs=n_jobs, open_browser=open_browser)
+    serve_book(layout.root, host=host, port=port, watch={w for w in watch if w.is_dir()}, jobs=n_jobs, open_browser=open_browser, cache=cache)
 
 
 @main.command()
