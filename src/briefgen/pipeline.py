@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from .anchor import AnchorIndex, anchor_briefing
 from .errors import BriefingError
+from .gcpause import paused_gc
 from .load import Briefing, load_briefing
 from .validate import check_references
 
@@ -21,6 +22,7 @@ class Prepared:
     anchors: AnchorIndex
 
 
+@paused_gc()  # a warm cache makes the heap large: a full collection mid-check would walk all of it
 def prepare(root: Path, cache: FrontCache | None = None) -> Prepared:
     """Load and verify a project; raise BriefingError listing every problem found.
 

@@ -21,12 +21,16 @@ def walk(value: Any, kind: type, path: KeyPath = ()) -> Iterator[tuple[KeyPath, 
     """Yield ``(key_path, obj)`` for every instance of ``kind`` inside a model, depth first."""
     if isinstance(value, kind):
         yield path, value
+    # Only containers and matches are descended into: a generator per leaf string cost most of the walk.
     if isinstance(value, BaseModel):
         for name, info in type(value).model_fields.items():
-            yield from walk(getattr(value, name), kind, path + (info.alias or name,))
+            child = getattr(value, name)
+            if isinstance(child, (BaseModel, list, tuple, kind)):
+                yield from walk(child, kind, path + (info.alias or name,))
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
-            yield from walk(item, kind, path + (i,))
+            if isinstance(item, (BaseModel, list, tuple, kind)):
+                yield from walk(item, kind, path + (i,))
 
 
 def iter_citations(briefing: Briefing) -> Iterator[tuple[Part, KeyPath, Citation]]:

@@ -65,7 +65,7 @@ class _RecordingAnchors:
 
 @dataclass
 class _Entry:
-    key: str
+    key: tuple[Any, ...]
     pages: list[tuple[str, str]]  # docname, Markdown
     assets: dict[str, str]
     cited: list[tuple[str, CitingClaim]]  # 'cited by' entries the unit added, in order
@@ -87,7 +87,7 @@ class ComposeCache:
         self._entries: dict[str, _Entry] = {}
         self._dumps: dict[tuple[int, str], tuple[Any, str]] = {}  # per object (kept alive, so ids stay theirs)
 
-    def _dump(self, obj: Any, kind: str, make: Callable[[], str]) -> str:
+    def _dump(self, obj: Any, kind: str, make: Callable[[], Any]) -> Any:
         hit = self._dumps.get((id(obj), kind))
         if hit is not None and hit[0] is obj:
             return hit[1]
@@ -110,17 +110,19 @@ class ComposeCache:
 
         return self._dump(st, "text", make)
 
-    def _key(self, name: str, b: Briefing, anchors: AnchorIndex, register: CitedByRegister, base: str) -> str:
+    def _key(self, name: str, b: Briefing, anchors: AnchorIndex, register: CitedByRegister, base: str) -> tuple[Any, ...]:
+        """What the unit reads besides anchors (compared with ==, so no hashing of large lists)."""
         if name.startswith("section:"):
-            return _digest(base, name, self._part(b.sections.get(name.removeprefix("section:"))))
+            return (base, self._part(b.sections.get(name.removeprefix("section:"))))
         if name == "sources":
-            return _digest(base, name, self._part(b.sections.get("method")))
+            return (base, self._part(b.sections.get("method")))
         if name.startswith("source:"):
             sid = name.removeprefix("source:")
             st = anchors.texts[sid]
-            cited = [(aid, repr(register.get(aid, []))) for aid in sorted(a.anchor_id for a in st.anchors.values())]
-            return _digest(base, name, self._part(b.sources[sid]), self._text(st), repr(cited))
-        return _digest(base, name)
+            aids = self._dump(st, "ids", lambda: sorted(a.anchor_id for a in st.anchors.values()))
+            cited = tuple(tuple(register.get(aid, ())) for aid in aids)  # 'cited by' so far: what its back-links show
+            return (base, self._part(b.sources[sid]), self._text(st), cited)
+        return (base,)
 
     def compose(self, b: Briefing, anchors: AnchorIndex, units: list[Unit]) -> tuple[dict[str, str], dict[str, str]]:
         """Every page (docname -> Markdown) and asset (path -> text), composing only changed units."""
