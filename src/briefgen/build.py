@@ -287,6 +287,7 @@ def build(
         report.composed = result.written
         articles = {(layout.root / part.model.file).resolve() for part in prepared.briefing.sources.values()}
         report.article_dirs = {path.parent for path in articles}
+        files_read = set(articles)  # outside briefing/ and conf/: what the no-op check must also compare
         for doc in result.removed:  # Sphinx keeps outputs of removed pages: drop them before publishing
             (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
         report.timings["compose"] = time.perf_counter() - t0
@@ -315,5 +316,5 @@ def build(
             publish(report.sphinx["html"].outdir, layout.output("html"), extra={pdf_name: pdf} if offers_pdf and pdf.is_file() else None)
             report.timings["html"] = time.perf_counter() - t0
             say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")
-        stamp.record(layout.root, layout.conf, formats, articles)  # last: only a complete build is ever "up to date"
+        stamp.record(layout.root, layout.conf, formats, files_read)  # last: only a complete build is ever "up to date"
     return report

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 STAMP_FILE = ".stamp.json"
-STAMP_VERSION = 1
+STAMP_VERSION = 2
 ENVIRONMENT = ("SOURCE_DATE_EPOCH", "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_TIME", "TZ")
 """Variables that can change what a build writes (dates, language)."""
 _SKIP_DIRS = {"__pycache__", ".git", ".hg", ".svn"}
@@ -127,12 +127,17 @@ def clear(root: Path) -> None:
     stamp_path(root).unlink(missing_ok=True)
 
 
-def record(root: Path, conf: Path, formats: Iterable[str], articles: Iterable[Path]) -> None:
-    """Write the stamp of a build that has just published everything it was asked for."""
+def record(root: Path, conf: Path, formats: Iterable[str], files_read: Iterable[Path]) -> None:
+    """Write the stamp of a build that has just published everything it was asked for.
+
+    ``files_read``: every other file the build read, outside ``briefing/`` and the configuration
+    (the article texts; any file a later feature reads, such as a previous edition, belongs here
+    too, or its changes go unnoticed).
+    """
     stamp = {
         "version": STAMP_VERSION,
         "inputs": inputs_digest(root, conf, formats),
-        "articles": {str(path): _file_sha(path) for path in sorted(set(articles))},
+        "files": {str(path): _file_sha(path) for path in sorted(set(files_read))},
     }
     path = stamp_path(root)
     stamp["outputs"] = outputs_state(path.parent)
@@ -145,11 +150,11 @@ def is_current(root: Path, conf: Path, formats: Iterable[str]) -> bool:
     """True only when nothing a build reads has changed since the last successful one, and its outputs are in place."""
     try:
         stamp = json.loads(stamp_path(root).read_text(encoding="utf-8"))
-        if stamp.get("version") != STAMP_VERSION or not isinstance(stamp.get("articles"), dict):
+        if stamp.get("version") != STAMP_VERSION or not isinstance(stamp.get("files"), dict):
             return False
         if stamp.get("outputs") != json.loads(json.dumps(outputs_state(stamp_path(root).parent))):
             return False
-        if any(sha is None or _file_sha(Path(path)) != sha for path, sha in stamp["articles"].items()):
+        if any(sha is None or _file_sha(Path(path)) != sha for path, sha in stamp["files"].items()):
             return False
         return stamp.get("inputs") == inputs_digest(root, conf, formats)
     except (OSError, ValueError, TypeError, AttributeError):
