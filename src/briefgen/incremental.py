@@ -39,9 +39,12 @@ class FrontCache:
     anchors: dict[str, tuple[AnchorKey, SourceText]] = field(default_factory=dict)
     compose: ComposeCache = field(default_factory=ComposeCache)
     _citations: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = field(default_factory=dict)
+    _last: tuple[Briefing, list[tuple[Part, KeyPath, Citation]]] | None = None  # this build's, asked for by check and anchor
 
     def citations(self, b: Briefing) -> list[tuple[Part, KeyPath, Citation]]:
         """``iter_citations(b)``, walking only parts not seen before (unchanged files are the same Part)."""
+        if self._last is not None and self._last[0] is b:
+            return self._last[1]
         out: list[tuple[Part, KeyPath, Citation]] = []
         seen: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = {}
         for part in b.parts():
@@ -50,6 +53,7 @@ class FrontCache:
             seen[id(part)] = (part, found)
             out.extend((part, path, cite) for path, cite in found)
         self._citations = seen
+        self._last = (b, out)
         return out
 
     def anchor(self, b: Briefing) -> tuple[AnchorIndex, list[Problem]]:

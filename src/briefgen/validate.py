@@ -63,8 +63,11 @@ def _unique(part: Part, items: list[Any], list_key: KeyPath, kind: str) -> tuple
     return set(seen), problems
 
 
-def check_references(b: Briefing) -> list[Problem]:
-    """All problems of identity and reference across the briefing's files."""
+def check_references(b: Briefing, citations: Iterable[tuple[Part, KeyPath, Citation]] | None = None) -> list[Problem]:
+    """All problems of identity and reference across the briefing's files.
+
+    ``citations``: ``iter_citations(b)`` if the caller has it already (a warm cache keeps it per file).
+    """
     problems: list[Problem] = []
     book = b.book.model
     parties, p = _unique(b.book, book.parties, ("parties",), "party")
@@ -110,7 +113,7 @@ def check_references(b: Briefing) -> list[Problem]:
             if pos.actor and pos.actor not in actors:
                 problems.append(_unknown(part, ("positions", i, "actor"), "actor", pos.actor, actors))
 
-    for part, path, cite in iter_citations(b):
+    for part, path, cite in iter_citations(b) if citations is None else citations:
         if cite.source not in b.sources:
             problems.append(_unknown(part, path + ("source",), "source", cite.source, b.sources))
     return problems
