@@ -118,7 +118,11 @@ def edit_source_metadata(root: Path, rng: random.Random) -> None:
     data = _read(path)
     what = rng.choice(["outlet", "title", "published", "grade"])
     if what == "published":
-        data["published"]["date"] = f"20{rng.randint(10, 29)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+        date = f"20{rng.randint(10, 29)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+        if isinstance(data["published"], dict):
+            data["published"]["date"] = date
+        else:  # the short form: a plain date
+            data["published"] = date
     elif what == "grade":
         data["grade"]["reliability"] = rng.choice("ABCDEF")
     else:
@@ -189,12 +193,15 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _front(root: Path, out: Path, cache: FrontCache | None) -> list[str] | dict[str, bytes]:
-    """Composed pages of the project, or its problems."""
+    """Composed pages of the project, or its problems (as build() composes them, with the changes since a previous edition)."""
+    from briefgen.previous import with_previous
+
     try:
         prepared = prepare(root, cache)
+        _, changes = with_previous(prepared.briefing, prepared.anchors)
     except BriefingError as exc:
         return [str(p) for p in exc.problems]
-    compose_book(prepared.briefing, prepared.anchors, out, cache=cache.compose if cache else None)
+    compose_book(prepared.briefing, prepared.anchors, out, changes=changes, cache=cache.compose if cache else None)
     return _tree(out)
 
 
@@ -232,6 +239,38 @@ def test_warm_front_half_equals_cold_on_the_fixture(steps: list[tuple[int, int]]
     _run_sequence(copy_project(HARBOUR, tmp / "p"), steps, tmp)
 
 
+def _with_urls(root: Path) -> Path:
+    for path in sorted((root / "briefing/sources").glob("*.yaml")):
+        data = _read(path)
+        data["url"] = f"https://example.org/{path.stem}"
+        _write(path, data)
+    return root
+
+
+def _with_previous_edition_and_urls(root: Path) -> Path:
+    """The project as a reissue: its current state saved as the previous edition, every source with a url.
+
+    Pages then carry new/changed marks, a What's new page and original-site links (text fragments
+    chosen to be unique in the whole article): inputs a unit reads beyond its own file.
+    """
+    from briefgen.edition import build_edition, write_edition_files
+
+    _with_urls(root)
+    prepared = prepare(root)
+    write_edition_files(build_edition(prepared.briefing, prepared.anchors), root / "previous")
+    book = _read(root / "briefing/book.yaml")
+    book["previous_edition"] = "previous/edition.json"
+    _write(root / "briefing/book.yaml", book)
+    return root
+
+
+@SETTINGS
+@given(steps=steps_strategy)
+def test_warm_front_half_equals_cold_with_a_previous_edition_and_original_links(steps: list[tuple[int, int]], tmp_path_factory: pytest.TempPathFactory) -> None:
+    tmp = tmp_path_factory.mktemp("run")
+    _run_sequence(_with_previous_edition_and_urls(copy_project(HARBOUR, tmp / "p")), steps, tmp)
+
+
 @SETTINGS
 @given(steps=steps_strategy)
 def test_warm_front_half_equals_cold_on_a_synthetic_briefing(steps: list[tuple[int, int]], synthetic: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -267,3 +306,17 @@ def _build_or_problems(root: Path, cache: FrontCache | None) -> list[str]:
     except BriefingError as exc:
         return [str(p) for p in exc.problems]
     return []
+
+
+def test_an_article_edit_elsewhere_updates_original_site_links_in_pages_citing_it(tmp_path: Path) -> None:
+    """A passage's link to the original site must be unique in the whole article: repeating the
+    passage further down changes the link in every page citing it, though its anchor is unchanged."""
+    root = _with_urls(copy_project(HARBOUR, tmp_path / "p"))  # no previous edition: its changes would hide the dependency
+    cache = FrontCache()
+    assert isinstance(_front(root, tmp_path / "warm", cache), dict)
+    timeline = _read(root / "briefing/timeline.yaml")
+    cite = timeline["events"][0]["claims"][0]["cite"][0]
+    article = _sources(root)[cite["source"]]
+    article.write_text(article.read_text(encoding="utf-8") + f"Repeated: {cite['quote']} again.\n", encoding="utf-8")
+    warm, cold = _front(root, tmp_path / "warm", cache), _front(root, tmp_path / "cold", None)
+    assert isinstance(cold, dict) and warm == cold

@@ -52,4 +52,5 @@ def test_schema_command_writes_files(tmp_path: Path) -> None:
     result = run_cli("schema", "--out", str(tmp_path))
     assert result.exit_code == 0
     assert json.loads((tmp_path / "book.schema.json").read_text())["title"] == "briefgen book file"
-    assert "wrote 8 schemas" in result.output
+    assert json.loads((tmp_path / "edition.schema.json").read_text())["title"] == "briefgen edition (edition.json)"
+    assert "wrote 9 schemas" in result.output

@@ -24,9 +24,11 @@ from typing import Any
 from . import stamp
 from .compose import book_slug, compose_book
 from .defaults import CONF_DIR as DEFAULT_CONF
+from .edition import write_edition_files
 from .errors import BriefingError, Problem
 from .incremental import FrontCache
 from .pipeline import prepare
+from .previous import with_previous
 
 Progress = Callable[[str], None]
 
@@ -250,6 +252,14 @@ def publish_file(built: Path, final_dir: Path) -> Path:
     return final_dir / built.name
 
 
+def _previous_edition_file(root: Path, spec: str | None) -> Path | None:
+    """The edition.json file ``previous_edition`` names, if it names a file (else a revision or a folder, or nothing)."""
+    if spec is None:
+        return None
+    path = Path(spec) if Path(spec).is_absolute() else root / spec
+    return path.resolve() if path.is_file() else None
+
+
 def build(
     root: Path,
     formats: tuple[str, ...] = ("html",),
@@ -283,11 +293,18 @@ def build(
         slug = book_slug(prepared.briefing)
         pdf_name = f"{slug}.pdf"
         offers_pdf = "pdf" in formats or (layout.output("pdf") / pdf_name).is_file()
-        result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None, cache=cache.compose if cache else None)
+        edition, changes = with_previous(prepared.briefing, prepared.anchors)
+        edition_files = write_edition_files(edition, layout.work / "edition")  # published beside the HTML
+        del edition
+        result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None, changes=changes, cache=cache.compose if cache else None)
         report.composed = result.written
         articles = {(layout.root / part.model.file).resolve() for part in prepared.briefing.sources.values()}
         report.article_dirs = {path.parent for path in articles}
         files_read = set(articles)  # outside briefing/ and conf/: what the no-op check must also compare
+        previous = _previous_edition_file(layout.root, prepared.briefing.book.model.previous_edition)
+        if previous is not None:
+            files_read.add(previous)
+        volatile = previous is None and prepared.briefing.book.model.previous_edition is not None  # a git revision or a project folder
         for doc in result.removed:  # Sphinx keeps outputs of removed pages: drop them before publishing
             (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
         report.timings["compose"] = time.perf_counter() - t0
@@ -298,7 +315,7 @@ def build(
         # Sphinx needs only the pages on disk: let the model and the composed text go before it runs
         # (about 250 MB at 1000 sources, otherwise held through Sphinx and copied into its workers).
         # They hold no reference cycles, so reference counting frees them here without a collection.
-        del prepared, result
+        del prepared, result, changes
         if "pdf" in formats:
             t0 = time.perf_counter()
             say("building PDF: Sphinx Typst builder (compiled in-process; skipped when nothing changed)")
@@ -313,8 +330,9 @@ def build(
             navigation_file.write_text(navigation)
             pdf = layout.output("pdf") / pdf_name
             # the HTML book serves its own PDF download
-            publish(report.sphinx["html"].outdir, layout.output("html"), extra={pdf_name: pdf} if offers_pdf and pdf.is_file() else None)
+            extra = {**edition_files, **({pdf_name: pdf} if offers_pdf and pdf.is_file() else {})}
+            publish(report.sphinx["html"].outdir, layout.output("html"), extra=extra)
             report.timings["html"] = time.perf_counter() - t0
             say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")
-        stamp.record(layout.root, layout.conf, formats, files_read)  # last: only a complete build is ever "up to date"
+        stamp.record(layout.root, layout.conf, formats, files_read, volatile=volatile)  # last: only a complete build is ever "up to date"
     return report

@@ -108,7 +108,12 @@ def check(project: Path, strict: bool, fmt: str) -> None:
 
     Errors stop a build; warnings point at weaknesses (uncited sources, key
     judgments resting on one origin, sections citing one source, quotes that
-    match only typographically, unused issues or parties, events out of order).
+    match only typographically, unused issues or parties, events out of order)
+    and at claims that may say more than their quotes: details no cited passage
+    carries, outlets or speakers the citations do not back, key judgments off
+    the ICD 203 scale or more confident than their sourcing, and postures that
+    cite none of the party's statements. These read words, not meaning: use
+    'briefgen review' to read every claim beside its quotes.
     Each problem prints as file:line:col: key.path: message (hint: ...).
     Exit 0 when sound, 1 on errors (or on warnings with --strict).
 
@@ -149,6 +154,32 @@ def check(project: Path, strict: bool, fmt: str) -> None:
         )
     if failed:
         raise click.exceptions.Exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@project_option
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for review.html and review.csv [default: PROJECT/_build/review].")
+def review(project: Path, out: Path | None) -> None:
+    """Write the evidence sheet: every claim beside its quotes in context.
+
+    One HTML page (sortable, filterable, works offline) lists each claim with
+    every quote marked in its paragraph of the article, the source's grade,
+    the claim's independent origins and the warnings 'check' gives it, so an
+    editor can audit a whole briefing in one sitting. review.csv has one row
+    per citation for spreadsheets. No book build is needed.
+
+    \b
+    Examples:
+      briefgen review && xdg-open _build/review/review.html
+      briefgen review -o /tmp/sheet
+    """
+    from .pipeline import prepare
+    from .review import write_review
+
+    prepared = prepare(project)
+    html_path, csv_path, rows = write_review(prepared.briefing, prepared.anchors, out or project / "_build" / "review")
+    warned = sum(1 for r in rows if r.warnings)
+    click.echo(f"wrote {html_path} and {csv_path.name}: {len(rows)} claims, {sum(len(r.evidence) for r in rows)} citations, {warned} with warnings")
 
 
 jobs_option = click.option(
@@ -237,12 +268,14 @@ def compose(project: Path, keep_going: bool) -> None:
     from .build import BuildLocked, Layout, build_lock
     from .compose import compose_book
     from .pipeline import prepare
+    from .previous import with_previous
 
     layout = Layout(project.resolve())
     try:
         with build_lock(layout):  # a build running now owns _build/src
             prepared = prepare(project)
-            result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=_existing_pdf(layout, prepared))
+            _, changes = with_previous(prepared.briefing, prepared.anchors)
+            result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=_existing_pdf(layout, prepared), changes=changes)
     except (BriefingError, BuildLocked) as exc:
         if not keep_going:
             if isinstance(exc, BuildLocked):
@@ -373,6 +406,38 @@ def new_source(article: Path, project: Path, source_id: str | None) -> None:
 
 
 @main.command()
+@click.argument("old")
+@click.argument("new", required=False)
+@project_option
+def diff(old: str, new: str | None, project: Path) -> None:
+    """Print what changed between two editions of the briefing.
+
+    OLD and NEW are each an edition.json (as every build writes beside the
+    HTML), a project folder, or a git revision (tag, branch, commit) of the
+    project; NEW defaults to the project as it is now. Lists the claims
+    added, removed and reworded (a word diff: [-old-] {+new+}), new and
+    dropped sources, changed grades, key judgments whose likelihood or
+    confidence changed, changed postures, new timeline events and new or
+    answered questions: the same as the book's What's new page.
+
+    \b
+    Examples:
+      briefgen diff v1                          # since the tag v1
+      briefgen diff old/edition.json _build/html/edition.json
+      briefgen diff HEAD~3 HEAD
+    """
+    from .changes import compare, format_changes
+    from .previous import EditionNotFound, edition_of_project, resolve_edition
+
+    try:
+        before = resolve_edition(old, project, base=Path.cwd())
+        after = resolve_edition(new, project, base=Path.cwd()) if new else edition_of_project(project)
+    except EditionNotFound as exc:
+        raise click.ClickException(f"{exc} (give an edition.json, a project folder or a git revision)") from None
+    click.echo(format_changes(compare(before, after)), nl=False)
+
+
+@main.command()
 @project_option
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the schemas [default: PROJECT/schemas].")
 def schema(project: Path, out: Path | None) -> None:
@@ -380,18 +445,19 @@ def schema(project: Path, out: Path | None) -> None:
 
     With the schemas in place, editors that use yaml-language-server (VS Code's
     YAML extension, and others) validate and complete the briefing as you type.
-    Each shipped YAML file names its schema on its first line.
+    Each shipped YAML file names its schema on its first line. Also writes
+    edition.schema.json, the schema of the edition.json every build publishes.
 
     \b
     Example:
       briefgen schema            # writes schemas/book.schema.json, ...
     """
     from .model import FILE_KINDS
-    from .schema import write_schemas
+    from .schema import OUTPUT_KINDS, write_schemas
 
     target = out or project / "schemas"
     changed = write_schemas(target)
-    click.echo(f"wrote {len(FILE_KINDS)} schemas to {target}/ ({len(changed)} changed)")
+    click.echo(f"wrote {len(FILE_KINDS) + len(OUTPUT_KINDS)} schemas to {target}/ ({len(changed)} changed)")
 
 
 if __name__ == "__main__":  # pragma: no cover

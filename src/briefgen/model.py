@@ -70,9 +70,13 @@ class Citation(Strict):
 Citations = Annotated[list[Citation], Field(min_length=1)]
 
 
+ClaimId = Annotated[Slug, Field(description="optional stable id of this claim across editions (unique in the book); see 'edition.json' in the README")]
+
+
 class Claim(Strict):
     """One sentence the book asserts, and the passages that support it."""
 
+    id: ClaimId | None = None
     text: Text
     cite: Citations
 
@@ -120,6 +124,7 @@ class Issue(Strict):
 class Judgment(Strict):
     """A key judgment: estimative language in the text, confidence stated separately."""
 
+    id: ClaimId | None = None
     text: Text
     confidence: Literal["low", "moderate", "high"]
     cite: Citations
@@ -139,6 +144,10 @@ class Book(Strict):
     bluf: Annotated[list[Claim], Field(min_length=1)] = Field(description="bottom line up front")
     key_judgments: list[Judgment] = Field(default_factory=list)
     sections: list[SectionId] = Field(default_factory=lambda: list(ALL_SECTIONS))
+    previous_edition: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)] | None = Field(
+        None,
+        description="the edition this one follows, for the 'What's new' page: a path (from the project root) to its edition.json, or a git revision of the project (a tag, a commit)",
+    )
 
 
 class Grade(Strict):
@@ -208,6 +217,7 @@ class Background(Strict):
 class Statement(Strict):
     """Something an actor said or did, with date and venue where the source gives them."""
 
+    id: ClaimId | None = None
     text: Text
     cite: Citations
     date: Dating | None = None
@@ -250,6 +260,11 @@ class Position(Strict):
     stance: Label
     posture: Literal["supports", "opposes", "conditional", "mixed", "unclear"] | None = Field(
         None, description="stance toward the issue's proposition; colours the positions matrix"
+    )
+    basis: Literal["statements", "actions"] = Field(
+        "statements",
+        description="what the posture rests on: the party's own statements (cited from its actors' statements), "
+        "or 'actions' when the analyst infers it from what the party did (shown to readers as inferred)",
     )
     claims: Annotated[list[Claim], Field(min_length=1)]
 

@@ -37,12 +37,37 @@ LIKELIHOOD = [
     ("almost certain(ly) / nearly certain", "95–99%"),
 ]
 
-#: Confidence describes the evidence behind a judgment, never its probability.
+#: Confidence describes the evidence behind a judgment, never its probability. The levels are
+#: defined by counts of independent origins and grades, so they cannot overlap; the analyst may
+#: always state a lower level than the sourcing allows, never a higher one.
 CONFIDENCE = {
-    "high": "Judgment rests on solid reporting from several independent origins; it could still be wrong.",
-    "moderate": "Reporting is credible and plausible but thin, single-origin, or open to other readings.",
-    "low": "Reporting is scant, questionable, fragmented or relayed without corroboration.",
+    "high": "Three or more independent origins, at least two of them carried by sources graded A or B. The judgment could still be wrong.",
+    "moderate": "Two independent origins, or one origin carried by a source graded A or B (and not enough for high).",
+    "low": "One origin, carried only by sources graded C to F (everything below moderate).",
 }
+
+CONFIDENCE_RULE = (
+    "An origin is an original report: outlets relaying the same report (for example two sites relaying one "
+    "newspaper's story) count as one origin, and an outlet's own reporting is an origin of its own. A key "
+    "judgment's confidence may not exceed what its cited origins allow; briefgen check reports any that does "
+    "(confidence-exceeds-sourcing)."
+)
+
+#: Reliability grades that count as well-graded carriers of an origin.
+WELL_GRADED = frozenset("AB")
+
+
+def confidence_allowed(origin_grades: dict[str, set[str]]) -> str:
+    """The highest confidence the sourcing allows: origins mapped to the reliability grades carrying them."""
+    well = sum(1 for grades in origin_grades.values() if grades & WELL_GRADED)
+    if len(origin_grades) >= 3 and well >= 2:
+        return "high"
+    if len(origin_grades) >= 2 or well >= 1:
+        return "moderate"
+    return "low"
+
+
+CONFIDENCE_ORDER = ("low", "moderate", "high")
 
 SOURCE_KINDS = {
     "news-report": "News report: the outlet's own reporting.",

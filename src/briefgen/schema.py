@@ -28,12 +28,25 @@ def schema_text(kind: str) -> str:
     return json.dumps(schema_for(kind), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+#: Files briefgen writes (not YAML an editor fills in), with their schemas, for tools that read them.
+OUTPUT_KINDS = ("edition",)
+
+
+def output_schema_text(kind: str) -> str:
+    from .edition import edition_schema
+
+    schemas = {"edition": edition_schema}
+    return json.dumps(schemas[kind](), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def write_schemas(out: Path) -> list[Path]:
-    """Write ``<kind>.schema.json`` for every file kind; return the files that changed."""
+    """Write ``<kind>.schema.json`` for every file kind, and ``edition.schema.json`` for the
+    ``edition.json`` a build writes; return the files that changed."""
+    texts = {kind: schema_text(kind) for kind in FILE_KINDS} | {kind: output_schema_text(kind) for kind in OUTPUT_KINDS}
     changed = []
-    for kind in FILE_KINDS:
+    for kind, text in texts.items():
         path = out / f"{kind}.schema.json"
-        if write_if_changed(path, schema_text(kind)):
+        if write_if_changed(path, text):
             changed.append(path)
     return changed
 

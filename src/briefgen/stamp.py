@@ -127,15 +127,17 @@ def clear(root: Path) -> None:
     stamp_path(root).unlink(missing_ok=True)
 
 
-def record(root: Path, conf: Path, formats: Iterable[str], files_read: Iterable[Path]) -> None:
+def record(root: Path, conf: Path, formats: Iterable[str], files_read: Iterable[Path], *, volatile: bool = False) -> None:
     """Write the stamp of a build that has just published everything it was asked for.
 
     ``files_read``: every other file the build read, outside ``briefing/`` and the configuration
-    (the article texts; any file a later feature reads, such as a previous edition, belongs here
-    too, or its changes go unnoticed).
+    (the article texts, a previous edition's edition.json; any file a later feature reads belongs
+    here too, or its changes go unnoticed). ``volatile``: the build read something that can change
+    without a file changing (a git revision, another project): it is never taken as up to date.
     """
     stamp = {
         "version": STAMP_VERSION,
+        "volatile": volatile,
         "inputs": inputs_digest(root, conf, formats),
         "files": {str(path): _file_sha(path) for path in sorted(set(files_read))},
     }
@@ -150,7 +152,7 @@ def is_current(root: Path, conf: Path, formats: Iterable[str]) -> bool:
     """True only when nothing a build reads has changed since the last successful one, and its outputs are in place."""
     try:
         stamp = json.loads(stamp_path(root).read_text(encoding="utf-8"))
-        if stamp.get("version") != STAMP_VERSION or not isinstance(stamp.get("files"), dict):
+        if stamp.get("version") != STAMP_VERSION or stamp.get("volatile") is not False or not isinstance(stamp.get("files"), dict):
             return False
         if stamp.get("outputs") != json.loads(json.dumps(outputs_state(stamp_path(root).parent))):
             return False

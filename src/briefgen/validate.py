@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from .errors import KeyPath, Problem
 from .load import Briefing, Part
-from .model import Citation
+from .model import Citation, Claim, Discrepancy, Judgment, Statement
 
 
 def walk(value: Any, kind: type, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
@@ -61,6 +61,21 @@ def _unique(part: Part, items: list[Any], list_key: KeyPath, kind: str) -> tuple
         else:
             seen[item.id] = i
     return set(seen), problems
+
+
+def _unique_claim_ids(b: Briefing) -> list[Problem]:
+    """Claim ids (claims, key judgments, statements, discrepancies) name one claim across editions: unique in the book."""
+    first: dict[str, str] = {}
+    problems: list[Problem] = []
+    for part in b.parts():
+        for path, item in walk(part.model, (Claim, Judgment, Statement, Discrepancy)):  # type: ignore[arg-type]  # isinstance takes a tuple
+            if item.id is None:
+                continue
+            if item.id in first:
+                problems.append(part.doc.problem(path + ("id",), f"duplicate claim id {item.id!r}", f"first used at {first[item.id]}; claim ids must be unique in the book"))
+            else:
+                first[item.id] = f"{part.doc.display}: {'.'.join(map(str, path))}"
+    return problems
 
 
 def check_references(b: Briefing, citations: Iterable[tuple[Part, KeyPath, Citation]] | None = None) -> list[Problem]:
@@ -113,6 +128,7 @@ def check_references(b: Briefing, citations: Iterable[tuple[Part, KeyPath, Citat
             if pos.actor and pos.actor not in actors:
                 problems.append(_unknown(part, ("positions", i, "actor"), "actor", pos.actor, actors))
 
+    problems += _unique_claim_ids(b)
     for part, path, cite in iter_citations(b) if citations is None else citations:
         if cite.source not in b.sources:
             problems.append(_unknown(part, path + ("source",), "source", cite.source, b.sources))

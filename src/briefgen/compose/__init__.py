@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..anchor import AnchorIndex
 from ..dates import parse_date
 from ..gcpause import paused_gc
 from ..load import Briefing
 from .actors import actors_pages
-from .cache import ComposeCache
+from .cache import WHATS_NEW, ComposeCache
 from .page import BookContext, Page
 from .sections import (
     background_pages,
@@ -30,6 +31,10 @@ from .sections import (
 )
 from .sources import light_nav_pages, source_group_pages, source_page, sources_page
 from .timeline import timeline_pages
+from .whatsnew import whats_new_page
+
+if TYPE_CHECKING:
+    from ..changes import Changes
 
 _SECTION_PAGES: dict[str, Callable[[BookContext], list[Page]]] = {  # a section is one page or a hub and its pages
     "background": background_pages,
@@ -48,16 +53,15 @@ class ComposeResult:
 
 
 @paused_gc()
-def compose_pages(briefing: Briefing, anchors: AnchorIndex) -> dict[str, str]:
+def compose_pages(briefing: Briefing, anchors: AnchorIndex, changes: Changes | None = None) -> dict[str, str]:
     """Every page of the book as Markdown text, keyed by docname (``sources/<id>`` for sources)."""
-    return {p.docname: p.render() for p in _compose(briefing, anchors)}
+    return {p.docname: p.render() for p in _compose(briefing, anchors, changes)}
 
 
 Unit = tuple[str, Callable[[BookContext], list[Page]]]
 """A named piece of the book composed in one go: a page, a section's pages, one source's page."""
 
-
-def compose_units(briefing: Briefing) -> list[Unit]:
+def compose_units(briefing: Briefing, changes: Changes | None = None) -> list[Unit]:
     """The book's units in composing order; every page belongs to exactly one unit."""
     units: list[Unit] = [("index", lambda ctx: [index_page(ctx)]), ("summary", lambda ctx: [summary_page(ctx)])]
     units.extend((f"section:{name}", _SECTION_PAGES[name]) for name in briefing.book.model.sections if name in _SECTION_PAGES)
@@ -65,6 +69,8 @@ def compose_units(briefing: Briefing) -> list[Unit]:
     units.append(("source-groups", source_group_pages))
     # Last: source pages need the complete 'cited by' register filled by the pages above.
     units.extend((f"source:{sid}", partial(_source_pages, sid=sid)) for sid in briefing.sources)
+    if changes is not None:  # after every claim is placed, so it can link to each (the contents put it after the summary)
+        units.append((WHATS_NEW, lambda ctx: [whats_new_page(ctx, changes)]))
     return units
 
 
@@ -72,9 +78,9 @@ def _source_pages(ctx: BookContext, sid: str) -> list[Page]:
     return [source_page(ctx, sid)]
 
 
-def _compose(briefing: Briefing, anchors: AnchorIndex) -> list[Page]:
-    ctx = BookContext(briefing, anchors)
-    return [page for _, unit in compose_units(briefing) for page in unit(ctx)]
+def _compose(briefing: Briefing, anchors: AnchorIndex, changes: Changes | None = None) -> list[Page]:
+    ctx = BookContext(briefing, anchors, changes=changes)
+    return [page for _, unit in compose_units(briefing, changes) for page in unit(ctx)]
 
 
 METADATA_FILE = "_briefgen.json"
@@ -120,19 +126,20 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 
 @paused_gc()
-def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf: str | None = None, cache: ComposeCache | None = None) -> ComposeResult:
+def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf: str | None = None, changes: Changes | None = None, cache: ComposeCache | None = None) -> ComposeResult:
     """Write the pages under ``outdir``; return which changed and which stale pages were removed.
 
-    ``pdf`` names the PDF file the HTML book will offer for download, if there is one. With
-    ``cache`` (kept between builds by a warm process), units whose inputs are unchanged are not
-    composed again (see ``briefgen.compose.cache``); the pages are the same bytes either way.
+    ``pdf`` names the PDF file the HTML book will offer for download, if there is one; ``changes``
+    (since the previous edition) adds the What's new page and the marks of new and changed claims.
+    With ``cache`` (kept between builds by a warm process), units whose inputs are unchanged are
+    not composed again (see ``briefgen.compose.cache``); the pages are the same bytes either way.
     """
     if cache is None:
-        composed = _compose(briefing, anchors)
+        composed = _compose(briefing, anchors, changes)
         pages = {p.docname: p.render() for p in composed}
         assets = {path: text for p in composed for path, text in p.assets.items()}
     else:
-        pages, assets = cache.compose(briefing, anchors, compose_units(briefing))
+        pages, assets = cache.compose(briefing, anchors, compose_units(briefing, changes), changes)
     written = [doc for doc, text in pages.items() if write_if_changed(outdir / f"{doc}.md", text)]
     for path, text in assets.items():
         write_if_changed(outdir / path, text)

@@ -14,15 +14,19 @@ see exactly what a cold build would. Equality with a cold build is checked by a 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..anchor import Anchor, AnchorIndex, SourceText
 from ..load import Briefing, Part
 from .page import BookContext, CitingClaim, Page
 
+if TYPE_CHECKING:
+    from ..changes import Changes
+
 Unit = tuple[str, Callable[[BookContext], list[Page]]]
+WHATS_NEW = "whats-new"  # the unit of the What's new page (see compose.compose_units)
 
 
 class _Journal(list):  # type: ignore[type-arg]
@@ -49,11 +53,43 @@ class CitedByRegister(dict):  # type: ignore[type-arg]
         return value
 
 
+class ClaimRegister(dict):  # type: ignore[type-arg]
+    """``BookContext.claim_anchors`` (first placement of each claim wins) that logs what is added."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[Any, Any]] = []
+
+    def setdefault(self, key: Any, value: Any = None) -> Any:
+        if key not in self:
+            self.log.append((key, value))
+        return super().setdefault(key, value)
+
+
+class _RecordingTexts(Mapping[str, SourceText]):
+    """The anchored source texts, noting which ones a unit reads (e.g. for original-site links)."""
+
+    def __init__(self, texts: dict[str, SourceText], read: dict[str, SourceText]) -> None:
+        self._texts, self.read = texts, read
+
+    def __getitem__(self, sid: str) -> SourceText:
+        st = self._texts[sid]
+        self.read[sid] = st
+        return st
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
 class _RecordingAnchors:
-    """The anchor index as a unit sees it, noting every anchor the unit looks up."""
+    """The anchor index as a unit sees it, noting every anchor and source text the unit looks up."""
 
     def __init__(self, index: AnchorIndex) -> None:
-        self.texts = index.texts
+        self.texts_read: dict[str, SourceText] = {}
+        self.texts = _RecordingTexts(index.texts, self.texts_read)
         self._index = index
         self.read: dict[tuple[str, str], Anchor] = {}
 
@@ -69,7 +105,9 @@ class _Entry:
     pages: list[tuple[str, str]]  # docname, Markdown
     assets: dict[str, str]
     cited: list[tuple[str, CitingClaim]]  # 'cited by' entries the unit added, in order
+    claims: list[tuple[Any, Any]]  # claims it placed first (for the What's new page's links), in order
     anchors_read: dict[tuple[str, str], Anchor]
+    texts_read: dict[str, SourceText]  # compared by identity: an unchanged source keeps its anchored text
 
 
 def _digest(*pieces: str) -> str:
@@ -124,11 +162,15 @@ class ComposeCache:
             return (base, self._part(b.sources[sid]), self._text(st), cited)
         return (base,)
 
-    def compose(self, b: Briefing, anchors: AnchorIndex, units: list[Unit]) -> tuple[dict[str, str], dict[str, str]]:
-        """Every page (docname -> Markdown) and asset (path -> text), composing only changed units."""
+    def compose(self, b: Briefing, anchors: AnchorIndex, units: list[Unit], changes: Changes | None = None) -> tuple[dict[str, str], dict[str, str]]:
+        """Every page (docname -> Markdown) and asset (path -> text), composing only changed units.
+
+        ``changes`` (since a previous edition) marks claims and items on every page: part of every key.
+        """
         catalogue = [(sid, self._part(part, "catalogue")) for sid, part in b.sources.items()]
-        base = _digest(self._part(b.book), self._part(b.sections.get("actors")), repr(catalogue))
+        base = _digest(self._part(b.book), self._part(b.sections.get("actors")), repr(catalogue), repr(changes))
         register = CitedByRegister()
+        claims = ClaimRegister()
         memo: dict[str, Any] = {}
         pages: dict[str, str] = {}
         assets: dict[str, str] = {}
@@ -136,15 +178,25 @@ class ComposeCache:
         for name, unit in units:
             key = self._key(name, b, anchors, register, base)
             entry = self._entries.get(name)
-            if entry is not None and entry.key == key and _same_anchors(entry, anchors):
+            if entry is not None and name != WHATS_NEW and entry.key == key and _same_anchors(entry, anchors):
                 for aid, citing in entry.cited:
                     if citing not in register[aid]:
                         register[aid].append(citing)
-            else:
+                for claim, where in entry.claims:
+                    claims.setdefault(claim, where)
+            else:  # the What's new page reads every claim's placement: always composed
                 recording = _RecordingAnchors(anchors)
-                start = len(register.log)
-                made = unit(BookContext(b, recording, register, memo))  # type: ignore[arg-type]
-                entry = _Entry(key, [(p.docname, p.render()) for p in made], {path: text for p in made for path, text in p.assets.items()}, register.log[start:], recording.read)
+                start, placed = len(register.log), len(claims.log)
+                made = unit(BookContext(b, recording, register, memo, changes=changes, claim_anchors=claims))  # type: ignore[arg-type]
+                entry = _Entry(
+                    key,
+                    [(p.docname, p.render()) for p in made],
+                    {path: text for p in made for path, text in p.assets.items()},
+                    register.log[start:],
+                    claims.log[placed:],
+                    recording.read,
+                    recording.texts_read,
+                )
             entries[name] = entry
             pages.update(entry.pages)
             assets.update(entry.assets)
@@ -155,6 +207,8 @@ class ComposeCache:
 
 
 def _same_anchors(entry: _Entry, anchors: AnchorIndex) -> bool:
+    if any(anchors.texts.get(sid) is not st for sid, st in entry.texts_read.items()):
+        return False
     for (source_id, quote), anchor in entry.anchors_read.items():
         try:
             if anchors.get(source_id, quote) != anchor:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from urllib.parse import quote
 
 # Bidi embeddings/overrides/isolates can reorder what readers see; they never belong in a briefing.
 _INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
@@ -60,6 +61,16 @@ def link(inner_markup: str, target: str) -> str:
     if not re.match(r"^[A-Za-z0-9_./-]*(#[a-z][a-z0-9-]*)?$", target):
         raise ValueError(f"unsafe link target: {target!r}")
     return f"[{inner_markup}](<{target}>)" if target else inner_markup
+
+
+_URL_SAFE = "!#$%&()*+,-./:;=?@[]_~"  # kept as they are; anything else (spaces, quotes, <, >, backslash, non-ASCII) is percent-encoded
+
+
+def external_link(inner_markup: str, url: str) -> str:
+    """A link to a web address (a source's ``url``): only http(s), and nothing in it can end the link."""
+    if not re.match(r"^https?://", url):
+        raise ValueError(f"not a web address: {url!r}")
+    return f"[{inner_markup}](<{quote(url, safe=_URL_SAFE)}>)"
 
 
 def label(id: str) -> str:

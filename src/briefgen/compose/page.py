@@ -11,15 +11,22 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..anchor import AnchorIndex
+from ..anchor import Anchor, AnchorIndex
 from ..load import Briefing
 from ..model import Actor, Citation
-from .markup import escape, label, link, span
+from ..textfragment import Article
+from ..textfragment import link as text_link
+from .markup import escape, external_link, label, link, span
+
+if TYPE_CHECKING:
+    from ..changes import Changes
 
 T = TypeVar("T")
+ClaimKey = tuple[str, tuple[tuple[str, str], ...]]  # a claim's text and its citations (source, quote)
 MARK_SEPARATOR = span("\\,", classes=("mark-sep",))
+ORIGINAL_LINK_TEXT = "open at the passage on the original site ↗"
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,24 @@ class BookContext:
     anchors: AnchorIndex
     cited_by: dict[str, list[CitingClaim]] = field(default_factory=lambda: defaultdict(list))
     memo: dict[str, Any] = field(default_factory=dict)  # see once()
+    changes: Changes | None = None  # since the previous edition, when the book names one
+    claim_anchors: dict[ClaimKey, tuple[str, str]] = field(default_factory=dict)  # claim -> (docname, anchor), kept when there are changes
+
+    def item_mark(self, kind: str, key: object) -> str:
+        """A "new"/"changed" badge for an event, question, source or position that changed, else ""."""
+        if self.changes is None:
+            return ""
+        mark = self.once("item_marks", lambda: self.changes.item_marks() if self.changes else {}).get((kind, key))
+        return change_badge(mark) if mark else ""
+
+    @cached_property
+    def change_marks(self) -> dict[ClaimKey, str]:
+        """"new" or "changed" for each claim the What's new page lists, by its text and citations."""
+        if self.changes is None:
+            return {}
+        marks = self.changes.claim_marks()
+        claims = [*self.changes.added, *(p.new for p in [*self.changes.reworded, *self.changes.judgments])]
+        return {claim_key(c.text, [(x.source, x.quote) for x in c.cite]): marks[c.id] for c in claims}
 
     @cached_property
     def actors_by_id(self) -> dict[str, Actor]:
@@ -50,12 +75,31 @@ class BookContext:
             self.memo[key] = compute()
         return self.memo[key]
 
+    def original_link(self, source_id: str, anchor: Anchor) -> str | None:
+        """The passage on the source's original site (a URL text fragment), when the source has a ``url``."""
+        url = self.briefing.sources[source_id].model.url
+        if not url:
+            return None
+        st = self.anchors.texts[source_id]
+        article = self.once(f"article:{source_id}", lambda: Article(st.text, [(p.start, p.end) for p in st.paragraphs]))
+        directive = article.choose(anchor.start, anchor.end)
+        return text_link(url, directive) if directive is not None else None
+
     def cite_label(self, source_id: str) -> str:
         """How a short reference names a source: its outlet, or outlet and date where outlets repeat."""
         return self.once("cite_labels", lambda: _cite_labels(self.briefing))[source_id]
 
     def source_doc(self, source_id: str) -> str:
         return f"sources/{source_id}"
+
+
+def claim_key(text: str, cites: Sequence[tuple[str, str]]) -> ClaimKey:
+    return (" ".join(text.split()), tuple(cites))
+
+
+def change_badge(kind: str) -> str:
+    """A small "new"/"changed" mark (HTML only: the PDF lists changes on its What's new page)."""
+    return span(escape(kind), classes=("change-mark", f"change-{kind}")) + " "
 
 
 def _cite_labels(briefing: Briefing) -> dict[str, str]:
@@ -130,7 +174,13 @@ class Page:
         """A sentence with its own anchor (for 'cited by' links) followed by its citation marks."""
         self._claims += 1
         claim_id = f"c-{self.docname.replace('/', '-')}-{self._claims}"
-        return span(escape(text), id=claim_id, classes=classes) + self.marks(cites, claim_id)
+        badge = ""
+        if self.ctx.changes is not None:
+            key = claim_key(text, [(c.source, c.quote) for c in cites])
+            self.ctx.claim_anchors.setdefault(key, (self.docname, claim_id))
+            if mark := self.ctx.change_marks.get(key):
+                badge = change_badge(mark)
+        return badge + span(escape(text), id=claim_id, classes=classes) + self.marks(cites, claim_id)
 
     def _footnote(self, cite: Citation) -> str:
         b = self.ctx.briefing
@@ -144,6 +194,8 @@ class Page:
         text = f"{short}, {escape(date)}: {link(quoted, target)}"
         if cite.note:
             text += " " + span(escape(cite.note), classes=("cite-note",))
+        if original := self.ctx.original_link(cite.source, anchor):
+            text += " " + span(external_link(ORIGINAL_LINK_TEXT, original), classes=("cite-original",))
         return text
 
     # -- output ----------------------------------------------------------------------------

@@ -8,6 +8,8 @@ The actors and the timeline, which grow with the briefing, have modules of their
 from __future__ import annotations
 
 from ..dates import parse_date
+from ..lint import origin_label, origin_of
+from ..model import Citation, Position
 from . import blocks
 from .actors import actor_link
 from .blocks import SECTION_TITLES, claims_paragraph, fenced, list_table, toctree
@@ -39,11 +41,22 @@ def index_page(ctx: BookContext) -> Page:
     teaser.add("**Bottom line up front.** " + " ".join(escape(c.text) + teaser.marks(c.cite) for c in book.bluf), "")
     teaser.para(link("Read the summary and key judgments", "summary.md") + ", or download the PDF edition from the button at the top of each page.")
     page.add(*fenced("only", teaser.render(with_title=False), "html"))
-    sections = ["summary", *book.sections, *([] if "sources" in book.sections else ["sources"])]  # sources: the hub of the appendices
+    whats_new = ["whats-new"] if ctx.changes is not None else []  # first after the summary
+    sections = ["summary", *whats_new, *book.sections, *([] if "sources" in book.sections else ["sources"])]  # sources: the hub of the appendices
     page.add(*toctree(sections, caption="Contents"))  # the first caption also names the PDF contents
     # The PDF letters the pages of this toctree as appendices (Typst's "A" numbering goes on past Z: AA, AB...).
     page.add(*toctree(source_text_entries(ctx), caption="Source texts", name="appendices"))
     return page
+
+
+def sourcing(ctx: BookContext, cites: list[Citation]) -> str:
+    """'2 independent origins (NBC News, OAN)': what the confidence rests on, per the method page's rule."""
+    names: dict[str, str] = {}
+    for cite in cites:
+        source = ctx.briefing.sources[cite.source].model
+        names.setdefault(origin_of(source), origin_label(source))
+    n = len(names)
+    return f"{n} independent origin{'s' if n != 1 else ''} ({', '.join(sorted(names.values(), key=str.lower))})"
 
 
 def summary_page(ctx: BookContext) -> Page:
@@ -54,7 +67,7 @@ def summary_page(ctx: BookContext) -> Page:
     if book.key_judgments:
         page.add("## Key judgments", "")
         for i, j in enumerate(book.key_judgments, 1):
-            page.add(f"{i}. {page.claim(j.text, j.cite)} *Confidence: {j.confidence}.*")
+            page.add(f"{i}. {page.claim(j.text, j.cite)} *Confidence: {j.confidence}; {escape(sourcing(ctx, j.cite))}.*")
         page.add("")
     page.add("## How to read this book", "")
     page.para(
@@ -99,6 +112,11 @@ def posture_badge(posture: str | None) -> str:
     return span(posture.capitalize(), classes=("posture", f"posture-{posture}")) + " "
 
 
+def stance_text(pos: Position) -> str:
+    """The stance, marked when the posture is the analyst's inference from actions, not words."""
+    return escape(pos.stance) + (" *(inferred from actions)*" if pos.basis == "actions" else "")
+
+
 def positions_page(ctx: BookContext) -> Page:
     b = ctx.briefing
     page = Page(ctx, "positions", SECTION_TITLES["positions"])
@@ -116,7 +134,7 @@ def positions_page(ctx: BookContext) -> Page:
         cells = [title + (f" {span(escape(issue.proposition), classes=('proposition',))}" if issue.proposition else "")]
         for party in parties:
             stances = [p for p in positions if p.issue == issue.id and p.party == party.id and p.actor is None]
-            cells.append("; ".join(posture_badge(p.posture) + escape(p.stance) for p in stances) or "(no position reported)")
+            cells.append("; ".join(ctx.item_mark("posture", (p.issue, p.party, p.actor)) + posture_badge(p.posture) + stance_text(p) for p in stances) or "(no position reported)")
         rows.append(cells)
     page.add(*list_table(["Issue", *(p.name for p in parties)], rows, widths=[2] + [3] * len(parties), classes=("positions-matrix",)))
     if any(p.posture for p in positions):
@@ -134,7 +152,8 @@ def positions_page(ctx: BookContext) -> Page:
             page.add(f"### {escape(party.name)}", "")
             for pos in stances:
                 who = f" ({actor_link(ctx, 'positions', pos.actor)})" if pos.actor else ""
-                page.para(f"{posture_badge(pos.posture)}**{escape(pos.stance)}**{who}: {claims_paragraph(page, pos.claims)}")
+                inferred = " *(inferred from actions)*" if pos.basis == "actions" else ""
+                page.para(f"{posture_badge(pos.posture)}**{escape(pos.stance)}**{inferred}{who}: {claims_paragraph(page, pos.claims)}")
     return page
 
 
@@ -142,7 +161,7 @@ def questions_page(ctx: BookContext) -> Page:
     page = Page(ctx, "questions", SECTION_TITLES["questions"])
     for i, q in enumerate(ctx.briefing.questions.questions, 1):
         page.add(label(f"question-{q.id}"), f"## {i}. {escape(q.question)}", "")
-        page.para(f"**Why it matters.** {escape(q.why)}")
+        page.para(f"{ctx.item_mark('question', q.id)}**Why it matters.** {escape(q.why)}")
         page.para(f"**What the sources say.** {claims_paragraph(page, q.basis)}")
         page.add("**Indicators to watch.**", "")
         page.add(*(f"- {escape(ind)}" for ind in q.indicators), "")

@@ -10,6 +10,7 @@ from ..anchor import Anchor, SourceText
 from ..model import Source
 from ..scales import (
     CONFIDENCE,
+    CONFIDENCE_RULE,
     CREDIBILITY,
     LIKELIHOOD,
     RELIABILITY,
@@ -23,7 +24,7 @@ from .blocks import (
     group_by_period,
     toctree,
 )
-from .markup import escape, label, link, span
+from .markup import escape, external_link, label, link, span
 from .page import BookContext, CitingClaim, Page, relative_target
 
 NON_ARTICLE_LABELS = {
@@ -109,8 +110,8 @@ def sources_page(ctx: BookContext) -> Page:
     for sid, part in b.sources.items():
         s: Source = part.model
         title = link(escape(s.title), relative_target("sources", ctx.source_doc(sid)))
-        grade = f"**{s.grade.reliability}{s.grade.credibility}**"
-        page.add(f"| {title} | {escape(s.outlet)} | {escape(s.published.parsed.display())} | {escape(s.kind)} | {escape(relay_text(s))} | {grade} |")
+        grade = f"{ctx.item_mark('grade', sid)}**{s.grade.reliability}{s.grade.credibility}**"
+        page.add(f"| {ctx.item_mark('source', sid)}{title} | {escape(s.outlet)} | {escape(s.published.parsed.display())} | {escape(s.kind)} | {escape(relay_text(s))} | {grade} |")
     page.add("")
     for part in b.sources.values():
         s = part.model
@@ -142,6 +143,7 @@ def sources_page(ctx: BookContext) -> Page:
     page.add(*(f"| {escape(term)} | {escape(rng)} |" for term, rng in LIKELIHOOD), "")
     page.add("| Confidence | Meaning |", "|---|---|")
     page.add(*(f"| {level} | {escape(text)} |" for level, text in CONFIDENCE.items()), "")
+    page.para(escape(CONFIDENCE_RULE))
     return page
 
 
@@ -201,6 +203,8 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     page.add(*(f"- {page.claim(c.text, c.cite)}" for c in s.summary), "")
     page.add("## Article text", "")
     page.para("Paragraphs are numbered as citations give them (¶). Passages cited in this book are highlighted; material that is not article text (advertising, embedded posts, site chrome) is boxed and labelled.")
+    if s.url:
+        page.para(ORIGINAL_NOTE)
     by_para: dict[int, list[Anchor]] = {}
     for a in st.anchors.values():
         by_para.setdefault(a.paragraph, []).append(a)
@@ -222,9 +226,32 @@ def source_page(ctx: BookContext, sid: str) -> Page:
         backlinks = _backlinks(ctx, docname, anchors)
         if backlinks:
             page.para(backlinks)
+        if s.url and (originals := _original_links(ctx, sid, anchors)):
+            page.para(originals)
     if open_item is not None:
         page.add(":::", "")
     return page
+
+
+ORIGINAL_NOTE = (
+    "Each cited passage also has a link that opens the article on its original site at that passage (a URL text "
+    "fragment, highlighted by browsers that support them). The original may have changed since it was retrieved: "
+    "the text below is the copy this book quotes."
+)
+
+
+def _original_links(ctx: BookContext, sid: str, anchors: list[Anchor]) -> str:
+    """'Open at the passage on the original site: “first words…” ↗ · …' for a paragraph's cited passages."""
+    links: dict[str, str] = {}  # by label: passages starting alike are one link (to the first)
+    for a in anchors:
+        url = ctx.original_link(sid, a)
+        words = ctx.anchors.texts[sid].text[a.start : a.end].split()
+        shown = f"“{' '.join(words[:6])}{'…' if len(words) > 6 else ''}” ↗"
+        if url is not None and shown not in links:
+            links[shown] = external_link(escape(shown), url)
+    if not links:
+        return ""
+    return span("Open at the passage on the original site: " + " · ".join(links.values()), classes=("cited-by", "original-links"))
 
 
 def _backlinks(ctx: BookContext, docname: str, anchors: list[Anchor]) -> str:

@@ -48,7 +48,7 @@ def _timeline_events(ctx: BookContext, page: Page, events: Sequence[Event]) -> N
     page.add(*list_table(["Date", "Event", "Precision"], rows, widths=[3, 6, 2], classes=("chronology",)))
     for event in events:
         page.add(label(f"event-{event.id}"), f"## {escape(event.date.parsed.display())}: {escape(event.title)}", "")
-        meta = [f"*Date:* {escape(dating_text(event.date))}"]
+        meta = [f"{ctx.item_mark('event', event.id)}*Date:* {escape(dating_text(event.date))}"]
         if event.actors:
             meta.append("*Actors:* " + ", ".join(actor_link(ctx, page.docname, a) for a in event.actors))
         page.para(" · ".join(meta))

@@ -25,6 +25,19 @@ def _passage_reference(footnote: nodes.footnote) -> nodes.reference | None:
     return None
 
 
+def _original_reference(footnote: nodes.footnote) -> nodes.reference | None:
+    """The link to the passage on the source's original site (a text fragment), if the citation has one."""
+    for span in footnote.findall(nodes.inline):
+        if "cite-original" in span["classes"]:
+            return next(iter(span.findall(nodes.reference)), None)
+    return None
+
+
+def _citation_text(paragraph: nodes.paragraph) -> str:
+    """A footnote paragraph's text for the tooltip, less the original-site link (offered as a link there)."""
+    return "".join(n.astext() for n in paragraph.children if not (isinstance(n, nodes.inline) and "cite-original" in n["classes"])).strip()
+
+
 class CitationMarksToLinks(SphinxPostTransform):
     builders = ("html", "dirhtml", "singlehtml")
     default_priority = 20  # after sphinx.transforms.post_transforms.ReferencesResolver (10)
@@ -36,7 +49,8 @@ class CitationMarksToLinks(SphinxPostTransform):
             target = _passage_reference(footnote) if footnote is not None else None
             if target is None:
                 continue
-            text = " ".join(p.astext() for p in footnote.findall(nodes.paragraph))  # the citation, without its number
+            original = _original_reference(footnote)
+            text = " ".join(_citation_text(p) for p in footnote.findall(nodes.paragraph))  # the citation, without its number
             link = nodes.reference("", "", internal=True, reftitle=text, classes=["cite-mark"])
             if "refuri" in target:
                 link["refuri"] = target["refuri"]
@@ -45,6 +59,8 @@ class CitationMarksToLinks(SphinxPostTransform):
             link += nodes.Text(mark.astext())
             sup = nodes.superscript("", "", link)
             sup["classes"].append("cite")
+            if original is not None:  # the tooltip offers it (briefgen.js); hidden beside the mark
+                sup += nodes.reference("", original.astext(), refuri=original["refuri"], classes=["cite-original-link"])
             mark.replace_self(sup)  # replace_self moves the mark's ids (footnote back-links) to sup
 
 

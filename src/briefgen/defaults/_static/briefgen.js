@@ -4,7 +4,9 @@
 (function () {
   "use strict";
   let tip = null;
-  function hide() { if (tip) { tip.remove(); tip = null; } }
+  let hideTimer = null;
+  function hide() { clearTimeout(hideTimer); if (tip) { tip.remove(); tip = null; } }
+  function hideSoon() { clearTimeout(hideTimer); hideTimer = setTimeout(hide, 300); } // time to move into the tip and its link
   function show(mark) {
     hide();
     const text = mark.dataset.quote || mark.getAttribute("title");
@@ -16,6 +18,22 @@
     tip.id = "cite-tip";
     tip.setAttribute("role", "tooltip");
     tip.textContent = text;
+    // a source with a url: the passage on the original site (a text-fragment link, hidden beside the mark)
+    const original = mark.parentElement && mark.parentElement.querySelector("a.cite-original-link");
+    if (original) {
+      const a = document.createElement("a");
+      a.href = original.href;
+      a.textContent = original.textContent;
+      a.className = "cite-tip-original";
+      tip.appendChild(document.createTextNode(" "));
+      tip.appendChild(a);
+      const note = document.createElement("span");
+      note.className = "cite-tip-note";
+      note.textContent = " (the original may have changed since it was retrieved)";
+      tip.appendChild(note);
+      tip.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+      tip.addEventListener("mouseleave", hide);
+    }
     document.body.appendChild(tip);
     mark.setAttribute("aria-describedby", "cite-tip");
     const r = mark.getBoundingClientRect();
@@ -28,7 +46,7 @@
       mark.setAttribute("aria-label", "citation: " + (mark.getAttribute("title") || ""));
       mark.addEventListener("mouseenter", function () { show(mark); });
       mark.addEventListener("focus", function () { show(mark); });
-      mark.addEventListener("mouseleave", hide);
+      mark.addEventListener("mouseleave", hideSoon);
       mark.addEventListener("blur", hide);
     }
     document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });

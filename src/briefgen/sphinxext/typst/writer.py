@@ -40,8 +40,11 @@ INLINE_STYLES = {
     "proposition": "proposition",
     "actor-kind": "actor-kind",
     "cited-by": "cited-by",
+    "diff-ins": "diff-ins",
+    "diff-del": "diff-del",
 }
 POSTURE = re.compile(r"^posture-([a-z]+)$")
+WHATS_NEW_DOC = "whats-new"  # the page listing changes since the previous edition (its own marks are kept)
 APPENDICES_ID = "appendices"  # the id of the toctree that lists the appendices (composer's :name:)
 
 
@@ -333,6 +336,8 @@ class TypstTranslator(SphinxTranslator):
         classes = node["classes"]
         if "mark-sep" in classes:
             raise nodes.SkipNode  # citation marks are grouped for print; the separator is HTML's
+        if "change-mark" in classes and not self._on_whats_new():
+            raise nodes.SkipNode  # "new"/"changed" marks are HTML's; print lists the changes on the What's new page
         label = "" if id(node) in self.unlabelled else self.attach(node["ids"])
         opening = "#[" if label else ""  # a labelled span: the label goes on the whole span
         closing = "]" + label if label else ""
@@ -347,6 +352,9 @@ class TypstTranslator(SphinxTranslator):
         self._wrap(opening, closing)
 
     depart_inline = _close
+
+    def _on_whats_new(self) -> bool:
+        return self.doc == WHATS_NEW_DOC
 
     def visit_reference(self, node: nodes.reference) -> None:
         if "refid" in node:
