@@ -131,3 +131,23 @@ def test_edit_then_no_op_through_the_cli(built: Path) -> None:
     assert result.exit_code == 0 and "built html in" in result.output
     result = run_cli("build", "-p", str(built))
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_a_previous_edition_is_an_input(built: Path) -> None:
+    """An edition.json named by previous_edition is compared like an article; a git revision or
+    a folder may change without a file here changing, so such a book is always rebuilt."""
+    import yaml
+
+    shutil.copy(built / "_build/html/edition.json", built / "previous.json")
+    book = built / "briefing/book.yaml"
+    data = yaml.safe_load(book.read_text(encoding="utf-8"))
+    data["previous_edition"] = "previous.json"
+    book.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    build(built, ("html",))
+    assert current(built)
+    _append(built / "previous.json", "\n")  # same edition, other bytes: doubt means a rebuild
+    assert not current(built)
+    data["previous_edition"] = "."  # this project folder, as it is when built
+    book.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert not build(built, ("html",)).up_to_date
+    assert not current(built)
