@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,8 @@ def test_a_previous_edition_is_an_input(built: Path) -> None:
     import yaml
 
     shutil.copy(built / "_build/html/edition.json", built / "previous.json")
+    old = time.time() - 10  # saved a while ago (a file saved as a build starts gets no stamp: see the next test)
+    os.utime(built / "previous.json", (old, old))
     book = built / "briefing/book.yaml"
     data = yaml.safe_load(book.read_text(encoding="utf-8"))
     data["previous_edition"] = "previous.json"
@@ -151,3 +154,27 @@ def test_a_previous_edition_is_an_input(built: Path) -> None:
     book.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     assert not build(built, ("html",)).up_to_date
     assert not current(built)
+
+
+def test_a_file_saved_while_building_is_never_recorded_as_built(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp describes the inputs as the build read them: a YAML file saved during the build
+    makes the next build run, and an article saved just before or during it leaves no stamp."""
+    timeline = built / "briefing/timeline.yaml"
+    real_prepare = build.__globals__["prepare"]
+
+    def prepare_then_save(*args, **kwargs):  # the analyst saves again while the build runs
+        prepared = real_prepare(*args, **kwargs)
+        _append(timeline, "\n# saved during the build\n")
+        return prepared
+
+    monkeypatch.setitem(build.__globals__, "prepare", prepare_then_save)
+    _append(timeline, "\n# first save\n")
+    assert not build(built, ("html",)).up_to_date
+    monkeypatch.setitem(build.__globals__, "prepare", real_prepare)
+    assert not current(built)  # the second save is not in the book yet
+    assert not build(built, ("html",)).up_to_date
+    assert current(built)
+    article = next((built / "articles").glob("*.txt"))
+    _append(article, "\n")  # saved an instant before the build: its state when read is in doubt
+    assert not build(built, ("html",)).up_to_date
+    assert not stamp.stamp_path(built).exists()

@@ -285,6 +285,8 @@ def build(
             report.up_to_date = True
             return report
         stamp.clear(layout.root)
+        started_ns = time.time_ns()  # before anything is read: see stamp.record
+        inputs = stamp.inputs_digest(layout.root, layout.conf, formats)
         t0 = time.perf_counter()
         say("checking briefing (load, references, quotes)")
         prepared = prepare(layout.root, cache)
@@ -334,5 +336,5 @@ def build(
             publish(report.sphinx["html"].outdir, layout.output("html"), extra=extra)
             report.timings["html"] = time.perf_counter() - t0
             say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")
-        stamp.record(layout.root, layout.conf, formats, files_read, volatile=volatile)  # last: only a complete build is ever "up to date"
+        stamp.record(layout.root, layout.conf, formats, files_read, inputs=inputs, started_ns=started_ns, volatile=volatile)  # last: only a complete build is ever "up to date"
     return report

@@ -127,25 +127,49 @@ def clear(root: Path) -> None:
     stamp_path(root).unlink(missing_ok=True)
 
 
-def record(root: Path, conf: Path, formats: Iterable[str], files_read: Iterable[Path], *, volatile: bool = False) -> None:
+MTIME_MARGIN_NS = 1_000_000_000
+"""A file read by a build and modified less than this before the build started, or after, may have
+been read in another state than the one hashed at the end: no stamp then (file times are coarse)."""
+
+
+def record(
+    root: Path,
+    conf: Path,
+    formats: Iterable[str],
+    files_read: Iterable[Path],
+    *,
+    inputs: str,
+    started_ns: int,
+    volatile: bool = False,
+) -> bool:
     """Write the stamp of a build that has just published everything it was asked for.
 
     ``files_read``: every other file the build read, outside ``briefing/`` and the configuration
     (the article texts, a previous edition's edition.json; any file a later feature reads belongs
     here too, or its changes go unnoticed). ``volatile``: the build read something that can change
     without a file changing (a git revision, another project): it is never taken as up to date.
+    ``inputs``: ``inputs_digest`` taken before the build read anything (a file saved while it ran
+    then differs from the stamp, so the next build runs); ``started_ns``: ``time.time_ns()`` then.
+    Returns whether a stamp was written.
     """
+    files = sorted(set(files_read))
+    try:
+        if any(path.stat().st_mtime_ns >= started_ns - MTIME_MARGIN_NS for path in files):
+            return False
+    except OSError:
+        return False
     stamp = {
         "version": STAMP_VERSION,
         "volatile": volatile,
-        "inputs": inputs_digest(root, conf, formats),
-        "files": {str(path): _file_sha(path) for path in sorted(set(files_read))},
+        "inputs": inputs,
+        "files": {str(path): _file_sha(path) for path in files},
     }
     path = stamp_path(root)
     stamp["outputs"] = outputs_state(path.parent)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")
     tmp.replace(path)
+    return True
 
 
 def is_current(root: Path, conf: Path, formats: Iterable[str]) -> bool:
