@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from briefgen.build import build
+from briefgen.incremental import FrontCache
 
 
 def _edit_one_event(root: Path) -> None:
@@ -32,11 +33,12 @@ def measure(project: Path, fmt: str) -> dict[str, float]:
         root = Path(tmp) / "p"
         shutil.copytree(project, root, ignore=shutil.ignore_patterns("_build", ".venv", ".git", "tests"))
         times = {}
+        cache = FrontCache()  # as `briefgen serve` keeps it
         for label, prepare in (("cold", None), ("no-change", None), ("one-event edit", _edit_one_event)):
             if prepare:
                 prepare(root)
             t0 = time.perf_counter()
-            report = build(root, (fmt,))
+            report = build(root, (fmt,), cache=cache)
             times[label] = time.perf_counter() - t0
             times[f"{label} pages rewritten"] = len(report.composed)
         return times

@@ -42,7 +42,8 @@ def test_benchmark_harness_runs_and_reports(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     row = next(line for line in done.stdout.splitlines() if line.startswith("| 5 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert len(cells) == 15 and re.match(r"^\d+\.\d \(\d+\.\d\)$", cells[9]), cells  # PDF (no-change PDF)
+    assert len(cells) == 16 and re.match(r"^\d+\.\d \(\d+\.\d\)$", cells[9]), cells  # PDF (no-change PDF)
+    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[10]) and re.match(r"^\d+\.\d\d$", cells[11]), cells  # no-op (/ Sphinx's no-change), Sphinx's no-change
     run = json.loads(results.read_text())["results"]["5"][0]
     assert 0 < run["load"]["s"] < run["sphinx_html"]["s"]
     assert run["pdf_no_change"]["s"] < run["pdf"]["s"]  # the compile is skipped when nothing changed

@@ -8,6 +8,7 @@ build never touches the last good book. A lock file stops two builds of one proj
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import io
 import os
 import shutil
@@ -20,10 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import stamp
 from .compose import book_slug, compose_book
 from .defaults import CONF_DIR as DEFAULT_CONF
 from .edition import write_edition_files
 from .errors import BriefingError, Problem
+from .incremental import FrontCache
 from .pipeline import prepare
 from .previous import with_previous
 
@@ -68,6 +71,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     sphinx: dict[str, SphinxRun] = field(default_factory=dict)  # per builder
     article_dirs: set[Path] = field(default_factory=set)  # folders holding the article files read (for watchers)
+    up_to_date: bool = False  # nothing changed since the last successful build: nothing was done
 
 
 @dataclass
@@ -162,8 +166,35 @@ def _before_reading(run: SphinxRun, app: Any, docnames: list[str]) -> None:
     run.processes = app.parallel
 
 
-def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1) -> SphinxRun:
-    """Run one Sphinx builder over the composed pages; warnings fail the build with their text."""
+NAVIGATION_FILE = "navigation.sha256"
+
+
+def navigation_digest(pages: dict[str, str]) -> str:
+    """What every HTML page's navigation shows: each page's title and every table of contents.
+
+    Sphinx rewrites only the pages it re-reads (and those whose toctree lists them), yet each page's
+    sidebar shows the whole book's tree: when a title or a toctree changes, every page must be
+    written again, or the unchanged ones keep the old navigation (found by the incremental-vs-cold test).
+    """
+    digest = hashlib.sha256()
+    for doc in sorted(pages):
+        digest.update(f"\0{doc}\0".encode())
+        in_toctree = False
+        for line in pages[doc].splitlines():
+            if line.startswith("```{toctree}"):
+                in_toctree = True
+            if in_toctree or line.startswith("# "):
+                digest.update(line.encode() + b"\n")
+            if in_toctree and line == "```":
+                in_toctree = False
+    return digest.hexdigest()
+
+
+def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1, write_all: bool = False) -> SphinxRun:
+    """Run one Sphinx builder over the composed pages; warnings fail the build with their text.
+
+    ``write_all``: write every page again, re-reading only the changed ones (the navigation changed).
+    """
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -191,6 +222,8 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
             )
             app.connect("env-before-read-docs", lambda app, env, docnames: _before_reading(run, app, docnames))
             app.connect("html-page-context", lambda app, pagename, *args: run.written.append(pagename))
+            if write_all:
+                app.connect("env-get-updated", lambda app, env: sorted(env.found_docs))
             app.build()
         except Exception as exc:  # Sphinx, its extensions and conf.py raise all kinds of errors
             text = warnings.getvalue().strip() or f"{type(exc).__name__}: {exc}"
@@ -219,6 +252,14 @@ def publish_file(built: Path, final_dir: Path) -> Path:
     return final_dir / built.name
 
 
+def _previous_edition_file(root: Path, spec: str | None) -> Path | None:
+    """The edition.json file ``previous_edition`` names, if it names a file (else a revision or a folder, or nothing)."""
+    if spec is None:
+        return None
+    path = Path(spec) if Path(spec).is_absolute() else root / spec
+    return path.resolve() if path.is_file() else None
+
+
 def build(
     root: Path,
     formats: tuple[str, ...] = ("html",),
@@ -227,17 +268,28 @@ def build(
     progress: Progress | None = None,
     verbose: bool = False,
     jobs: int = 1,
+    cache: FrontCache | None = None,
 ) -> BuildReport:
-    """Build the requested formats of the project at ``root``; raise BriefingError on any problem."""
+    """Build the requested formats of the project at ``root``; raise BriefingError on any problem.
+
+    ``cache``: kept by a process that builds the same project again (``serve``), so an edit loads,
+    anchors and composes only what it changed.
+    """
     say = progress or (lambda message: None)
     layout = Layout(Path(root).resolve(), Path(conf).resolve() if conf else None)
     if not (layout.conf / "conf.py").is_file():
         raise BriefingError([Problem(str(layout.conf / "conf.py"), 1, 1, (), "Sphinx configuration not found", "pass --conf DIR holding a conf.py, or leave --conf out to use briefgen's defaults")])
     report = BuildReport(list(formats))
     with build_lock(layout):
+        if stamp.is_current(layout.root, layout.conf, formats):
+            report.up_to_date = True
+            return report
+        stamp.clear(layout.root)
+        started_ns = time.time_ns()  # before anything is read: see stamp.record
+        inputs = stamp.inputs_digest(layout.root, layout.conf, formats)
         t0 = time.perf_counter()
         say("checking briefing (load, references, quotes)")
-        prepared = prepare(layout.root)
+        prepared = prepare(layout.root, cache)
         report.timings["prepare"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         slug = book_slug(prepared.briefing)
@@ -246,12 +298,21 @@ def build(
         edition, changes = with_previous(prepared.briefing, prepared.anchors)
         edition_files = write_edition_files(edition, layout.work / "edition")  # published beside the HTML
         del edition
-        result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None, changes=changes)
+        result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None, changes=changes, cache=cache.compose if cache else None)
         report.composed = result.written
-        report.article_dirs = {(layout.root / part.model.file).resolve().parent for part in prepared.briefing.sources.values()}
+        articles = {(layout.root / part.model.file).resolve() for part in prepared.briefing.sources.values()}
+        report.article_dirs = {path.parent for path in articles}
+        files_read = set(articles)  # outside briefing/ and conf/: what the no-op check must also compare
+        previous = _previous_edition_file(layout.root, prepared.briefing.book.model.previous_edition)
+        if previous is not None:
+            files_read.add(previous)
+        volatile = previous is None and prepared.briefing.book.model.previous_edition is not None  # a git revision or a project folder
         for doc in result.removed:  # Sphinx keeps outputs of removed pages: drop them before publishing
             (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
         report.timings["compose"] = time.perf_counter() - t0
+        navigation = navigation_digest(result.pages)
+        navigation_file = layout.work / NAVIGATION_FILE
+        same_navigation = navigation_file.is_file() and navigation_file.read_text() == navigation
         say(f"composed {len(result.pages)} pages ({len(result.written)} changed) in {layout.src.relative_to(layout.root)}/")
         # Sphinx needs only the pages on disk: let the model and the composed text go before it runs
         # (about 250 MB at 1000 sources, otherwise held through Sphinx and copied into its workers).
@@ -267,11 +328,13 @@ def build(
         if "html" in formats:
             t0 = time.perf_counter()
             say("building HTML with Sphinx")
-            report.sphinx["html"] = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs)
+            report.sphinx["html"] = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs, write_all=not same_navigation)
+            navigation_file.write_text(navigation)
             pdf = layout.output("pdf") / pdf_name
             # the HTML book serves its own PDF download
             extra = {**edition_files, **({pdf_name: pdf} if offers_pdf and pdf.is_file() else {})}
             publish(report.sphinx["html"].outdir, layout.output("html"), extra=extra)
             report.timings["html"] = time.perf_counter() - t0
             say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")
+        stamp.record(layout.root, layout.conf, formats, files_read, inputs=inputs, started_ns=started_ns, volatile=volatile)  # last: only a complete build is ever "up to date"
     return report

@@ -91,7 +91,15 @@ def _warning_codes() -> str:
     return "\b\nWarning codes:\n" + "\n".join(f"  {code:<22} {text}" for code, text in CODES.items())
 
 
-@main.command(epilog=_warning_codes())
+class _CodesEpilog(click.Command):
+    """Lists the warning codes in its help, importing them only when help is shown (not on every start)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.epilog = _warning_codes()
+        super().format_epilog(ctx, formatter)
+
+
+@main.command(cls=_CodesEpilog)
 @project_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 if there are any).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output for people or for tools.")
@@ -206,20 +214,42 @@ def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: b
       briefgen build              # HTML -> _build/html/index.html
       briefgen build html pdf     # both
     """
-    from .build import BuildLocked
-    from .build import build as run_build
-
     wanted: list[str] = []
     for fmt in formats or ("html",):
         for f in ("html", "pdf") if fmt == "all" else (fmt,):
             if f not in wanted:
                 wanted.append(f)
+    if _up_to_date(project, conf, wanted):  # before importing the build machinery: a no-op costs next to nothing
+        return
+    from .build import BuildLocked
+    from .build import build as run_build
+
     try:
         report = run_build(project, tuple(wanted), conf=conf, progress=lambda m: click.echo(f"briefgen: {m}", err=True), verbose=verbose, jobs=_jobs(jobs))
     except BuildLocked as exc:
         raise click.ClickException(str(exc)) from None
+    if report.up_to_date:
+        _say_up_to_date(project, wanted)
+        return
     total = sum(report.timings.values())
     click.echo(f"built {', '.join(report.formats)} in {total:.1f}s")
+
+
+def _up_to_date(project: Path, conf: Path | None, formats: list[str]) -> bool:
+    """True (and says so) when nothing the build reads changed since the last successful build."""
+    from .stamp import conf_dir, is_current
+
+    root = project.resolve()
+    if not is_current(root, conf_dir(root, conf.resolve() if conf else None), formats):
+        return False
+    _say_up_to_date(project, formats)
+    return True
+
+
+def _say_up_to_date(project: Path, formats: list[str]) -> None:
+    outputs = " and ".join(str(project / "_build" / fmt) for fmt in formats)
+    click.echo(f"briefgen: nothing changed since the last build; {outputs} up to date", err=True)
+    click.echo(f"built {', '.join(formats)}: up to date, nothing to do")
 
 
 @main.command()
@@ -290,6 +320,8 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
       briefgen serve --open
     """
     from .build import Layout, build
+    from .incremental import FrontCache
+    from .stamp import clear as clear_stamp
     from .serve import check_port, free_port, serve_book
 
     layout = Layout(project.resolve())
@@ -299,17 +331,19 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
         raise click.ClickException(f"cannot listen on {host}:{port}: {problem} (pick another with --port, or --port 0 for any free one)")
     watch = {layout.root / "briefing", layout.root / "seeds", layout.conf}
     n_jobs = _jobs(jobs)
+    cache = FrontCache()  # the warm front half: every rebuild of this server reuses what did not change
+    clear_stamp(layout.root)  # build even if nothing changed: it fills the cache and finds the article folders to watch
     click.echo("briefgen: building the HTML book", err=True)
     try:
         # article texts may live anywhere inside the project: watch the folders that hold them
-        watch |= build(layout.root, ("html",), jobs=n_jobs).article_dirs
+        watch |= build(layout.root, ("html",), jobs=n_jobs, cache=cache).article_dirs
     except BriefingError as exc:
         if not (layout.output("html") / "index.html").is_file():
             raise  # nothing good to show yet
         _report(exc)
         click.echo("serving the last good book until the errors above are fixed", err=True)
     click.echo(f"briefgen: serving {layout.root.name} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    serve_book(layout.root, host=host, port=port, watch={w for w in watch if w.is_dir()}, jobs=n_jobs, open_browser=open_browser)
+    serve_book(layout.root, host=host, port=port, watch={w for w in watch if w.is_dir()}, jobs=n_jobs, open_browser=open_browser, cache=cache)
 
 
 @main.command()

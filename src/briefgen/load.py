@@ -193,17 +193,33 @@ def todo_problems(doc: YamlDocument) -> list[Problem]:
     return found
 
 
-def _load_part(root: Path, path: Path, model: type[Strict], problems: ProblemCollector) -> Part | None:
+PartCache = dict[tuple[Path, str, type], tuple[bytes, Part]]
+"""Parts loaded before, by file, displayed name and model, with the bytes they were parsed from."""
+
+
+def _load_part(root: Path, path: Path, model: type[Strict], problems: ProblemCollector, cache: PartCache | None = None) -> Part | None:
     display = _relative(root, path)
+    data: bytes | None = None
+    if cache is not None:  # unchanged bytes: the same Part (parsing and validating is most of loading)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            pass
+        hit = cache.get((path, display, model))
+        if data is not None and hit is not None and hit[0] == data:
+            return hit[1]
     try:
         doc = read_yaml(path, display)
         if todos := todo_problems(doc):  # a stub: list what is left, not every type error it causes
             problems.extend(todos)
             return None
-        return Part(doc, validate_document(doc, model))
+        part = Part(doc, validate_document(doc, model))
     except BriefingError as exc:
         problems.extend(exc.problems)
         return None
+    if cache is not None and data is not None:  # bytes read before parsing: a later change never hides behind this entry
+        cache[(path, display, model)] = (data, part)
+    return part
 
 
 def resolve_inside(root: Path, relative: str) -> Path | None:
@@ -248,8 +264,11 @@ def _load_source_text(root: Path, part: Part, problems: ProblemCollector) -> str
 
 
 @paused_gc()
-def load_briefing(root: Path) -> Briefing:
-    """Read and type every file of the project at ``root``; raise BriefingError listing all problems."""
+def load_briefing(root: Path, *, cache: PartCache | None = None) -> Briefing:
+    """Read and type every file of the project at ``root``; raise BriefingError listing all problems.
+
+    With ``cache``, files whose bytes are unchanged since they were cached give their earlier Part.
+    """
     root = Path(root)
     problems = ProblemCollector()
     bdir = root / BRIEFING_DIR
@@ -260,7 +279,7 @@ def load_briefing(root: Path) -> Briefing:
         raise BriefingError([Problem(str(root)[:80], 1, 1, (), f"cannot use this project folder: {exc.strerror}")]) from None
     if not has_book:
         raise BriefingError([Problem(_relative(root, book_path), 1, 1, (), "book.yaml not found", f"run briefgen in the project folder (the one holding {BRIEFING_DIR}/), or pass --project")])
-    book = _load_part(root, book_path, Book, problems)
+    book = _load_part(root, book_path, Book, problems, cache)
     wanted = set(book.model.sections) if book else set(SECTION_NEEDS)
 
     sections: dict[str, Part] = {}
@@ -270,7 +289,7 @@ def load_briefing(root: Path) -> Briefing:
             if name in SECTION_NEEDS and name in wanted:
                 problems.add(Problem(_relative(root, path), 1, 1, (), f"{name}.yaml is missing but book.yaml lists the {name!r} section", f"create it, or remove {name!r} from sections in book.yaml"))
             continue
-        part = _load_part(root, path, model, problems)
+        part = _load_part(root, path, model, problems, cache)
         if part:
             sections[name] = part
 
@@ -280,7 +299,7 @@ def load_briefing(root: Path) -> Briefing:
     if not source_files:
         problems.add(Problem(_relative(root, bdir / "sources"), 1, 1, (), "no source files found", "add one YAML file per article in briefing/sources/ (see 'briefgen --help')"))
     for path in source_files:
-        part = _load_part(root, path, Source, problems)
+        part = _load_part(root, path, Source, problems, cache)
         if not part:
             continue
         sid = part.model.id

@@ -1,8 +1,10 @@
 """Live preview: serve the published HTML book and rebuild it on every save.
 
-Rebuilds run in workers forked from this server process, which already imported Sphinx, the
-theme and briefgen for the first build; running ``sphinx-build`` and a compose step as fresh
-processes instead cost two interpreter start-ups per save. The file watcher, the web server and
+Rebuilds run in this server process (in a thread beside the web server), which already imported
+Sphinx, the theme and briefgen for the first build and keeps the front half's cache
+(``briefgen.incremental``): a save re-parses, re-anchors and re-composes only what it changed.
+Running ``sphinx-build`` and a compose step as fresh processes instead cost two interpreter
+start-ups per save; forked workers (sphinx-autobuild's way) would lose the cache. The file watcher, the web server and
 the browser-reload script are sphinx-autobuild's pieces (``RebuildServer``, its middleware), put
 together here around ``briefgen.build.build`` so that serve and ``briefgen build`` produce the
 same book, published the same way (the last good book stays up while a broken edit is fixed).
@@ -10,17 +12,20 @@ same book, published the same way (the last good book stays up while a broken ed
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import sys
 import time
 import webbrowser
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .build import Layout, build
 from .errors import BriefingError
+from .incremental import FrontCache
 
 IGNORED = (".git", ".hg", ".svn", ".venv", "node_modules", "__pycache__")
 
@@ -29,7 +34,22 @@ def _say(message: str) -> None:
     print(f"briefgen: {message}", file=sys.stderr, flush=True)
 
 
-def rebuild(root: Path, jobs: int, *, changed_paths: Sequence[Path] = ()) -> None:
+def warm_rebuild_server(paths: list[Path], ignore: Any, callback: Callable[..., None]) -> Any:
+    """sphinx-autobuild's ``RebuildServer``, calling back in this process instead of a forked worker."""
+    import watchfiles
+    from sphinx_autobuild.server import RebuildServer
+
+    class WarmRebuildServer(RebuildServer):
+        async def watch(self) -> None:
+            async for changes in watchfiles.awatch(*self.paths, watch_filter=lambda _, path: not self.ignore(path)):
+                changed_paths = [Path(path).resolve() for (_, path) in changes]
+                await asyncio.to_thread(self.change_callback, changed_paths=changed_paths)  # one rebuild at a time
+                self.flag.set()
+
+    return WarmRebuildServer(paths, ignore, callback)
+
+
+def rebuild(root: Path, jobs: int, cache: FrontCache | None = None, *, changed_paths: Sequence[Path] = ()) -> None:
     """Rebuild the HTML book after a change: report what went wrong, never raise.
 
     Runs in the watcher's worker process; an exception here would stop the watcher, so every
@@ -39,7 +59,7 @@ def rebuild(root: Path, jobs: int, *, changed_paths: Sequence[Path] = ()) -> Non
     _say(f"change in {names or 'the project'}: rebuilding")
     t0 = time.perf_counter()
     try:
-        report = build(root, ("html",), jobs=jobs)
+        report = build(root, ("html",), jobs=jobs, cache=cache)
     except BriefingError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -47,6 +67,9 @@ def rebuild(root: Path, jobs: int, *, changed_paths: Sequence[Path] = ()) -> Non
         return
     except Exception as exc:  # a bug must not take the preview down
         _say(f"internal error: {type(exc).__name__}: {exc} (this is a bug in briefgen); serving the last good book")
+        return
+    if report.up_to_date:
+        _say("nothing changed since the last build")
         return
     _say(f"rebuilt in {time.perf_counter() - t0:.1f} s ({len(report.composed)} page(s) changed); the browser reloads")
 
@@ -67,12 +90,11 @@ def check_port(host: str, port: int) -> str | None:
     return None
 
 
-def serve_book(root: Path, *, host: str, port: int, watch: Iterable[Path], jobs: int = 1, open_browser: bool = False) -> None:
+def serve_book(root: Path, *, host: str, port: int, watch: Iterable[Path], jobs: int = 1, open_browser: bool = False, cache: FrontCache | None = None) -> None:
     """Serve ``root``'s published HTML book on host:port until interrupted, rebuilding on changes."""
     import uvicorn
     from sphinx_autobuild.filter import IgnoreFilter
     from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
-    from sphinx_autobuild.server import RebuildServer
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.routing import Mount, WebSocketRoute
@@ -81,7 +103,7 @@ def serve_book(root: Path, *, host: str, port: int, watch: Iterable[Path], jobs:
     layout = Layout(root)
     url_host = f"{host}:{port}"
     ignore = IgnoreFilter([str(layout.build), *(str(root / name) for name in IGNORED)], [r"/\.#", r"~$", r"\.sw[px]$"])
-    watcher = RebuildServer(sorted(set(watch)), ignore, change_callback=partial(rebuild, root, jobs))
+    watcher = warm_rebuild_server(sorted(set(watch)), ignore, partial(rebuild, root, jobs, cache if cache is not None else FrontCache()))
     app = Starlette(
         routes=[
             WebSocketRoute("/websocket-reload", watcher, name="reload"),

@@ -21,12 +21,16 @@ def walk(value: Any, kind: type, path: KeyPath = ()) -> Iterator[tuple[KeyPath, 
     """Yield ``(key_path, obj)`` for every instance of ``kind`` inside a model, depth first."""
     if isinstance(value, kind):
         yield path, value
+    # Only containers and matches are descended into: a generator per leaf string cost most of the walk.
     if isinstance(value, BaseModel):
         for name, info in type(value).model_fields.items():
-            yield from walk(getattr(value, name), kind, path + (info.alias or name,))
+            child = getattr(value, name)
+            if isinstance(child, (BaseModel, list, tuple, kind)):
+                yield from walk(child, kind, path + (info.alias or name,))
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
-            yield from walk(item, kind, path + (i,))
+            if isinstance(item, (BaseModel, list, tuple, kind)):
+                yield from walk(item, kind, path + (i,))
 
 
 def iter_citations(briefing: Briefing) -> Iterator[tuple[Part, KeyPath, Citation]]:
@@ -74,8 +78,11 @@ def _unique_claim_ids(b: Briefing) -> list[Problem]:
     return problems
 
 
-def check_references(b: Briefing) -> list[Problem]:
-    """All problems of identity and reference across the briefing's files."""
+def check_references(b: Briefing, citations: Iterable[tuple[Part, KeyPath, Citation]] | None = None) -> list[Problem]:
+    """All problems of identity and reference across the briefing's files.
+
+    ``citations``: ``iter_citations(b)`` if the caller has it already (a warm cache keeps it per file).
+    """
     problems: list[Problem] = []
     book = b.book.model
     parties, p = _unique(b.book, book.parties, ("parties",), "party")
@@ -122,7 +129,7 @@ def check_references(b: Briefing) -> list[Problem]:
                 problems.append(_unknown(part, ("positions", i, "actor"), "actor", pos.actor, actors))
 
     problems += _unique_claim_ids(b)
-    for part, path, cite in iter_citations(b):
+    for part, path, cite in iter_citations(b) if citations is None else citations:
         if cite.source not in b.sources:
             problems.append(_unknown(part, path + ("source",), "source", cite.source, b.sources))
     return problems

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from ..dates import parse_date
 from ..gcpause import paused_gc
 from ..load import Briefing
 from .actors import actors_pages
+from .cache import WHATS_NEW, ComposeCache
 from .page import BookContext, Page
 from .sections import (
     background_pages,
@@ -56,19 +58,29 @@ def compose_pages(briefing: Briefing, anchors: AnchorIndex, changes: Changes | N
     return {p.docname: p.render() for p in _compose(briefing, anchors, changes)}
 
 
+Unit = tuple[str, Callable[[BookContext], list[Page]]]
+"""A named piece of the book composed in one go: a page, a section's pages, one source's page."""
+
+def compose_units(briefing: Briefing, changes: Changes | None = None) -> list[Unit]:
+    """The book's units in composing order; every page belongs to exactly one unit."""
+    units: list[Unit] = [("index", lambda ctx: [index_page(ctx)]), ("summary", lambda ctx: [summary_page(ctx)])]
+    units.extend((f"section:{name}", _SECTION_PAGES[name]) for name in briefing.book.model.sections if name in _SECTION_PAGES)
+    units.append(("sources", lambda ctx: [sources_page(ctx)]))
+    units.append(("source-groups", source_group_pages))
+    # Last: source pages need the complete 'cited by' register filled by the pages above.
+    units.extend((f"source:{sid}", partial(_source_pages, sid=sid)) for sid in briefing.sources)
+    if changes is not None:  # after every claim is placed, so it can link to each (the contents put it after the summary)
+        units.append((WHATS_NEW, lambda ctx: [whats_new_page(ctx, changes)]))
+    return units
+
+
+def _source_pages(ctx: BookContext, sid: str) -> list[Page]:
+    return [source_page(ctx, sid)]
+
+
 def _compose(briefing: Briefing, anchors: AnchorIndex, changes: Changes | None = None) -> list[Page]:
     ctx = BookContext(briefing, anchors, changes=changes)
-    pages: list[Page] = [index_page(ctx), summary_page(ctx)]
-    for name in briefing.book.model.sections:
-        if name in _SECTION_PAGES:
-            pages.extend(_SECTION_PAGES[name](ctx))
-    pages.append(sources_page(ctx))
-    pages.extend(source_group_pages(ctx))
-    # Last: source pages need the complete 'cited by' register filled by the pages above.
-    pages.extend(source_page(ctx, sid) for sid in briefing.sources)
-    if changes is not None:  # after every claim is placed, so it can link to each (the contents put it after the summary)
-        pages.append(whats_new_page(ctx, changes))
-    return pages
+    return [page for _, unit in compose_units(briefing, changes) for page in unit(ctx)]
 
 
 METADATA_FILE = "_briefgen.json"
@@ -114,16 +126,21 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 
 @paused_gc()
-def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf: str | None = None, changes: Changes | None = None) -> ComposeResult:
+def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf: str | None = None, changes: Changes | None = None, cache: ComposeCache | None = None) -> ComposeResult:
     """Write the pages under ``outdir``; return which changed and which stale pages were removed.
 
     ``pdf`` names the PDF file the HTML book will offer for download, if there is one; ``changes``
     (since the previous edition) adds the What's new page and the marks of new and changed claims.
+    With ``cache`` (kept between builds by a warm process), units whose inputs are unchanged are
+    not composed again (see ``briefgen.compose.cache``); the pages are the same bytes either way.
     """
-    composed = _compose(briefing, anchors, changes)
-    pages = {p.docname: p.render() for p in composed}
+    if cache is None:
+        composed = _compose(briefing, anchors, changes)
+        pages = {p.docname: p.render() for p in composed}
+        assets = {path: text for p in composed for path, text in p.assets.items()}
+    else:
+        pages, assets = cache.compose(briefing, anchors, compose_units(briefing, changes), changes)
     written = [doc for doc, text in pages.items() if write_if_changed(outdir / f"{doc}.md", text)]
-    assets = {path: text for p in composed for path, text in p.assets.items()}
     for path, text in assets.items():
         write_if_changed(outdir / path, text)
     for stale in sorted((outdir / ASSET_DIR).glob("*")) if (outdir / ASSET_DIR).is_dir() else []:

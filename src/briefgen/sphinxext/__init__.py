@@ -13,6 +13,7 @@ from .citations import setup_citations
 from .figures import setup_figures
 from .metadata import setup_metadata
 from .refs import setup_refs
+from .searchindex import setup_searchindex
 from .templates import setup_templates
 from .typst import setup_typst
 
@@ -26,4 +27,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_templates(app)
     setup_refs(app)
     setup_typst(app)
+    setup_searchindex(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

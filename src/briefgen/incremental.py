@@ -1,0 +1,88 @@
+"""The front half's memory between builds of one project in one process (``briefgen serve``).
+
+Three caches, each keyed by content so a stale entry can only be missed, never used:
+
+- files: every YAML file's Part, by its bytes (``load_briefing(cache=...)``);
+- anchors: each source's anchored text, by its boundary inputs (the source id, the text, its
+  non-article passages and the quotes citing it, in citing order). Anchoring itself is not
+  touched: the sources that missed are anchored by ``anchor_briefing`` on a briefing holding
+  only them, and any problem sends the whole briefing through it uncached, so error messages
+  are the ones a cold build gives;
+- units of composed pages (``briefgen.compose.cache``).
+
+The result equals a cold build's, byte for byte (tests/test_incremental_equivalence.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .anchor import AnchorIndex, SourceText, anchor_briefing
+from .compose.cache import ComposeCache
+from .errors import KeyPath, Problem
+from .load import Briefing, Part, PartCache
+from .model import Citation, Strict
+from .validate import iter_citations, walk
+
+AnchorKey = tuple[str, str, str, tuple[str, ...]]
+
+
+class _Quotes(Strict):
+    """A stand-in part carrying citations in their original order, for anchoring a subset of sources."""
+
+    cite: list[Citation]
+
+
+@dataclass
+class FrontCache:
+    files: PartCache = field(default_factory=dict)
+    anchors: dict[str, tuple[AnchorKey, SourceText]] = field(default_factory=dict)
+    compose: ComposeCache = field(default_factory=ComposeCache)
+    _citations: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = field(default_factory=dict)
+    _last: tuple[Briefing, list[tuple[Part, KeyPath, Citation]]] | None = None  # this build's, asked for by check and anchor
+
+    def citations(self, b: Briefing) -> list[tuple[Part, KeyPath, Citation]]:
+        """``iter_citations(b)``, walking only parts not seen before (unchanged files are the same Part)."""
+        if self._last is not None and self._last[0] is b:
+            return self._last[1]
+        out: list[tuple[Part, KeyPath, Citation]] = []
+        seen: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = {}
+        for part in b.parts():
+            hit = self._citations.get(id(part))
+            found = hit[1] if hit is not None and hit[0] is part else list(walk(part.model, Citation))
+            seen[id(part)] = (part, found)
+            out.extend((part, path, cite) for path, cite in found)
+        self._citations = seen
+        self._last = (b, out)
+        return out
+
+    def anchor(self, b: Briefing) -> tuple[AnchorIndex, list[Problem]]:
+        """``anchor_briefing(b)``, re-anchoring only sources whose text, passages or citing quotes changed."""
+        quotes: dict[str, list[Citation]] = {}
+        for _, _, cite in self.citations(b):
+            quotes.setdefault(cite.source, []).append(cite)
+        keys: dict[str, AnchorKey] = {}
+        for sid, text in b.texts.items():
+            passages = repr([item.model_dump_json() for item in b.sources[sid].model.non_article])
+            keys[sid] = (sid, text, passages, tuple(c.quote for c in quotes.get(sid, [])))
+        texts: dict[str, SourceText] = {}
+        missed = []
+        for sid, key in keys.items():
+            hit = self.anchors.get(sid)
+            if hit is not None and hit[0] == key:
+                texts[sid] = hit[1]
+            else:
+                missed.append(sid)
+        if missed:
+            wanted = set(missed)
+            carrier = Part(b.book.doc, _Quotes.model_construct(cite=[c for _, _, c in self.citations(b) if c.source in wanted]))
+            subset = Briefing(b.root, carrier, {sid: b.sources[sid] for sid in missed}, {sid: b.texts[sid] for sid in missed})
+            fresh, problems = anchor_briefing(subset)
+            if problems:  # report exactly what a cold build reports
+                self.anchors = {}
+                return anchor_briefing(b)
+            texts.update(fresh.texts)
+        self.anchors = {sid: (keys[sid], texts[sid]) for sid in keys}
+        ordered = {sid: texts[sid] for sid in b.texts}
+        return AnchorIndex(ordered), []
+

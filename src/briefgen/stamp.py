@@ -1,0 +1,187 @@
+"""The no-op build: a record of what the last successful build read, so an unchanged project is not rebuilt.
+
+After a build has published everything it was asked for, ``record`` writes ``_build/.stamp.json``:
+a digest of every input (the briefing YAML, the configuration folder, briefgen's own files with
+its packaged defaults and templates, the installed distributions, the Python version, the
+requested formats and configuration path, and the environment variables a build reads), the
+SHA-256 of each article text read, and what the published outputs looked like. ``is_current``
+recomputes all of that; a build whose stamp still matches has nothing to do and stops before
+Sphinx is even imported. Anything unexpected (no stamp, unreadable, another version, an output
+moved or deleted, a missing article) counts as a change: a wrong "up to date" would leave a stale
+book in place, a needless rebuild costs only time. A build removes the stamp before it starts, so
+a failed or interrupted build is never taken for a finished one.
+
+Outputs are compared by the top level of ``_build/``: the published folders are links swapped on
+every publish, so a new output written by a build (in a published folder or beside it) is covered
+without this module knowing it. Standard library only, so the check costs no heavy imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+STAMP_FILE = ".stamp.json"
+STAMP_VERSION = 2
+ENVIRONMENT = ("SOURCE_DATE_EPOCH", "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_TIME", "TZ")
+"""Variables that can change what a build writes (dates, language)."""
+_SKIP_DIRS = {"__pycache__", ".git", ".hg", ".svn"}
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def conf_dir(root: Path, conf: Path | None) -> Path:
+    """The configuration folder a build of ``root`` uses (as ``build.Layout.conf`` decides)."""
+    if conf is not None:
+        return conf
+    own = root / "conf"
+    if (own / "conf.py").is_file():
+        return own
+    from .defaults import CONF_DIR
+
+    return CONF_DIR
+
+
+def _tree(digest: hashlib._Hash, top: Path, label: str) -> None:
+    """Feed every file below ``top`` (path and bytes, in sorted order) into ``digest``."""
+    digest.update(f"\0tree\0{label}\0".encode())
+    if not top.is_dir():
+        digest.update(b"absent")
+        return
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        for name in sorted(files):
+            path = Path(folder, name)
+            digest.update(f"\0{path.relative_to(top).as_posix()}\0".encode())
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:
+                digest.update(b"unreadable")
+
+
+def _distributions(digest: hashlib._Hash) -> None:
+    """Names and versions of the installed distributions (from the names of their metadata folders)."""
+    digest.update(f"\0python\0{sys.version}\0{sys.prefix}\0{platform.platform()}".encode())
+    names: set[str] = set()
+    for entry in sys.path:  # names only: how briefgen was started (script, -m, -c) changes sys.path[0]
+        try:
+            names.update(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info", ".egg-link", ".pth")))
+        except OSError:
+            continue
+    digest.update(f"\0distributions\0{','.join(sorted(names))}".encode())
+
+
+def inputs_digest(root: Path, conf: Path, formats: Iterable[str]) -> str:
+    """One digest of everything a build reads except the article texts (those are listed in the stamp)."""
+    digest = hashlib.sha256(f"briefgen stamp {STAMP_VERSION}\0{root.resolve()}\0{sorted(formats)}\0{conf.resolve()}".encode())
+    for name in ENVIRONMENT:
+        digest.update(f"\0env\0{name}={os.environ.get(name)}".encode())
+    _tree(digest, root / "briefing", "briefing")
+    _tree(digest, conf, "conf")
+    _tree(digest, _PACKAGE, "briefgen")
+    _distributions(digest)
+    return digest.hexdigest()
+
+
+def _file_sha(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def outputs_state(build_dir: Path) -> dict[str, object]:
+    """What the top level of ``_build/`` holds: link targets, file sizes and times, folder names.
+
+    Hidden entries (Sphinx's work folder, the lock, this stamp, the published folders behind the
+    links) are left out; a link whose target is gone is recorded as missing.
+    """
+    state: dict[str, object] = {}
+    try:
+        entries = sorted(os.scandir(build_dir), key=lambda e: e.name)
+    except OSError:
+        return {"missing": True}
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            state[entry.name] = ["link", os.readlink(entry.path), os.path.isdir(entry.path)]
+        elif entry.is_file():
+            st = entry.stat()
+            state[entry.name] = ["file", st.st_size, st.st_mtime_ns]
+        else:
+            state[entry.name] = ["dir"]
+    return state
+
+
+def stamp_path(root: Path) -> Path:
+    return root / "_build" / STAMP_FILE
+
+
+def clear(root: Path) -> None:
+    """Forget the last build (called before building: an unfinished build must never look current)."""
+    stamp_path(root).unlink(missing_ok=True)
+
+
+MTIME_MARGIN_NS = 1_000_000_000
+"""A file read by a build and modified less than this before the build started, or after, may have
+been read in another state than the one hashed at the end: no stamp then (file times are coarse)."""
+
+
+def record(
+    root: Path,
+    conf: Path,
+    formats: Iterable[str],
+    files_read: Iterable[Path],
+    *,
+    inputs: str,
+    started_ns: int,
+    volatile: bool = False,
+) -> bool:
+    """Write the stamp of a build that has just published everything it was asked for.
+
+    ``files_read``: every other file the build read, outside ``briefing/`` and the configuration
+    (the article texts, a previous edition's edition.json; any file a later feature reads belongs
+    here too, or its changes go unnoticed). ``volatile``: the build read something that can change
+    without a file changing (a git revision, another project): it is never taken as up to date.
+    ``inputs``: ``inputs_digest`` taken before the build read anything (a file saved while it ran
+    then differs from the stamp, so the next build runs); ``started_ns``: ``time.time_ns()`` then.
+    Returns whether a stamp was written.
+    """
+    files = sorted(set(files_read))
+    try:
+        if any(path.stat().st_mtime_ns >= started_ns - MTIME_MARGIN_NS for path in files):
+            return False
+    except OSError:
+        return False
+    stamp = {
+        "version": STAMP_VERSION,
+        "volatile": volatile,
+        "inputs": inputs,
+        "files": {str(path): _file_sha(path) for path in files},
+    }
+    path = stamp_path(root)
+    stamp["outputs"] = outputs_state(path.parent)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def is_current(root: Path, conf: Path, formats: Iterable[str]) -> bool:
+    """True only when nothing a build reads has changed since the last successful one, and its outputs are in place."""
+    try:
+        stamp = json.loads(stamp_path(root).read_text(encoding="utf-8"))
+        if stamp.get("version") != STAMP_VERSION or stamp.get("volatile") is not False or not isinstance(stamp.get("files"), dict):
+            return False
+        if stamp.get("outputs") != json.loads(json.dumps(outputs_state(stamp_path(root).parent))):
+            return False
+        if any(sha is None or _file_sha(Path(path)) != sha for path, sha in stamp["files"].items()):
+            return False
+        return stamp.get("inputs") == inputs_digest(root, conf, formats)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return False

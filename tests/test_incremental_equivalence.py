@@ -1,0 +1,322 @@
+"""An incremental rebuild is a cold build: random edit sequences, warm cache against no cache.
+
+After every edit the warm front half (the cache ``briefgen serve`` keeps) and a cold one must give
+the same composed pages byte for byte, or the same problems; end to end, the published HTML too.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import HARBOUR, REPO, copy_project
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefgen.build import build
+from briefgen.compose import compose_book
+from briefgen.errors import BriefingError
+from briefgen.incremental import FrontCache
+from briefgen.pipeline import prepare
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from synth import generate  # noqa: E402
+
+
+# -- edits: each takes the project and a seeded random source; all act on parsed YAML --------------
+def _files(root: Path) -> list[Path]:
+    return sorted((root / "briefing").rglob("*.yaml"))
+
+
+def _read(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _write(path: Path, data: Any) -> None:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _nodes(data: Any, test: Callable[[Any], bool]) -> list[Any]:
+    found, stack = [], [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if test(node):
+                found.append(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _pick(root: Path, rng: random.Random, test: Callable[[Any], bool]) -> tuple[Path, Any, Any] | None:
+    """A random node passing ``test``, with its file and that file's data (to write back)."""
+    choices = [(path, data, node) for path in _files(root) for data in [_read(path)] for node in _nodes(data, test)]
+    return rng.choice(choices) if choices else None
+
+
+def _is_cite(node: Any) -> bool:
+    return "source" in node and "quote" in node
+
+
+def _is_claim(node: Any) -> bool:
+    return "text" in node and "cite" in node
+
+
+def _sources(root: Path) -> dict[str, Path]:
+    return {p.stem: root / _read(p)["file"] for p in sorted((root / "briefing/sources").glob("*.yaml"))}
+
+
+def _quote_from(article: Path, rng: random.Random) -> str:
+    lines = [line.split() for line in article.read_text(encoding="utf-8").splitlines() if len(line.split()) >= 4]
+    words = rng.choice(lines)
+    n = rng.randint(3, min(8, len(words)))
+    start = rng.randint(0, len(words) - n)
+    return " ".join(words[start : start + n])
+
+
+def edit_claim_text(root: Path, rng: random.Random) -> None:
+    path, data, node = _pick(root, rng, _is_claim)
+    node["text"] = f"{node['text']} (edited {rng.randint(0, 999)})"
+    _write(path, data)
+
+
+def edit_quote(root: Path, rng: random.Random) -> None:
+    path, data, node = _pick(root, rng, _is_cite)
+    sources = _sources(root)
+    if rng.random() < 0.5:  # cite another source
+        node["source"] = rng.choice(sorted(sources))
+    node["quote"] = _quote_from(sources[node["source"]], rng)
+    _write(path, data)
+
+
+def add_citation(root: Path, rng: random.Random) -> None:
+    path, data, node = _pick(root, rng, _is_claim)
+    sources = _sources(root)
+    sid = rng.choice(sorted(sources))
+    node["cite"].append({"source": sid, "quote": _quote_from(sources[sid], rng)})
+    _write(path, data)
+
+
+def drop_citation(root: Path, rng: random.Random) -> None:
+    hit = _pick(root, rng, lambda n: _is_claim(n) and len(n["cite"]) > 1)
+    if hit:
+        path, data, node = hit
+        node["cite"].pop(rng.randrange(len(node["cite"])))
+        _write(path, data)
+
+
+def edit_source_metadata(root: Path, rng: random.Random) -> None:
+    path = rng.choice(sorted((root / "briefing/sources").glob("*.yaml")))
+    data = _read(path)
+    what = rng.choice(["outlet", "title", "published", "grade"])
+    if what == "published":
+        date = f"20{rng.randint(10, 29)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+        if isinstance(data["published"], dict):
+            data["published"]["date"] = date
+        else:  # the short form: a plain date
+            data["published"] = date
+    elif what == "grade":
+        data["grade"]["reliability"] = rng.choice("ABCDEF")
+    else:
+        data[what] = rng.choice([f"{data[what]} {rng.randint(0, 9)}", "Outlet 1", "Harbour Gazette"])
+    _write(path, data)
+
+
+def edit_article(root: Path, rng: random.Random) -> None:
+    article = rng.choice(sorted(_sources(root).values()))
+    lines = article.read_text(encoding="utf-8").splitlines()
+    if rng.random() < 0.5:
+        lines.insert(rng.randint(1, len(lines)), f"An inserted paragraph number {rng.randint(0, 999)} about the harbour.")
+    else:  # change one word: may break a quote, which both builds must then report alike
+        i = rng.randrange(len(lines))
+        words = lines[i].split(" ")
+        words[rng.randrange(len(words))] = rng.choice(["harbour", "pier", "vote", "quietly"])
+        lines[i] = " ".join(words)
+    article.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def add_or_remove_event(root: Path, rng: random.Random) -> None:
+    path = root / "briefing/timeline.yaml"
+    data = _read(path)
+    events = data["events"]
+    if len(events) > 1 and rng.random() < 0.4:
+        events.pop(rng.randrange(len(events)))
+    else:
+        event = copy.deepcopy(rng.choice(events))
+        event["id"] = f"added-{rng.randint(0, 10**6)}"
+        event["title"] = f"Added event {event['id']}"
+        events.insert(rng.randint(0, len(events)), event)
+    _write(path, data)
+
+
+def add_key_point(root: Path, rng: random.Random) -> None:
+    path = rng.choice(sorted((root / "briefing/sources").glob("*.yaml")))
+    data = _read(path)
+    others = _sources(root)
+    sid = rng.choice(sorted(others))  # a key point may cite another source: its page shows the back-link
+    data["summary"].append({"text": f"Another key point {rng.randint(0, 999)}.", "cite": [{"source": sid, "quote": _quote_from(others[sid], rng)}]})
+    _write(path, data)
+
+
+def break_quote(root: Path, rng: random.Random) -> None:
+    path, data, node = _pick(root, rng, _is_cite)
+    node["quote"] = "words that no article holds"
+    _write(path, data)
+
+
+EDITS = [edit_claim_text, edit_quote, add_citation, drop_citation, edit_source_metadata, edit_article, add_or_remove_event, add_key_point, break_quote]
+REVERT = -1  # go back to an earlier state of the project (the cache then holds newer entries)
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file() and "_build" not in p.parts}
+
+
+def _restore(root: Path, snap: dict[str, bytes]) -> None:
+    for p in [p for p in root.rglob("*") if p.is_file() and "_build" not in p.parts]:
+        if str(p.relative_to(root)) not in snap:
+            p.unlink()
+    for name, data in snap.items():
+        (root / name).write_bytes(data)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _front(root: Path, out: Path, cache: FrontCache | None) -> list[str] | dict[str, bytes]:
+    """Composed pages of the project, or its problems (as build() composes them, with the changes since a previous edition)."""
+    from briefgen.previous import with_previous
+
+    try:
+        prepared = prepare(root, cache)
+        _, changes = with_previous(prepared.briefing, prepared.anchors)
+    except BriefingError as exc:
+        return [str(p) for p in exc.problems]
+    compose_book(prepared.briefing, prepared.anchors, out, changes=changes, cache=cache.compose if cache else None)
+    return _tree(out)
+
+
+def _run_sequence(root: Path, steps: list[tuple[int, int]], tmp: Path) -> None:
+    cache = FrontCache()
+    history = [_snapshot(root)]
+    assert isinstance(_front(root, tmp / "warm", cache), dict)  # the project is sound to begin with
+    for n, (edit, seed) in enumerate(steps):
+        rng = random.Random(seed)
+        if edit == REVERT:
+            _restore(root, rng.choice(history))
+        else:
+            EDITS[edit](root, rng)
+        history.append(_snapshot(root))
+        cold_dir = tmp / f"cold-{n}"
+        warm, cold = _front(root, tmp / "warm", cache), _front(root, cold_dir, None)
+        assert warm == cold, f"step {n}: {EDITS[edit].__name__ if edit >= 0 else 'revert'} gave different results warm and cold"
+        shutil.rmtree(cold_dir, ignore_errors=True)
+
+
+steps_strategy = st.lists(st.tuples(st.integers(REVERT, len(EDITS) - 1), st.integers(0, 2**16)), min_size=1, max_size=6)
+SETTINGS = settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated briefing past the size where source texts are listed by period (45 sources)."""
+    return generate(tmp_path_factory.mktemp("synth") / "p", 45)
+
+
+@SETTINGS
+@given(steps=steps_strategy)
+def test_warm_front_half_equals_cold_on_the_fixture(steps: list[tuple[int, int]], tmp_path_factory: pytest.TempPathFactory) -> None:
+    tmp = tmp_path_factory.mktemp("run")
+    _run_sequence(copy_project(HARBOUR, tmp / "p"), steps, tmp)
+
+
+def _with_urls(root: Path) -> Path:
+    for path in sorted((root / "briefing/sources").glob("*.yaml")):
+        data = _read(path)
+        data["url"] = f"https://example.org/{path.stem}"
+        _write(path, data)
+    return root
+
+
+def _with_previous_edition_and_urls(root: Path) -> Path:
+    """The project as a reissue: its current state saved as the previous edition, every source with a url.
+
+    Pages then carry new/changed marks, a What's new page and original-site links (text fragments
+    chosen to be unique in the whole article): inputs a unit reads beyond its own file.
+    """
+    from briefgen.edition import build_edition, write_edition_files
+
+    _with_urls(root)
+    prepared = prepare(root)
+    write_edition_files(build_edition(prepared.briefing, prepared.anchors), root / "previous")
+    book = _read(root / "briefing/book.yaml")
+    book["previous_edition"] = "previous/edition.json"
+    _write(root / "briefing/book.yaml", book)
+    return root
+
+
+@SETTINGS
+@given(steps=steps_strategy)
+def test_warm_front_half_equals_cold_with_a_previous_edition_and_original_links(steps: list[tuple[int, int]], tmp_path_factory: pytest.TempPathFactory) -> None:
+    tmp = tmp_path_factory.mktemp("run")
+    _run_sequence(_with_previous_edition_and_urls(copy_project(HARBOUR, tmp / "p")), steps, tmp)
+
+
+@SETTINGS
+@given(steps=steps_strategy)
+def test_warm_front_half_equals_cold_on_a_synthetic_briefing(steps: list[tuple[int, int]], synthetic: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    tmp = tmp_path_factory.mktemp("run")
+    root = tmp / "p"
+    shutil.copytree(synthetic, root)
+    _run_sequence(root, steps, tmp)
+
+
+@pytest.mark.build
+def test_warm_builds_publish_the_same_html_as_cold_builds(tmp_path: Path) -> None:
+    """End to end: a warm process building after each edit (as serve does) and a cold build of the same project."""
+    warm_root, cold_root = copy_project(HARBOUR, tmp_path / "warm"), copy_project(HARBOUR, tmp_path / "cold")
+    cache = FrontCache()
+    build(warm_root, ("html",), cache=cache)
+    rng = random.Random(17)
+    for edit in (edit_claim_text, edit_quote, add_key_point, edit_source_metadata, add_or_remove_event, drop_citation, edit_article, add_citation):
+        seed = rng.randint(0, 2**16)
+        edit(warm_root, random.Random(seed))
+        edit(cold_root, random.Random(seed))
+        shutil.rmtree(cold_root / "_build", ignore_errors=True)
+        warm, cold = _build_or_problems(warm_root, cache), _build_or_problems(cold_root, None)
+        assert warm == cold
+        if warm:  # both refused the edit alike; the next edit starts from it
+            continue
+        for part in ("src", "html"):
+            assert _tree(warm_root / "_build" / part) == _tree(cold_root / "_build" / part), f"after {edit.__name__}: _build/{part} differs"
+
+
+def _build_or_problems(root: Path, cache: FrontCache | None) -> list[str]:
+    try:
+        build(root, ("html",), cache=cache)
+    except BriefingError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+def test_an_article_edit_elsewhere_updates_original_site_links_in_pages_citing_it(tmp_path: Path) -> None:
+    """A passage's link to the original site must be unique in the whole article: repeating the
+    passage further down changes the link in every page citing it, though its anchor is unchanged."""
+    root = _with_urls(copy_project(HARBOUR, tmp_path / "p"))  # no previous edition: its changes would hide the dependency
+    cache = FrontCache()
+    assert isinstance(_front(root, tmp_path / "warm", cache), dict)
+    timeline = _read(root / "briefing/timeline.yaml")
+    cite = timeline["events"][0]["claims"][0]["cite"][0]
+    article = _sources(root)[cite["source"]]
+    article.write_text(article.read_text(encoding="utf-8") + f"Repeated: {cite['quote']} again.\n", encoding="utf-8")
+    warm, cold = _front(root, tmp_path / "warm", cache), _front(root, tmp_path / "cold", None)
+    assert isinstance(cold, dict) and warm == cold
