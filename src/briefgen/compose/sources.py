@@ -147,27 +147,43 @@ def sources_page(ctx: BookContext) -> Page:
     return page
 
 
-def _highlighted(text: str, start: int, end: int, anchors: list[Anchor]) -> str:
-    """Paragraph markup with each anchored span highlighted; overlapping quotes share segments.
+def _passages(anchors: list[Anchor], start: int, end: int) -> list[tuple[int, int, list[Anchor]]]:
+    """Overlapping or touching quotes of one paragraph merged into passages ``(start, end, quotes)``.
 
-    The paragraph is cut at every quote boundary; a segment inside any quote is highlighted and
-    carries the ids of the quotes that start there, so every anchor has a target.
-    """
-    cuts = {start, end}
-    for a in anchors:
-        cuts.update((max(a.start, start), min(a.end, end)))
-    points = sorted(cuts)
-    out = []
-    for lo, hi in zip(points, points[1:]):
-        piece = escape(text[lo:hi], strip=False)
-        covering = [a for a in anchors if a.start <= lo and hi <= a.end]
-        if not covering:
-            out.append(piece)
-            continue
-        ids = [a.anchor_id for a in covering if a.start == lo]
-        for extra in ids[1:]:
-            piece = span(piece, id=extra)
-        out.append(span(piece, id=ids[0] if ids else None, classes=("cited",)))
+    A reader sees one highlighted passage where quotes overlap, not a run of fragments."""
+    merged: list[tuple[int, int, list[Anchor]]] = []
+    for a in sorted(anchors, key=lambda a: (a.start, -a.end)):
+        lo, hi = max(a.start, start), min(a.end, end)
+        if merged and lo <= merged[-1][1]:
+            first, last, quotes = merged[-1]
+            merged[-1] = (first, max(last, hi), [*quotes, a])
+        else:
+            merged.append((lo, hi, [a]))
+    return merged
+
+
+def _highlighted(text: str, start: int, end: int, anchors: list[Anchor]) -> str:
+    """Paragraph markup with each passage of overlapping quotes highlighted as one span.
+
+    The passage carries the id of its first quote; every other quote's id sits on an unstyled span
+    where that quote starts, so every anchor has a target, and a target inside a passage marks the
+    whole passage (CSS ``.cited:has(:target)``)."""
+    out, pos = [], start
+    for lo, hi, quotes in _passages(anchors, start, end):
+        out.append(escape(text[pos:lo], strip=False))
+        starts: dict[int, list[str]] = {}
+        for a in quotes[1:]:
+            starts.setdefault(max(a.start, lo), []).append(a.anchor_id)
+        cuts = sorted({lo, hi, *starts})
+        inner = []
+        for seg_lo, seg_hi in zip(cuts, cuts[1:]):
+            piece = escape(text[seg_lo:seg_hi], strip=False)
+            for anchor_id in starts.get(seg_lo, []):
+                piece = span(piece, id=anchor_id)
+            inner.append(piece)
+        out.append(span("".join(inner), id=quotes[0].anchor_id, classes=("cited",)))
+        pos = hi
+    out.append(escape(text[pos:end], strip=False))
     return "".join(out)
 
 
@@ -230,17 +246,15 @@ def source_page(ctx: BookContext, sid: str) -> Page:
 
 
 def _backlinks(ctx: BookContext, docname: str, anchors: list[Anchor]) -> str:
+    """'Cited in' links that say where they go: the section and the claim's first words."""
     links = []
-    counts: dict[str, int] = {}
     seen: set[CitingClaim] = set()
     for a in anchors:
         for citing in ctx.cited_by.get(a.anchor_id, []):
             if citing in seen:
                 continue
             seen.add(citing)
-            counts[citing.page_title] = counts.get(citing.page_title, 0) + 1
-            n = counts[citing.page_title]
-            text = escape(citing.page_title) + (f" {n}" if n > 1 else "")
+            text = escape(citing.page_title) + (": " + escape(f"“{citing.excerpt}”") if citing.excerpt else "")
             links.append(link(text, relative_target(docname, citing.docname, citing.claim_id)))
     if not links:
         return ""

@@ -8,7 +8,7 @@ from ..model import Event
 from . import blocks
 from .actors import actor_link
 from .blocks import SECTION_TITLES, claims_paragraph, dating_text, list_table, toctree
-from .charts import chart_window, timeline_svg
+from .charts import timeline_svg
 from .markup import escape, label, link
 from .page import BookContext, Page, relative_target
 
@@ -32,11 +32,11 @@ def _timeline_chart(page: Page, events: Sequence[Event], asset: str) -> None:
     if not svg:
         return
     page.assets[f"charts/{asset}.svg"] = svg
-    _, older = chart_window(events)
-    caption = "Events on a date axis: dots are exact days, bars are spans (month, season or range), hollow dashed marks are approximate or uncertain dates."
-    if older:
-        caption += f" {len(older)} earlier event{'s are' if len(older) > 1 else ' is'} listed in the table, not drawn: " + "; ".join(f"{e.date.parsed.display()}, {e.title}" for e in older) + "."
-    page.add(f"```{{figure}} /charts/{asset}.svg", ":alt: Timeline chart of the events below", ":width: 100%", ":class: timeline-chart", "", escape(caption), "```", "")
+    caption = (
+        "Events on a date axis: dots are exact days, bars are spans (month, season or range), hollow dashed marks are "
+        "approximate or uncertain dates. Dashed lines break the axis where nothing happens for a long stretch."
+    )
+    page.add(f"```{{figure}} /charts/{asset}.svg", ":alt: Timeline chart of the events below", ":figclass: timeline-chart", "", escape(caption), "```", "")
 
 
 def _timeline_events(ctx: BookContext, page: Page, events: Sequence[Event]) -> None:

@@ -1,16 +1,18 @@
-/* briefgen: citation marks show their quote and outlet on hover AND on keyboard focus.
-   The text comes from the mark's title (set at build time from the citation); it is inserted
-   with textContent, never as HTML. */
+/* briefgen: citation marks, followed citations and wide blocks.
+   - A mark's accessible name starts with its visible number ("3: citation, Gazette, ¶5"); its
+     quote and outlet (the mark's title, set at build time) show on hover AND keyboard focus, as
+     a tooltip kept inside the window and named as the mark's description. Text is inserted with
+     textContent, never as HTML.
+   - A followed citation brings its whole highlighted passage into view below the sticky header.
+   - Wide tables and charts scroll sideways in a focusable box; a shadow shows there is more. */
 (function () {
   "use strict";
   let tip = null;
   function hide() { if (tip) { tip.remove(); tip = null; } }
   function show(mark) {
     hide();
-    const text = mark.dataset.quote || mark.getAttribute("title");
+    const text = mark.dataset.quote;
     if (!text) return;
-    mark.dataset.quote = text;
-    mark.removeAttribute("title"); // no second, native tooltip
     tip = document.createElement("div");
     tip.className = "cite-tip";
     tip.id = "cite-tip";
@@ -19,18 +21,48 @@
     document.body.appendChild(tip);
     mark.setAttribute("aria-describedby", "cite-tip");
     const r = mark.getBoundingClientRect();
-    const left = Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 8);
-    tip.style.left = Math.max(window.scrollX + 4, left) + "px";
-    tip.style.top = (window.scrollY + r.bottom + 6) + "px";
+    const doc = document.documentElement;
+    const left = Math.min(r.left, doc.clientWidth - tip.offsetWidth - 8);
+    tip.style.left = (window.scrollX + Math.max(4, left)) + "px";
+    // below the mark, or above it when the window has no room below
+    const below = r.bottom + 6 + tip.offsetHeight <= doc.clientHeight || r.top - 6 - tip.offsetHeight < 0;
+    tip.style.top = (window.scrollY + (below ? r.bottom + 6 : r.top - 6 - tip.offsetHeight)) + "px";
+  }
+  function revealTarget() {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const el = id && document.getElementById(id);
+    if (!el) return;
+    const passage = el.closest(".cited");
+    if (passage && passage !== el) passage.scrollIntoView({ block: "start" });
+  }
+  function markScrollable() {
+    for (const box of document.querySelectorAll(".pst-scrollable-table-container, .bd-article .table-wrapper, figure.timeline-chart, div.graphviz")) {
+      const wide = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("briefgen-scrolls", wide);
+      if (wide && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0"); // keyboard users can scroll it too
+        if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", "wide content, scrolls sideways");
+      }
+    }
   }
   document.addEventListener("DOMContentLoaded", function () {
     for (const mark of document.querySelectorAll("a.cite-mark")) {
-      mark.setAttribute("aria-label", "citation: " + (mark.getAttribute("title") || ""));
+      const quote = mark.getAttribute("title") || "";
+      const label = mark.querySelector(".cite-label");
+      const number = (mark.firstChild && mark.firstChild.nodeType === 3 ? mark.firstChild.nodeValue : mark.textContent).trim();
+      mark.dataset.quote = quote;
+      mark.removeAttribute("title"); // no second, native tooltip
+      mark.setAttribute("aria-label", number + ": citation" + (label ? ", " + label.textContent : ""));
       mark.addEventListener("mouseenter", function () { show(mark); });
       mark.addEventListener("focus", function () { show(mark); });
       mark.addEventListener("mouseleave", hide);
       mark.addEventListener("blur", hide);
     }
     document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
+    markScrollable();
+    revealTarget();
   });
+  window.addEventListener("resize", markScrollable);
+  window.addEventListener("hashchange", revealTarget);
 })();
