@@ -65,6 +65,12 @@ def light_nav_pages(n_sources: int) -> list[str]:
     return ["sources/*"] if listed_by_period(n_sources) else []
 
 
+def sources_by_date(ctx: BookContext) -> list[str]:
+    """Source ids in order of publication (earliest possible date first; ids break ties)."""
+    sources = ctx.briefing.sources
+    return ctx.once("sources_by_date", lambda: sorted(sources, key=lambda sid: (sources[sid].model.published.parsed.sort_key, sid)))
+
+
 def source_groups(ctx: BookContext) -> list[tuple[str, str, list[str]]]:
     """``(docname, title, source ids)`` per publication period; empty when the list stays flat."""
     return ctx.once("source_groups", lambda: _source_groups(ctx))
@@ -74,15 +80,14 @@ def _source_groups(ctx: BookContext) -> list[tuple[str, str, list[str]]]:
     sources = ctx.briefing.sources
     if not listed_by_period(len(sources)):
         return []
-    ids = sorted(sources, key=lambda sid: (sources[sid].model.published.parsed.sort_key, sid))
-    periods = group_by_period(ids, lambda sid: sources[sid].model.published.parsed.earliest, len, SOURCES_PER_LIST)
+    periods = group_by_period(sources_by_date(ctx), lambda sid: sources[sid].model.published.parsed.earliest, len, SOURCES_PER_LIST)
     return [(f"{GROUP_DIR}/{slug}", f"Sources published in {name}", members) for slug, name, members in periods]
 
 
 def source_text_entries(ctx: BookContext) -> list[str]:
     """What the book's 'Source texts' contents list: the period pages, or the texts themselves."""
     groups = source_groups(ctx)
-    return [doc for doc, _, _ in groups] if groups else [ctx.source_doc(sid) for sid in ctx.briefing.sources]
+    return [doc for doc, _, _ in groups] if groups else [ctx.source_doc(sid) for sid in sources_by_date(ctx)]
 
 
 def _group_of(ctx: BookContext, sid: str) -> tuple[str, str] | None:
@@ -105,16 +110,16 @@ def sources_page(ctx: BookContext) -> Page:
     b = ctx.briefing
     page = Page(ctx, "sources", SECTION_TITLES["sources"])
     page.add("## Sources", "")
-    page.para("Every article the book rests on, with its grading. Relayed reporting is named: two outlets relaying the same original report count as one origin, not two.")
+    page.para("Every article the book rests on, in order of publication, with its grading. Relayed reporting is named: two outlets relaying the same original report count as one origin, not two.")
     page.add("| Source | Outlet | Published | Kind | Relays | Grade |", "|---|---|---|---|---|---|")
-    for sid, part in b.sources.items():
-        s: Source = part.model
-        title = link(escape(s.title), relative_target("sources", ctx.source_doc(sid)))
+    for sid in sources_by_date(ctx):
+        s: Source = b.sources[sid].model
+        title = link(escape(s.display_title), relative_target("sources", ctx.source_doc(sid)))
         grade = f"**{s.grade.reliability}{s.grade.credibility}**"
         page.add(f"| {title} | {escape(s.outlet)} | {escape(s.published.parsed.display())} | {escape(s.kind)} | {escape(relay_text(s))} | {grade} |")
     page.add("")
-    for part in b.sources.values():
-        s = part.model
+    for sid in sources_by_date(ctx):
+        s = b.sources[sid].model
         page.para(f"**{escape(s.outlet)} ({s.grade.reliability}{s.grade.credibility}).** {escape(s.grade.rationale)}")
 
     method = b.method
@@ -192,11 +197,12 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     s: Source = part.model
     st: SourceText = ctx.anchors.texts[sid]
     docname = ctx.source_doc(sid)
-    page = Page(ctx, docname, s.title, short_title="Key points")
+    page = Page(ctx, docname, s.display_title, short_title="Key points")
     group = _group_of(ctx, sid)
     if group is not None:  # a large book: the way back to the list this text is in
         page.para(f"Source texts › {link(escape(group[1]), relative_target(docname, group[0]))}")
     rows = [
+        *([("Title", "none in the article: the title above describes it (supplied by the analyst)")] if s.title_basis == "descriptive" else []),
         ("Outlet", s.outlet),
         ("Author", s.author or "not given"),
         ("Published", dating_text(s.published)),

@@ -35,14 +35,31 @@
     const passage = el.closest(".cited");
     if (passage && passage !== el) passage.scrollIntoView({ block: "start" });
   }
+  function edges(box) {
+    const more = box.scrollWidth - box.clientWidth;
+    box.classList.toggle("briefgen-more-left", box.scrollLeft > 1);
+    box.classList.toggle("briefgen-more-right", box.scrollLeft < more - 1);
+  }
   function markScrollable() {
-    for (const box of document.querySelectorAll(".pst-scrollable-table-container, .bd-article .table-wrapper, figure.timeline-chart, div.graphviz")) {
+    for (const box of document.querySelectorAll(".pst-scrollable-table-container, figure.timeline-chart, div.graphviz")) {
       const wide = box.scrollWidth > box.clientWidth + 1;
-      box.classList.toggle("briefgen-scrolls", wide);
-      if (wide && !box.hasAttribute("tabindex")) {
+      let hint = box.nextElementSibling && box.nextElementSibling.classList.contains("briefgen-scroll-hint") ? box.nextElementSibling : null;
+      if (wide && !hint) {
+        hint = document.createElement("p");
+        hint.className = "briefgen-scroll-hint";
+        hint.setAttribute("aria-hidden", "true"); // a visual cue; the box itself is a named, focusable region
+        hint.textContent = "Scroll sideways for more \u2192";
+        box.after(hint);
+        box.addEventListener("scroll", function () { edges(box); }, { passive: true });
+      }
+      if (hint) hint.hidden = !wide;
+      if (wide) {
         box.setAttribute("tabindex", "0"); // keyboard users can scroll it too
         if (!box.hasAttribute("role")) box.setAttribute("role", "region");
-        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", "wide content, scrolls sideways");
+        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", box.matches("figure, div.graphviz") ? "chart, scrolls sideways" : "table, scrolls sideways");
+        edges(box);
+      } else {
+        box.classList.remove("briefgen-more-left", "briefgen-more-right");
       }
     }
   }
