@@ -31,6 +31,8 @@ TOP = 44
 MIN_TICK_GAP = 72  # pixels between tick labels: wider than 'Sep 2025' at 13 px
 BREAK_GAP = 18  # pixels between two axis segments
 MIN_SEGMENT = 56  # pixels: enough for a year label
+LEGEND = 54  # px under the rows for the legend
+PANEL_HEIGHT = 760  # px: in the PDF a panel is scaled to the text width (~0.67) and must fit ~510 pt
 MAX_SEGMENTS = 4  # 4 x MIN_SEGMENT and the breaks fit the plot
 COLOURS = {"fill": "#1f5f8b", "approx": "#ffffff", "grid": "#d0d7de", "text": "#1b1f24", "muted": "#4a525b", "band": "#f3f4f6"}
 
@@ -130,18 +132,43 @@ def _wrapped(title: str) -> list[str]:
     return textwrap.wrap(clean(title), LABEL_WRAP) or [""]
 
 
-def timeline_svg(events: Sequence[Event]) -> str:
-    """SVG of the events (already in date order); deterministic for the same input."""
+def _row_height(lines: list[str]) -> int:
+    return max(22, LINE * len(lines) + ROW_PAD)
+
+
+def timeline_panels(events: Sequence[Event]) -> list[str]:
+    """The chart as one SVG per panel of consecutive events, each at most ``PANEL_HEIGHT`` tall.
+
+    A long chart in one picture would be shrunk to fit a PDF page (and its text with it); panels
+    share one time axis, so they read as one chart cut between rows. The legend is in the last."""
+    if not events:
+        return []
+    segments = axis_segments(events)
+    panels: list[list[Event]] = [[]]
+    height = TOP + LEGEND
+    for event in events:
+        row = _row_height(_wrapped(event.title))
+        if panels[-1] and height + row > PANEL_HEIGHT:
+            panels.append([])
+            height = TOP + LEGEND
+        panels[-1].append(event)
+        height += row
+    return [timeline_svg(panel, segments, legend=n == len(panels) - 1) for n, panel in enumerate(panels)]
+
+
+def timeline_svg(events: Sequence[Event], segments: list[Segment] | None = None, *, legend: bool = True) -> str:
+    """SVG of the events (already in date order) on ``segments`` (by default their own axis);
+    deterministic for the same input."""
     if not events:
         return ""
-    segments = axis_segments(events)
+    segments = segments or axis_segments(events)
     labels = [_wrapped(e.title) for e in events]
-    rows = [max(22, LINE * len(lines) + ROW_PAD) for lines in labels]
+    rows = [_row_height(lines) for lines in labels]
     bottom = TOP + sum(rows)
-    height = bottom + 54
+    height = bottom + (LEGEND if legend else 8)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
-        f'font-family="DejaVu Sans, FreeSans, Helvetica, Arial, sans-serif" font-size="{FONT}" role="img" aria-labelledby="tl-title">',
+        f'font-family="FreeSans, DejaVu Sans, Helvetica, Arial, sans-serif" font-size="{FONT}" role="img" aria-labelledby="tl-title">',
         '<title id="tl-title">Timeline of events: dots are exact days, bars are spans, hollow dashed marks are approximate dates</title>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
     ]
@@ -180,6 +207,9 @@ def timeline_svg(events: Sequence[Event]) -> str:
                 f'fill-opacity="{1 if loose else 0.85}" stroke="{COLOURS["fill"]}" stroke-width="1.5"{dash}/>'
             )
         y += row
+    if not legend:
+        out.append("</svg>")
+        return "\n".join(out) + "\n"
     ly, lx = bottom + 30, 16
     out += [
         f'<circle cx="{lx + 5}" cy="{ly}" r="5" fill="{COLOURS["fill"]}"/>',
