@@ -285,7 +285,7 @@ def test_landing_page_has_real_headings_and_one_search_box(page: Page, site: str
     assert article.locator("h2", has_text="Contents").count() == 1 and article.locator("h2", has_text="Source texts").count() == 1
     visible_search = [b for b in page.locator(".search-button-field, .search-button").all() if b.is_visible()]
     assert len(visible_search) == 1
-    title = page.evaluate("document.querySelector('h1').firstChild.textContent.trim()")
+    title = page.evaluate("document.querySelector('article h1').firstChild.textContent.trim()")
     assert sum(1 for t in page.locator("body *:visible").all_inner_texts() if t.strip() == title) <= 2  # sidebar title and the page's h1
 
 
@@ -315,3 +315,63 @@ def test_print_hides_navigation_and_keeps_citation_numbers(page: Page, site: str
     expect(mark).to_be_visible()
     assert mark.inner_text().strip().isdigit()
     expect(page.locator("aside.footnote-list")).to_be_visible()  # the citations, printed at the end
+
+
+# -- a larger book: the benchmark's generator at N = 100, with relations for a map ------------------
+
+
+def _with_relations(root: Path, count: int = 40) -> None:
+    """Add ``count`` cited relations between the synthetic actors (the generator records none)."""
+    import yaml  # noqa: PLC0415
+
+    path = root / "briefing/actors.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    actors = [a for a in data["actors"] if a.get("statements")]
+    kinds = ["works with", "funds the programmes of", "criticised the plan of", "met the delegation of", "reports to", "sued"]
+    data["relations"] = [
+        {"from": actors[i % len(actors)]["id"], "to": actors[(i * 7 + 3) % len(actors)]["id"], "kind": kinds[i % len(kinds)], "cite": actors[i % len(actors)]["statements"][0]["cite"][:1]}
+        for i in range(count)
+        if actors[i % len(actors)]["id"] != actors[(i * 7 + 3) % len(actors)]["id"]
+    ]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import sys  # noqa: PLC0415
+
+    from briefgen.build import build  # noqa: PLC0415
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synth import generate  # noqa: PLC0415
+
+    root = generate(tmp_path_factory.mktemp("large") / "n100", 100)
+    _with_relations(root)
+    build(root, ("html",))
+    handler = functools.partial(_QuietHandler, directory=str(root / "_build/html"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_large_book_has_a_legible_timeline_and_map(browser: Browser, large_site: str, width: str) -> None:
+    context = open_view(browser, width, "light")
+    pg = context.new_page()
+    checked = 0
+    goto(pg, f"{large_site}/timeline.html", "light")
+    periods = pg.locator("table.chronology a").evaluate_all("as => as.map(a => a.href)")
+    assert len(periods) >= 6, "the N = 100 timeline should be paged by period"
+    for url in [*periods[:3], f"{large_site}/actors.html"]:
+        goto(pg, url, "light")
+        sizes = chart_text_sizes(pg)
+        small = [(text, round(size, 1)) for text, size in sizes if size < MIN_CHART_TEXT_PX]
+        assert small == [], (url, small[:5])
+        wide = pg.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not wide, f"{url} is wider than the {width} window"
+        checked += len(sizes)
+    shown_map = pg.evaluate("[...document.querySelectorAll('div.graphviz object')].filter(o => o.checkVisibility()).length")
+    context.close()
+    assert checked > 100
+    assert shown_map == (1 if width == "desktop" else 0)  # a phone lists the relations instead
