@@ -26,6 +26,7 @@ FONT = 13  # px: stays >= 11 CSS px in HTML (drawn 1:1) and about 8.7 pt in the 
 LINE = 16  # px between the lines of a wrapped title
 LABEL_LEFT, LABEL_WRAP = 8, 40  # a title wraps at about 40 characters (~290 px at 13 px)
 PLOT_LEFT, PLOT_RIGHT = 318, WIDTH - 14
+NARROW_WIDTH = 340  # a phone's text column (390 px window) without scrolling
 ROW_PAD = 8
 TOP = 44
 MIN_TICK_GAP = 72  # pixels between tick labels: wider than 'Sep 2025' at 13 px
@@ -128,69 +129,102 @@ def _ticks(seg: Segment) -> list[tuple[_dt.date, str]]:
     return ticks
 
 
-def _wrapped(title: str) -> list[str]:
-    return textwrap.wrap(clean(title), LABEL_WRAP) or [""]
+@dataclass(frozen=True)
+class Layout:
+    """Where a chart puts titles and marks: beside each other (wide), or each title over its mark
+    (narrow: a phone's column, where the wide chart would have to scroll to show any mark)."""
+
+    width: int
+    plot: tuple[float, float]
+    wrap: int  # characters per title line
+    stacked: bool
 
 
-def _row_height(lines: list[str]) -> int:
+WIDE = Layout(WIDTH, (PLOT_LEFT, PLOT_RIGHT), LABEL_WRAP, stacked=False)
+NARROW = Layout(NARROW_WIDTH, (12, NARROW_WIDTH - 12), 44, stacked=True)
+
+
+def _wrapped(title: str, layout: Layout = WIDE) -> list[str]:
+    return textwrap.wrap(clean(title), layout.wrap) or [""]
+
+
+def _row_height(lines: list[str], layout: Layout = WIDE) -> int:
+    if layout.stacked:
+        return LINE * len(lines) + 24  # the title's lines, then the mark under them
     return max(22, LINE * len(lines) + ROW_PAD)
 
 
-def timeline_panels(events: Sequence[Event]) -> list[str]:
+def _legend_height(layout: Layout) -> int:
+    return LEGEND + (2 * 20 if layout.stacked else 0)  # stacked: one legend entry a line
+
+
+def timeline_panels(events: Sequence[Event], layout: Layout = WIDE) -> list[str]:
     """The chart as one SVG per panel of consecutive events, each at most ``PANEL_HEIGHT`` tall.
 
     A long chart in one picture would be shrunk to fit a PDF page (and its text with it); panels
     share one time axis, so they read as one chart cut between rows. The legend is in the last."""
     if not events:
         return []
-    segments = axis_segments(events)
+    segments = axis_segments(events, *layout.plot)
     panels: list[list[Event]] = [[]]
-    height = TOP + LEGEND
+    height = TOP + _legend_height(layout)
     for event in events:
-        row = _row_height(_wrapped(event.title))
+        row = _row_height(_wrapped(event.title, layout), layout)
         if panels[-1] and height + row > PANEL_HEIGHT:
             panels.append([])
-            height = TOP + LEGEND
+            height = TOP + _legend_height(layout)
         panels[-1].append(event)
         height += row
-    return [timeline_svg(panel, segments, legend=n == len(panels) - 1) for n, panel in enumerate(panels)]
+    return [timeline_svg(panel, segments, legend=n == len(panels) - 1, layout=layout) for n, panel in enumerate(panels)]
 
 
-def timeline_svg(events: Sequence[Event], segments: list[Segment] | None = None, *, legend: bool = True) -> str:
+def timeline_svg(events: Sequence[Event], segments: list[Segment] | None = None, *, legend: bool = True, layout: Layout = WIDE) -> str:
     """SVG of the events (already in date order) on ``segments`` (by default their own axis);
     deterministic for the same input."""
     if not events:
         return ""
-    segments = segments or axis_segments(events)
-    labels = [_wrapped(e.title) for e in events]
-    rows = [_row_height(lines) for lines in labels]
+    width = layout.width
+    segments = segments or axis_segments(events, *layout.plot)
+    labels = [_wrapped(e.title, layout) for e in events]
+    rows = [_row_height(lines, layout) for lines in labels]
     bottom = TOP + sum(rows)
-    height = bottom + (LEGEND if legend else 8)
+    height = bottom + (_legend_height(layout) if legend else 8)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'font-family="FreeSans, DejaVu Sans, Helvetica, Arial, sans-serif" font-size="{FONT}" role="img" aria-labelledby="tl-title">',
         '<title id="tl-title">Timeline of events: dots are exact days, bars are spans, hollow dashed marks are approximate dates</title>',
-        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     y = TOP
-    for i, row in enumerate(rows):  # light bands on alternate rows: a title and its mark read as one line
+    for i, row in enumerate(rows):  # light bands on alternate rows: a title and its mark read as one
         if i % 2:
-            out.append(f'<rect x="0" y="{y}" width="{WIDTH}" height="{row}" fill="{COLOURS["band"]}"/>')
+            out.append(f'<rect x="0" y="{y}" width="{width}" height="{row}" fill="{COLOURS["band"]}"/>')
         y += row
+    # Grid lines run the chart's height beside the titles; stacked, only through each row's mark
+    # band, never through a title.
+    spans = [(TOP - 8, bottom)]
+    if layout.stacked:
+        spans, y = [], TOP
+        for lines, row in zip(labels, rows):
+            spans.append((y + LINE * len(lines) + 3, y + row))
+            y += row
     for n, seg in enumerate(segments):
         for tick, name in _ticks(seg):
             tx = seg.x(tick)
-            out.append(f'<line x1="{tx:.1f}" y1="{TOP - 8}" x2="{tx:.1f}" y2="{bottom}" stroke="{COLOURS["grid"]}" stroke-width="1"/>')
+            out += [f'<line x1="{tx:.1f}" y1="{a}" x2="{tx:.1f}" y2="{b}" stroke="{COLOURS["grid"]}" stroke-width="1"/>' for a, b in spans]
             out.append(f'<text x="{tx + 2:.1f}" y="{TOP - 12}" fill="{COLOURS["muted"]}">{xml_escape(name)}</text>')
         if n:  # the break: a zigzag between the segments
             bx = seg.x0 - BREAK_GAP / 2
             out.append(f'<path d="M{bx - 4:.1f} {TOP - 4} l8 -8 M{bx - 4:.1f} {TOP + 2} l8 -8" stroke="{COLOURS["muted"]}" stroke-width="1.5" fill="none"/>')
-            out.append(f'<line x1="{bx:.1f}" y1="{TOP + 2}" x2="{bx:.1f}" y2="{bottom}" stroke="{COLOURS["muted"]}" stroke-width="1" stroke-dasharray="2 4"/>')
+            out += [f'<line x1="{bx:.1f}" y1="{max(a, TOP + 2)}" x2="{bx:.1f}" y2="{b}" stroke="{COLOURS["muted"]}" stroke-width="1" stroke-dasharray="2 4"/>' for a, b in spans]
     y = TOP
     for event, lines, row in zip(events, labels, rows):
         parsed = event.date.parsed
-        cy = y + row / 2
-        first_line = cy - (len(lines) - 1) * LINE / 2 + 4.5
+        if layout.stacked:
+            first_line, cy = y + 15, y + LINE * len(lines) + 12
+        else:
+            cy = y + row / 2
+            first_line = cy - (len(lines) - 1) * LINE / 2 + 4.5
         text = "".join(f'<tspan x="{LABEL_LEFT}" y="{first_line + k * LINE:.1f}">{xml_escape(line)}</tspan>' for k, line in enumerate(lines))
         out.append(f'<text fill="{COLOURS["text"]}">{text}</text>')
         seg = next(s for s in segments if s.lo <= parsed.earliest < s.hi)
@@ -207,17 +241,23 @@ def timeline_svg(events: Sequence[Event], segments: list[Segment] | None = None,
                 f'fill-opacity="{1 if loose else 0.85}" stroke="{COLOURS["fill"]}" stroke-width="1.5"{dash}/>'
             )
         y += row
-    if not legend:
-        out.append("</svg>")
-        return "\n".join(out) + "\n"
-    ly, lx = bottom + 30, 16
-    out += [
-        f'<circle cx="{lx + 5}" cy="{ly}" r="5" fill="{COLOURS["fill"]}"/>',
-        f'<text x="{lx + 15}" y="{ly + 4.5}" fill="{COLOURS["muted"]}">exact day</text>',
-        f'<rect x="{lx + 108}" y="{ly - 5}" width="30" height="10" rx="2" fill="{COLOURS["fill"]}" fill-opacity="0.85"/>',
-        f'<text x="{lx + 144}" y="{ly + 4.5}" fill="{COLOURS["muted"]}">month, season or range</text>',
-        f'<rect x="{lx + 340}" y="{ly - 5}" width="30" height="10" rx="2" fill="#ffffff" stroke="{COLOURS["fill"]}" stroke-width="1.5" stroke-dasharray="3 2"/>',
-        f'<text x="{lx + 376}" y="{ly + 4.5}" fill="{COLOURS["muted"]}">approximate or uncertain</text>',
-        "</svg>",
-    ]
+    if legend:
+        out += _legend(bottom, layout)
+    out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _legend(bottom: int, layout: Layout) -> list[str]:
+    """Dot, bar and dashed bar explained: in a row (wide) or one under the other (narrow)."""
+    if layout.stacked:
+        (x0, y0), (x1, y1), (x2, y2) = [(16, bottom + 30 + 20 * i) for i in range(3)]
+    else:
+        (x0, y0), (x1, y1), (x2, y2) = [(16 + dx, bottom + 30) for dx in (0, 108, 340)]
+    return [
+        f'<circle cx="{x0 + 15}" cy="{y0}" r="5" fill="{COLOURS["fill"]}"/>',
+        f'<text x="{x0 + 38}" y="{y0 + 4.5}" fill="{COLOURS["muted"]}">exact day</text>',
+        f'<rect x="{x1}" y="{y1 - 5}" width="30" height="10" rx="2" fill="{COLOURS["fill"]}" fill-opacity="0.85"/>',
+        f'<text x="{x1 + 38}" y="{y1 + 4.5}" fill="{COLOURS["muted"]}">month, season or range</text>',
+        f'<rect x="{x2}" y="{y2 - 5}" width="30" height="10" rx="2" fill="#ffffff" stroke="{COLOURS["fill"]}" stroke-width="1.5" stroke-dasharray="3 2"/>',
+        f'<text x="{x2 + 38}" y="{y2 + 4.5}" fill="{COLOURS["muted"]}">approximate or uncertain</text>',
+    ]
