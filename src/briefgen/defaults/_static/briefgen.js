@@ -80,6 +80,8 @@
     markScrollable();
     revealTarget();
   });
+  // The browser scrolls to the fragment itself after loading; bring the whole passage in after it.
+  window.addEventListener("load", function () { requestAnimationFrame(revealTarget); });
   window.addEventListener("resize", markScrollable);
   window.addEventListener("hashchange", revealTarget);
 })();
