@@ -140,7 +140,7 @@ def test_pdf_is_tagged_with_language_and_figure_alternative_text(book: Path, shi
     walk(root["/StructTreeRoot"])
     html_alts = set(re.findall(r'alt="([^"]+)"', (book / "_build/html/timeline.html").read_text()))
     html_alts |= set(re.findall(r'aria-label="([^"]+)"', (book / "_build/html/actors.html").read_text()))
-    assert len(alts) == 2 and all(alts), alts  # the timeline chart and the actor map
+    assert len(alts) == 3 and all(alts), alts  # the timeline chart's two page-sized panels and the actor map
     assert set(alts) <= html_alts, (alts, html_alts)
 
 
