@@ -35,7 +35,8 @@ check: $(STAMP)
 	$(BIN)/briefgen check
 
 test: setup
-	scripts/system-deps.sh browser
+	scripts/system-deps.sh browser node
+	scripts/axe-core.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Speed and memory at N = 5, 100 and 1000 synthetic sources (slow: about 20 minutes on 2 cores).

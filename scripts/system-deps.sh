@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages briefgen needs, only when something is missing.
 # Usage: scripts/system-deps.sh [python|pdf|browser]...
-#   python: venv support and graphviz; pdf: the emoji font and poppler-utils; browser: chromium (tests)
+#   python: venv support and graphviz; pdf: the emoji font and poppler-utils; browser: chromium (tests);
+#   node: npm (scripts/axe-core.sh fetches axe-core, the browser tests' accessibility rules)
 set -euo pipefail
 
 need=()
@@ -21,6 +22,9 @@ for what in "$@"; do
     browser)
       # Playwright drives Debian's Chromium: a test tool's own browser download cannot work here.
       command -v chromium >/dev/null || need+=(chromium)
+      ;;
+    node)
+      command -v npm >/dev/null || need+=(npm)
       ;;
     *) echo "system-deps: unknown group '$what'" >&2; exit 2 ;;
   esac

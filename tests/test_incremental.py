@@ -29,11 +29,13 @@ def test_one_event_edit_touches_only_the_timeline(harbour: Path) -> None:
     timeline = harbour / "briefing/timeline.yaml"
     timeline.write_text(timeline.read_text().replace("text: The Port Authority voted to close the north pier.", "text: The Port Authority voted on a Tuesday to close the north pier."))
     report = build(harbour, ("html",))
-    assert report.composed == ["timeline"]
-    assert report.sphinx["html"].read == ["timeline"]
+    # The cited source page's back-link quotes the claim's first words, so it changes too.
+    assert sorted(report.composed) == ["sources/gazette", "timeline"]
+    assert sorted(report.sphinx["html"].read) == ["sources/gazette", "timeline"]
     # index lists the timeline in its table of contents, so Sphinx re-renders it (no re-read)
-    assert set(report.sphinx["html"].written) - GENERATED == {"timeline", "index"}
+    assert set(report.sphinx["html"].written) - GENERATED == {"timeline", "index", "sources/gazette"}
     assert "voted on a Tuesday" in (harbour / "_build/html/timeline.html").read_text()
+    assert "Timeline: “The Port Authority voted on a…”" in (harbour / "_build/html/sources/gazette.html").read_text()
 
 
 def test_changing_a_citation_also_updates_the_cited_source_page(harbour: Path) -> None:
@@ -75,4 +77,5 @@ def test_parallel_build_is_used_for_many_pages_and_gives_the_same_book(shipped: 
     timeline = shipped / "briefing/timeline.yaml"
     timeline.write_text(timeline.read_text().replace("- text: ", "- text: (edited) ", 1))
     edit_run = build(shipped, ("html",), jobs=2).sphinx["html"]
-    assert edit_run.read == ["timeline"] and edit_run.processes == 1
+    # the timeline, and the source page whose back-link quotes the edited claim's first words
+    assert edit_run.read == ["sources/unattributed-vance-war", "timeline"] and edit_run.processes == 1

@@ -120,5 +120,6 @@ def test_paged_sections_build_html_and_pdf_and_an_edit_rereads_one_period(harbou
     timeline_yaml = harbour / "briefing/timeline.yaml"
     timeline_yaml.write_text(timeline_yaml.read_text().replace("text: The Port Authority voted to close the north pier.", "text: The Port Authority voted on a Tuesday to close the north pier."))
     report = build(harbour, ("html",))
-    assert report.sphinx["html"].read == ["timeline/2024-04"]
+    # the period's page, and the cited text, whose back-link quotes the claim's first words
+    assert report.sphinx["html"].read == ["sources/gazette", "timeline/2024-04"]
     assert "voted on a Tuesday" in (html / "timeline/2024-04.html").read_text()

@@ -188,9 +188,19 @@ class NonArticle(Strict):
 class Source(Strict):
     """briefing/sources/<id>.yaml: one article, its grading, and its key points."""
 
+    @property
+    def display_title(self) -> str:
+        """How the book names the article: its headline, or a made-up title in [brackets] (the
+        cataloguers' mark of a supplied title), so a reader never takes it for the outlet's own."""
+        return self.title if self.title_basis == "stated" else f"[{self.title}]"
+
     id: Slug
     file: str = Field(min_length=1, description="path of the article text, relative to the project root")
     title: Label
+    title_basis: Literal["stated", "descriptive"] = Field(
+        "stated",
+        description="stated: the article's own headline; descriptive: the article has none and the analyst wrote the title (shown in [brackets])",
+    )
     outlet: Label
     url: Url | None = None
     author: Label | None = None

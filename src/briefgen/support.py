@@ -166,7 +166,7 @@ class SupportChecker:
         self.party_words = {_plain(w) for p in b.book.model.parties for w in _WORD.findall(p.name)}
         self.party_words |= {"".join(w[0] for w in p.name.split()).lower() for p in b.book.model.parties if len(p.name.split()) > 1}
         self.names = _capitalised_mid_sentence(b.texts.values())
-        self.titles = {sid: s.title for sid, s in self.sources.items()}
+        self.titles = {sid: s.title for sid, s in self.sources.items() if s.title_basis == "stated"}  # a supplied title backs nothing
         self.statement_quotes: dict[str, set[tuple[str, str]]] = {
             a.id: {(c.source, fold(c.quote)) for st in a.statements for c in st.cite} for a in self.actors
         }

@@ -1,8 +1,14 @@
-"""The actor map: actors grouped by party, joined by the relations the YAML records.
+"""The actor map: actors joined by the relations the YAML records, each marked with its party.
 
 Written as Graphviz DOT for Sphinx's graphviz extension, which lays it out with ``dot`` (the
-layout tool) as SVG for HTML and PDF for the PDF. DOT strings from YAML are escaped; node names
-and link targets are validated ids only.
+layout tool) as SVG for HTML and the PDF. DOT strings from YAML are escaped; node names and link
+targets are validated ids only.
+
+Made to be read at text size: a party is a tinted fill and a small second line in each node, not
+a cluster box (boxes forced long edges across each other and across the boxes' titles, and
+stacked labels could not be matched to their edges); labels wrap narrow so the map stays about
+a text column wide, and the HTML shows it at 1 pt = 1 CSS px (see ``sphinxext.figures``), so
+no text is drawn below 12 px.
 """
 
 from __future__ import annotations
@@ -10,11 +16,23 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable
+from xml.sax.saxutils import escape as xml_escape
 
 from ..model import Actor, Actors
 from .markup import clean
 
 SHAPES = {"person": "ellipse", "organisation": "box", "unit": "hexagon", "group": "octagon"}
+PARTY_FILLS = ["#e3eef9", "#fbeadf", "#e6f4e6", "#f3e8f7", "#fdf5d7"]  # light tints; black text on each >= 12:1
+NO_PARTY_FILL = "#f1f2f4"
+NODE_WRAP, EDGE_WRAP = 16, 16
+
+
+def html_label(lines: list[str], small: str | None) -> str:
+    """A DOT HTML-like label: ``lines`` of escaped text, then ``small`` (if any) in a smaller size."""
+    body = "<BR/>".join(xml_escape(clean(line)) for line in lines)
+    if small:
+        body += f'<BR/><FONT POINT-SIZE="12" COLOR="#3d434a">{xml_escape(clean(small))}</FONT>'
+    return f"<{body}>"
 
 
 def dot_string(text: str, wrap: int = 0) -> str:
@@ -31,24 +49,21 @@ def actor_map_dot(actors: Actors, party_names: dict[str | None, str], href: Call
     by_id: dict[str, Actor] = {a.id: a for a in actors.actors}
     lines = [
         "digraph actors {",
-        '  graph [rankdir=LR, fontname="FreeSans", fontsize=14, nodesep=0.18, ranksep=0.35, bgcolor="white", pad=0.2];',
-        '  node [fontname="FreeSans", fontsize=13, style="filled", fillcolor="#eef3f8", color="#1f5f8b", margin="0.08,0.04"];',
-        '  edge [fontname="FreeSans", fontsize=11, color="#57606a", fontcolor="#24292f", arrowsize=0.7];',
+        '  graph [rankdir=LR, fontname="FreeSans", fontsize=13, nodesep=0.2, ranksep=0.45, bgcolor="white", pad=0.15];',
+        '  node [fontname="FreeSans", fontsize=13, style="filled", color="#1f5f8b", margin="0.08,0.04"];',
+        '  edge [fontname="FreeSans", fontsize=12, color="#57606a", fontcolor="#24292f", arrowsize=0.7];',
     ]
-    for n, (party, name) in enumerate(party_names.items()):
-        members = [a for a in actors.actors if a.party == party and a.id in linked]
-        if not members:
-            continue
-        lines.append(f"  subgraph cluster_{n} {{")
-        lines.append(f'    label={dot_string(name)}; style="rounded"; color="#8c959f"; fontcolor="#24292f";')
-        for actor in members:
+    fills = {party: PARTY_FILLS[n % len(PARTY_FILLS)] for n, party in enumerate(p for p in party_names if p is not None)}
+    for party, name in party_names.items():
+        for actor in (a for a in actors.actors if a.party == party and a.id in linked):
             target = href(actor)
             if not re.match(r"^[A-Za-z0-9_./-]+#actor-[a-z0-9-]+$", target):
                 raise ValueError(f"unsafe link target: {target!r}")
-            lines.append(f'    "{actor.id}" [label={dot_string(actor.name, 20)}, shape={SHAPES[actor.kind]}, URL="{target}", target="_top", tooltip={dot_string(actor.role)}];')
-        lines.append("  }")
+            fill = fills.get(party, NO_PARTY_FILL)
+            node_label = html_label(textwrap.wrap(clean(actor.name), NODE_WRAP) or [""], name if party is not None else None)
+            lines.append(f'  "{actor.id}" [label={node_label}, shape={SHAPES[actor.kind]}, fillcolor="{fill}", URL="{target}", target="_top", tooltip={dot_string(actor.role)}];')
     for rel in actors.relations:
         if rel.source in by_id and rel.target in by_id:
-            lines.append(f'  "{rel.source}" -> "{rel.target}" [label={dot_string(rel.kind, 24)}];')  # validated slugs
+            lines.append(f'  "{rel.source}" -> "{rel.target}" [label={dot_string(rel.kind, EDGE_WRAP)}];')  # validated slugs
     lines.append("}")
     return "\n".join(lines) + "\n"

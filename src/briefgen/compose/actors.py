@@ -68,8 +68,9 @@ def _map(ctx: BookContext, page: Page, names: dict[str | None, str]) -> None:
         return
     page.add(label("map-of-actors"), "## Actor map", "")  # not 'actor-…': that namespace is the actors' own
     page.para(
-        "Actors grouped by party, joined by the relations the sources report (shape: ellipse person, box organisation, "
-        "hexagon unit, octagon group). Each relation is cited in the list below the map."
+        "Actors joined by the relations the sources report; each actor's party is named under its name and tinted "
+        "(shape: ellipse person, box organisation, hexagon unit, octagon group). Each relation is cited in the list below "
+        "the map, which is what a phone shows instead of the map."
     )
     page.add("````{graphviz}", ":alt: Map of the actors and the relations between them", ":class: actor-map", "", dot.rstrip("\n"), "````", "")
     page.add("Relations shown on the map:", "")

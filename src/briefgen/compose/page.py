@@ -36,6 +36,7 @@ class CitingClaim:
     docname: str
     claim_id: str
     page_title: str
+    excerpt: str = ""  # the claim's first words, so a back-link says where it leads
 
 
 @dataclass
@@ -115,6 +116,15 @@ def _cite_labels(briefing: Briefing) -> dict[str, str]:
     return {sid: label if uses[label] == 1 else f"{label} ({sid})" for sid, label in labels.items()}
 
 
+EXCERPT_WORDS = 6
+
+
+def claim_excerpt(text: str, words: int = EXCERPT_WORDS) -> str:
+    """The first ``words`` words of a claim, with an ellipsis when it goes on (plain text)."""
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
 def relative_target(from_doc: str, to_doc: str, anchor: str | None = None) -> str:
     """Path of ``to_doc``'s Markdown file as seen from ``from_doc``, plus an optional #anchor."""
     path = _relative_path(from_doc, to_doc)
@@ -153,7 +163,7 @@ class Page:
     def para(self, markup: str) -> None:
         self.lines.extend([markup, ""])
 
-    def marks(self, cites: Sequence[Citation], claim_id: str | None = None) -> str:
+    def marks(self, cites: Sequence[Citation], claim_id: str | None = None, claim_text: str = "") -> str:
         """Footnote references for the citations, registering the back-links of each passage."""
         out = []
         for cite in cites:
@@ -163,7 +173,7 @@ class Page:
             label = f"c{len(self._note_text) + 1}"
             self._note_text.append((label, self._footnote(cite)))
             if claim_id:
-                citing = CitingClaim(self.docname, claim_id, self.short_title)
+                citing = CitingClaim(self.docname, claim_id, self.short_title, claim_excerpt(claim_text))
                 if citing not in self.ctx.cited_by[anchor.anchor_id]:
                     self.ctx.cited_by[anchor.anchor_id].append(citing)
             out.append(f"[^{label}]")
@@ -180,7 +190,7 @@ class Page:
             self.ctx.claim_anchors.setdefault(key, (self.docname, claim_id))
             if mark := self.ctx.change_marks.get(key):
                 badge = change_badge(mark)
-        return badge + span(escape(text), id=claim_id, classes=classes) + self.marks(cites, claim_id)
+        return badge + span(escape(text), id=claim_id, classes=classes) + self.marks(cites, claim_id, text)
 
     def _footnote(self, cite: Citation) -> str:
         b = self.ctx.briefing

@@ -65,6 +65,12 @@ def light_nav_pages(n_sources: int) -> list[str]:
     return ["sources/*"] if listed_by_period(n_sources) else []
 
 
+def sources_by_date(ctx: BookContext) -> list[str]:
+    """Source ids in order of publication (earliest possible date first; ids break ties)."""
+    sources = ctx.briefing.sources
+    return ctx.once("sources_by_date", lambda: sorted(sources, key=lambda sid: (sources[sid].model.published.parsed.sort_key, sid)))
+
+
 def source_groups(ctx: BookContext) -> list[tuple[str, str, list[str]]]:
     """``(docname, title, source ids)`` per publication period; empty when the list stays flat."""
     return ctx.once("source_groups", lambda: _source_groups(ctx))
@@ -74,15 +80,14 @@ def _source_groups(ctx: BookContext) -> list[tuple[str, str, list[str]]]:
     sources = ctx.briefing.sources
     if not listed_by_period(len(sources)):
         return []
-    ids = sorted(sources, key=lambda sid: (sources[sid].model.published.parsed.sort_key, sid))
-    periods = group_by_period(ids, lambda sid: sources[sid].model.published.parsed.earliest, len, SOURCES_PER_LIST)
+    periods = group_by_period(sources_by_date(ctx), lambda sid: sources[sid].model.published.parsed.earliest, len, SOURCES_PER_LIST)
     return [(f"{GROUP_DIR}/{slug}", f"Sources published in {name}", members) for slug, name, members in periods]
 
 
 def source_text_entries(ctx: BookContext) -> list[str]:
     """What the book's 'Source texts' contents list: the period pages, or the texts themselves."""
     groups = source_groups(ctx)
-    return [doc for doc, _, _ in groups] if groups else [ctx.source_doc(sid) for sid in ctx.briefing.sources]
+    return [doc for doc, _, _ in groups] if groups else [ctx.source_doc(sid) for sid in sources_by_date(ctx)]
 
 
 def _group_of(ctx: BookContext, sid: str) -> tuple[str, str] | None:
@@ -105,16 +110,16 @@ def sources_page(ctx: BookContext) -> Page:
     b = ctx.briefing
     page = Page(ctx, "sources", SECTION_TITLES["sources"])
     page.add("## Sources", "")
-    page.para("Every article the book rests on, with its grading. Relayed reporting is named: two outlets relaying the same original report count as one origin, not two.")
+    page.para("Every article the book rests on, in order of publication, with its grading. Relayed reporting is named: two outlets relaying the same original report count as one origin, not two.")
     page.add("| Source | Outlet | Published | Kind | Relays | Grade |", "|---|---|---|---|---|---|")
-    for sid, part in b.sources.items():
-        s: Source = part.model
-        title = link(escape(s.title), relative_target("sources", ctx.source_doc(sid)))
+    for sid in sources_by_date(ctx):
+        s: Source = b.sources[sid].model
+        title = link(escape(s.display_title), relative_target("sources", ctx.source_doc(sid)))
         grade = f"{ctx.item_mark('grade', sid)}**{s.grade.reliability}{s.grade.credibility}**"
         page.add(f"| {ctx.item_mark('source', sid)}{title} | {escape(s.outlet)} | {escape(s.published.parsed.display())} | {escape(s.kind)} | {escape(relay_text(s))} | {grade} |")
     page.add("")
-    for part in b.sources.values():
-        s = part.model
+    for sid in sources_by_date(ctx):
+        s = b.sources[sid].model
         page.para(f"**{escape(s.outlet)} ({s.grade.reliability}{s.grade.credibility}).** {escape(s.grade.rationale)}")
 
     method = b.method
@@ -147,27 +152,43 @@ def sources_page(ctx: BookContext) -> Page:
     return page
 
 
-def _highlighted(text: str, start: int, end: int, anchors: list[Anchor]) -> str:
-    """Paragraph markup with each anchored span highlighted; overlapping quotes share segments.
+def _passages(anchors: list[Anchor], start: int, end: int) -> list[tuple[int, int, list[Anchor]]]:
+    """Overlapping or touching quotes of one paragraph merged into passages ``(start, end, quotes)``.
 
-    The paragraph is cut at every quote boundary; a segment inside any quote is highlighted and
-    carries the ids of the quotes that start there, so every anchor has a target.
-    """
-    cuts = {start, end}
-    for a in anchors:
-        cuts.update((max(a.start, start), min(a.end, end)))
-    points = sorted(cuts)
-    out = []
-    for lo, hi in zip(points, points[1:]):
-        piece = escape(text[lo:hi], strip=False)
-        covering = [a for a in anchors if a.start <= lo and hi <= a.end]
-        if not covering:
-            out.append(piece)
-            continue
-        ids = [a.anchor_id for a in covering if a.start == lo]
-        for extra in ids[1:]:
-            piece = span(piece, id=extra)
-        out.append(span(piece, id=ids[0] if ids else None, classes=("cited",)))
+    A reader sees one highlighted passage where quotes overlap, not a run of fragments."""
+    merged: list[tuple[int, int, list[Anchor]]] = []
+    for a in sorted(anchors, key=lambda a: (a.start, -a.end)):
+        lo, hi = max(a.start, start), min(a.end, end)
+        if merged and lo <= merged[-1][1]:
+            first, last, quotes = merged[-1]
+            merged[-1] = (first, max(last, hi), [*quotes, a])
+        else:
+            merged.append((lo, hi, [a]))
+    return merged
+
+
+def _highlighted(text: str, start: int, end: int, anchors: list[Anchor]) -> str:
+    """Paragraph markup with each passage of overlapping quotes highlighted as one span.
+
+    The passage carries the id of its first quote; every other quote's id sits on an unstyled span
+    where that quote starts, so every anchor has a target, and a target inside a passage marks the
+    whole passage (CSS ``.cited:has(:target)``)."""
+    out, pos = [], start
+    for lo, hi, quotes in _passages(anchors, start, end):
+        out.append(escape(text[pos:lo], strip=False))
+        starts: dict[int, list[str]] = {}
+        for a in quotes[1:]:
+            starts.setdefault(max(a.start, lo), []).append(a.anchor_id)
+        cuts = sorted({lo, hi, *starts})
+        inner = []
+        for seg_lo, seg_hi in zip(cuts, cuts[1:]):
+            piece = escape(text[seg_lo:seg_hi], strip=False)
+            for anchor_id in starts.get(seg_lo, []):
+                piece = span(piece, id=anchor_id)
+            inner.append(piece)
+        out.append(span("".join(inner), id=quotes[0].anchor_id, classes=("cited",)))
+        pos = hi
+    out.append(escape(text[pos:end], strip=False))
     return "".join(out)
 
 
@@ -176,11 +197,12 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     s: Source = part.model
     st: SourceText = ctx.anchors.texts[sid]
     docname = ctx.source_doc(sid)
-    page = Page(ctx, docname, s.title, short_title="Key points")
+    page = Page(ctx, docname, s.display_title, short_title="Key points")
     group = _group_of(ctx, sid)
     if group is not None:  # a large book: the way back to the list this text is in
         page.para(f"Source texts › {link(escape(group[1]), relative_target(docname, group[0]))}")
     rows = [
+        *([("Title", "none in the article: the title above describes it (supplied by the analyst)")] if s.title_basis == "descriptive" else []),
         ("Outlet", s.outlet),
         ("Author", s.author or "not given"),
         ("Published", dating_text(s.published)),
@@ -255,17 +277,15 @@ def _original_links(ctx: BookContext, sid: str, anchors: list[Anchor]) -> str:
 
 
 def _backlinks(ctx: BookContext, docname: str, anchors: list[Anchor]) -> str:
+    """'Cited in' links that say where they go: the section and the claim's first words."""
     links = []
-    counts: dict[str, int] = {}
     seen: set[CitingClaim] = set()
     for a in anchors:
         for citing in ctx.cited_by.get(a.anchor_id, []):
             if citing in seen:
                 continue
             seen.add(citing)
-            counts[citing.page_title] = counts.get(citing.page_title, 0) + 1
-            n = counts[citing.page_title]
-            text = escape(citing.page_title) + (f" {n}" if n > 1 else "")
+            text = escape(citing.page_title) + (": " + escape(f"“{citing.excerpt}”") if citing.excerpt else "")
             links.append(link(text, relative_target(docname, citing.docname, citing.claim_id)))
     if not links:
         return ""

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from ..model import Event
 from . import blocks
 from .actors import actor_link
-from .blocks import SECTION_TITLES, claims_paragraph, dating_text, list_table, toctree
-from .charts import chart_window, timeline_svg
+from .blocks import SECTION_TITLES, claims_paragraph, dating_text, fenced, list_table, toctree
+from .charts import NARROW, timeline_panels
 from .markup import escape, label, link
 from .page import BookContext, Page, relative_target
 
@@ -28,15 +28,27 @@ def timeline_periods(events: Sequence[Event]) -> list[tuple[str, str, list[Event
 
 
 def _timeline_chart(page: Page, events: Sequence[Event], asset: str) -> None:
-    svg = timeline_svg(events)
-    if not svg:
+    """The chart as one figure per panel (see ``charts.timeline_panels``), the caption under the last;
+    in HTML also a narrow form, each title over its mark, that phones show instead (CSS)."""
+    caption = (
+        "Events on a date axis: dots are exact days, bars are spans (month, season or range), hollow dashed marks are "
+        "approximate or uncertain dates. Dashed lines break the axis where nothing happens for a long stretch."
+    )
+
+    def figures(panels: list[str], suffix: str, figclass: str) -> list[str]:
+        lines = []
+        for n, svg in enumerate(panels, start=1):
+            name = asset + suffix + ("" if n == 1 else f"-{n}")
+            page.assets[f"charts/{name}.svg"] = svg
+            alt = "Timeline chart of the events below" + (f", part {n} of {len(panels)}" if len(panels) > 1 else "")
+            lines += [f"```{{figure}} /charts/{name}.svg", f":alt: {alt}", f":figclass: timeline-chart {figclass}", "", *([escape(caption)] if n == len(panels) else []), "```", ""]
+        return lines
+
+    wide = timeline_panels(events)
+    if not wide:
         return
-    page.assets[f"charts/{asset}.svg"] = svg
-    _, older = chart_window(events)
-    caption = "Events on a date axis: dots are exact days, bars are spans (month, season or range), hollow dashed marks are approximate or uncertain dates."
-    if older:
-        caption += f" {len(older)} earlier event{'s are' if len(older) > 1 else ' is'} listed in the table, not drawn: " + "; ".join(f"{e.date.parsed.display()}, {e.title}" for e in older) + "."
-    page.add(f"```{{figure}} /charts/{asset}.svg", ":alt: Timeline chart of the events below", ":width: 100%", ":class: timeline-chart", "", escape(caption), "```", "")
+    page.add(*figures(wide, "", "timeline-wide"))
+    page.add(*fenced("only", "\n".join(figures(timeline_panels(events, NARROW), "-narrow", "timeline-narrow")), "html"))
 
 
 def _timeline_events(ctx: BookContext, page: Page, events: Sequence[Event]) -> None:

@@ -37,7 +37,11 @@ html_use_index = False  # a briefing has no index entries; an empty genindex cos
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": False,
-    "home_page_in_toc": True,
+    # The sidebar's title already links the cover: a "home" entry would repeat the book title.
+    "home_page_in_toc": False,
+    # One search box: the sidebar's (a button in the article header on narrow screens), not a
+    # second one in a header bar above the book.
+    "navbar_persistent": [],
     # Expand only the current branch of the navigation: every page carries the sidebar, so a fully
     # expanded tree makes each page, and the build, grow with the square of the pages.
     "collapse_navbar": True,

@@ -1,6 +1,10 @@
-/* briefgen: citation marks show their quote and outlet on hover AND on keyboard focus.
-   The text comes from the mark's title (set at build time from the citation); it is inserted
-   with textContent, never as HTML. */
+/* briefgen: citation marks, followed citations and wide blocks.
+   - A mark's accessible name starts with its visible number ("3: citation, Gazette, ¶5"); its
+     quote and outlet (the mark's title, set at build time) show on hover AND keyboard focus, as
+     a tooltip kept inside the window and named as the mark's description. Text is inserted with
+     textContent, never as HTML.
+   - A followed citation brings its whole highlighted passage into view below the sticky header.
+   - Wide tables and charts scroll sideways in a focusable box; a shadow shows there is more. */
 (function () {
   "use strict";
   let tip = null;
@@ -9,10 +13,8 @@
   function hideSoon() { clearTimeout(hideTimer); hideTimer = setTimeout(hide, 300); } // time to move into the tip and its link
   function show(mark) {
     hide();
-    const text = mark.dataset.quote || mark.getAttribute("title");
+    const text = mark.dataset.quote;
     if (!text) return;
-    mark.dataset.quote = text;
-    mark.removeAttribute("title"); // no second, native tooltip
     tip = document.createElement("div");
     tip.className = "cite-tip";
     tip.id = "cite-tip";
@@ -37,18 +39,67 @@
     document.body.appendChild(tip);
     mark.setAttribute("aria-describedby", "cite-tip");
     const r = mark.getBoundingClientRect();
-    const left = Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 8);
-    tip.style.left = Math.max(window.scrollX + 4, left) + "px";
-    tip.style.top = (window.scrollY + r.bottom + 6) + "px";
+    const doc = document.documentElement;
+    const left = Math.min(r.left, doc.clientWidth - tip.offsetWidth - 8);
+    tip.style.left = (window.scrollX + Math.max(4, left)) + "px";
+    // below the mark, or above it when the window has no room below
+    const below = r.bottom + 6 + tip.offsetHeight <= doc.clientHeight || r.top - 6 - tip.offsetHeight < 0;
+    tip.style.top = (window.scrollY + (below ? r.bottom + 6 : r.top - 6 - tip.offsetHeight)) + "px";
+  }
+  function revealTarget() {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const el = id && document.getElementById(id);
+    if (!el) return;
+    const passage = el.closest(".cited");
+    if (passage && passage !== el) passage.scrollIntoView({ block: "start" });
+  }
+  function edges(box) {
+    const more = box.scrollWidth - box.clientWidth;
+    box.classList.toggle("briefgen-more-left", box.scrollLeft > 1);
+    box.classList.toggle("briefgen-more-right", box.scrollLeft < more - 1);
+  }
+  function markScrollable() {
+    for (const box of document.querySelectorAll(".pst-scrollable-table-container, figure.timeline-chart, div.graphviz")) {
+      const wide = box.scrollWidth > box.clientWidth + 1;
+      let hint = box.nextElementSibling && box.nextElementSibling.classList.contains("briefgen-scroll-hint") ? box.nextElementSibling : null;
+      if (wide && !hint) {
+        hint = document.createElement("p");
+        hint.className = "briefgen-scroll-hint";
+        hint.setAttribute("aria-hidden", "true"); // a visual cue; the box itself is a named, focusable region
+        hint.textContent = "Scroll sideways for more \u2192";
+        box.after(hint);
+        box.addEventListener("scroll", function () { edges(box); }, { passive: true });
+      }
+      if (hint) hint.hidden = !wide;
+      if (wide) {
+        box.setAttribute("tabindex", "0"); // keyboard users can scroll it too
+        if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", box.matches("figure, div.graphviz") ? "chart, scrolls sideways" : "table, scrolls sideways");
+        edges(box);
+      } else {
+        box.classList.remove("briefgen-more-left", "briefgen-more-right");
+      }
+    }
   }
   document.addEventListener("DOMContentLoaded", function () {
     for (const mark of document.querySelectorAll("a.cite-mark")) {
-      mark.setAttribute("aria-label", "citation: " + (mark.getAttribute("title") || ""));
+      const quote = mark.getAttribute("title") || "";
+      const label = mark.querySelector(".cite-label");
+      const number = (mark.firstChild && mark.firstChild.nodeType === 3 ? mark.firstChild.nodeValue : mark.textContent).trim();
+      mark.dataset.quote = quote;
+      mark.removeAttribute("title"); // no second, native tooltip
+      mark.setAttribute("aria-label", number + ": citation" + (label ? ", " + label.textContent : ""));
       mark.addEventListener("mouseenter", function () { show(mark); });
       mark.addEventListener("focus", function () { show(mark); });
       mark.addEventListener("mouseleave", hideSoon);
       mark.addEventListener("blur", hide);
     }
     document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
+    markScrollable();
+    revealTarget();
   });
+  // The browser scrolls to the fragment itself after loading; bring the whole passage in after it.
+  window.addEventListener("load", function () { requestAnimationFrame(revealTarget); });
+  window.addEventListener("resize", markScrollable);
+  window.addEventListener("hashchange", revealTarget);
 })();
