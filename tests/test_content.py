@@ -67,3 +67,11 @@ def test_shipped_briefing_warnings_are_only_the_deliberate_ones(shipped) -> None
     assert found == [(("bluf", 2), "single-origin"), (("key_judgments", 0), "single-origin"), (("key_judgments", 1), "single-origin")]
     low = {i for i, kj in enumerate(p.briefing.book.model.key_judgments) if kj.confidence == "low"}
     assert {0, 1} <= low
+
+
+def test_inferred_stances_do_not_repeat_the_renderer_note(shipped) -> None:
+    """The page adds "(inferred from actions)" to a `basis: actions` stance; a stance that says it
+    again reads "(inferred …) (inferred from actions)" to the reader."""
+    inferred = [p for p in shipped.briefing.positions.positions if p.basis == "actions"]
+    assert inferred
+    assert [p.stance for p in inferred if "inferred" in p.stance.lower()] == []
