@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import stamp
+from . import sphinxapp, stamp
 from .compose import book_slug, compose_book
 from .defaults import CONF_DIR as DEFAULT_CONF
 from .edition import write_edition_files
@@ -29,6 +29,7 @@ from .errors import BriefingError, Problem
 from .incremental import FrontCache
 from .pipeline import prepare
 from .previous import with_previous
+from .sphinxapp import KeptApps
 
 Progress = Callable[[str], None]
 
@@ -190,46 +191,43 @@ def navigation_digest(pages: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1, write_all: bool = False) -> SphinxRun:
+def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1, write_all: bool = False, kept: KeptApps | None = None) -> SphinxRun:
     """Run one Sphinx builder over the composed pages; warnings fail the build with their text.
 
     ``write_all``: write every page again, re-reading only the changed ones (the navigation changed).
+    ``kept``: a warm process's Sphinx applications (``briefgen.sphinxapp``): the application of the
+    last build is used again when nothing it was created from changed.
     """
-    from sphinx.application import Sphinx
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
+    from sphinx.util.docutils import patch_docutils
 
     outdir = layout.work / builder
+    doctreedir = layout.work / "doctrees" / _DOCTREES.get(builder, builder)
+    env_file = doctreedir / "environment.pickle"
     run = SphinxRun(outdir)
-    # A project's conf.py does `from briefgen.defaults.conf import *`: the lists and dicts it gets
-    # are the module's own, so `extensions.append(...)` there would leak into every later build of
-    # this process (serve, tests). A fresh import per build gives each its own copies.
-    sys.modules.pop("briefgen.defaults.conf", None)
-    warnings = io.StringIO()
-    status = None if quiet else sys.stderr
-    with patch_docutils(layout.conf), docutils_namespace():
+    key = sphinxapp.app_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, quiet=quiet)
+    kept_app = kept.take(builder, key, env_file) if kept is not None else None
+    warnings = kept_app.warnings if kept_app is not None else io.StringIO()
+    with patch_docutils(layout.conf), sphinxapp.docutils_registry(kept_app):
         try:
-            app = Sphinx(
-                srcdir=layout.src,
-                confdir=layout.conf,
-                outdir=outdir,
-                doctreedir=layout.work / "doctrees" / _DOCTREES.get(builder, builder),
-                buildername=builder,
-                status=status,
-                warning=warnings,
-                freshenv=False,
-                warningiserror=True,
-                parallel=jobs,
-            )
-            app.connect("env-before-read-docs", lambda app, env, docnames: _before_reading(run, app, docnames))
-            app.connect("html-page-context", lambda app, pagename, *args: run.written.append(pagename))
+            if kept_app is None:
+                kept_app = sphinxapp.create(warnings, key=key, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, builder=builder, quiet=quiet, jobs=jobs)
+            else:
+                sphinxapp.prepare_reuse(kept_app, jobs)
+            kept_app.hooks = {
+                "env-before-read-docs": lambda sphinx, env, docnames: _before_reading(run, sphinx, docnames),
+                "html-page-context": lambda sphinx, pagename, *args: run.written.append(pagename),
+            }
             if write_all:
-                app.connect("env-get-updated", lambda app, env: sorted(env.found_docs))
-            app.build()
+                kept_app.hooks["env-get-updated"] = lambda sphinx, env: sorted(env.found_docs)
+            kept_app.app.build()
         except Exception as exc:  # Sphinx, its extensions and conf.py raise all kinds of errors
             text = warnings.getvalue().strip() or f"{type(exc).__name__}: {exc}"
             raise BriefingError(_sphinx_problems(layout, text)) from None
-    if app.statuscode or warnings.getvalue().strip():
-        raise BriefingError(_sphinx_problems(layout, warnings.getvalue().strip() or "Sphinx failed"))
+    text = warnings.getvalue().strip()
+    if kept_app.app.statuscode or text:
+        raise BriefingError(_sphinx_problems(layout, text or "Sphinx failed"))
+    if kept is not None:
+        kept.keep(builder, kept_app, env_file)
     return run
 
 
@@ -321,14 +319,14 @@ def build(
         if "pdf" in formats:
             t0 = time.perf_counter()
             say("building PDF: Sphinx Typst builder (compiled in-process; skipped when nothing changed)")
-            report.sphinx["typst"] = run_sphinx(layout, "typst", quiet=not verbose)
+            report.sphinx["typst"] = run_sphinx(layout, "typst", quiet=not verbose, kept=cache.sphinx if cache else None)
             pdf = publish_file(report.sphinx["typst"].outdir / pdf_name, layout.output("pdf"))
             report.timings["pdf"] = time.perf_counter() - t0
             say(f"PDF: {pdf.relative_to(layout.root)}")
         if "html" in formats:
             t0 = time.perf_counter()
             say("building HTML with Sphinx")
-            report.sphinx["html"] = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs, write_all=not same_navigation)
+            report.sphinx["html"] = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs, write_all=not same_navigation, kept=cache.sphinx if cache else None)
             navigation_file.write_text(navigation)
             pdf = layout.output("pdf") / pdf_name
             # the HTML book serves its own PDF download

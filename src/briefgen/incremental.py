@@ -8,7 +8,8 @@ Three caches, each keyed by content so a stale entry can only be missed, never u
   touched: the sources that missed are anchored by ``anchor_briefing`` on a briefing holding
   only them, and any problem sends the whole briefing through it uncached, so error messages
   are the ones a cold build gives;
-- units of composed pages (``briefgen.compose.cache``).
+- units of composed pages (``briefgen.compose.cache``);
+- and, for the back half, the Sphinx applications of the last build (``briefgen.sphinxapp``).
 
 The result equals a cold build's, byte for byte (tests/test_incremental_equivalence.py).
 """
@@ -22,6 +23,7 @@ from .compose.cache import ComposeCache
 from .errors import KeyPath, Problem
 from .load import Briefing, Part, PartCache
 from .model import Citation, Strict
+from .sphinxapp import KeptApps
 from .validate import iter_citations, walk
 
 AnchorKey = tuple[str, str, str, tuple[str, ...]]
@@ -38,6 +40,7 @@ class FrontCache:
     files: PartCache = field(default_factory=dict)
     anchors: dict[str, tuple[AnchorKey, SourceText]] = field(default_factory=dict)
     compose: ComposeCache = field(default_factory=ComposeCache)
+    sphinx: KeptApps = field(default_factory=KeptApps)
     _citations: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = field(default_factory=dict)
     _last: tuple[Briefing, list[tuple[Part, KeyPath, Citation]]] | None = None  # this build's, asked for by check and anchor
 

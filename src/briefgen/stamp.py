@@ -46,7 +46,7 @@ def conf_dir(root: Path, conf: Path | None) -> Path:
     return CONF_DIR
 
 
-def _tree(digest: hashlib._Hash, top: Path, label: str) -> None:
+def feed_tree(digest: hashlib._Hash, top: Path, label: str) -> None:
     """Feed every file below ``top`` (path and bytes, in sorted order) into ``digest``."""
     digest.update(f"\0tree\0{label}\0".encode())
     if not top.is_dir():
@@ -80,9 +80,9 @@ def inputs_digest(root: Path, conf: Path, formats: Iterable[str]) -> str:
     digest = hashlib.sha256(f"briefgen stamp {STAMP_VERSION}\0{root.resolve()}\0{sorted(formats)}\0{conf.resolve()}".encode())
     for name in ENVIRONMENT:
         digest.update(f"\0env\0{name}={os.environ.get(name)}".encode())
-    _tree(digest, root / "briefing", "briefing")
-    _tree(digest, conf, "conf")
-    _tree(digest, _PACKAGE, "briefgen")
+    feed_tree(digest, root / "briefing", "briefing")
+    feed_tree(digest, conf, "conf")
+    feed_tree(digest, _PACKAGE, "briefgen")
     _distributions(digest)
     return digest.hexdigest()
 

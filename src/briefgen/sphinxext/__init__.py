@@ -11,6 +11,7 @@ from sphinx.application import Sphinx
 
 from .citations import setup_citations
 from .figures import setup_figures
+from .inventory import setup_inventory
 from .metadata import setup_metadata
 from .refs import setup_refs
 from .searchindex import setup_searchindex
@@ -28,4 +29,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_refs(app)
     setup_typst(app)
     setup_searchindex(app)
+    setup_inventory(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
