@@ -135,7 +135,7 @@ def publish(staged: Path, final: Path, extra: dict[str, Path] | None = None) -> 
     previous = final.resolve() if final.is_symlink() else (final if final.is_dir() else None)
     fresh = final.with_name(f".{final.name}-{time.time_ns()}")
     copier = _LinkUnchanged(previous, fresh) if previous is not None and previous.is_dir() else shutil.copy2
-    shutil.copytree(staged, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"), copy_function=copier)
+    shutil.copytree(staged, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".buildinfo.bak", ".doctrees"), copy_function=copier)
     for name, path in (extra or {}).items():
         shutil.copy2(path, fresh / name)
     if final.is_dir() and not final.is_symlink():  # a plain folder from an older layout: move it aside once

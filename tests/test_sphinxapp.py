@@ -1,0 +1,136 @@
+"""A warm process builds with the Sphinx application of its last build, and only when it may.
+
+What the reader gets must not depend on it: each case compares the published book with a cold
+build of the same project. The inventory (objects.inv) is written only when its objects changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import zlib
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import HARBOUR, copy_project
+
+from briefgen.build import build
+from briefgen.errors import BriefingError
+from briefgen.incremental import FrontCache
+
+pytestmark = pytest.mark.build
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _cold_html(root: Path, tmp: Path) -> dict[str, bytes]:
+    cold = tmp / f"cold-{len(list(tmp.iterdir()))}"
+    shutil.copytree(root, cold, ignore=shutil.ignore_patterns("_build"))
+    build(cold, ("html",))
+    return _tree(cold / "_build" / "html")
+
+
+def _edit_first_claim(root: Path, words: str) -> None:
+    path = root / "briefing" / "timeline.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["events"][0]["claims"][0]["text"] += f" {words}"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _app(cache: FrontCache) -> object:
+    return cache.sphinx.apps["html"].app
+
+
+@pytest.fixture
+def warm(tmp_path: Path) -> tuple[Path, FrontCache, Path]:
+    root = copy_project(HARBOUR, tmp_path / "p")
+    cache = FrontCache()
+    build(root, ("html",), cache=cache)
+    colds = tmp_path / "colds"
+    colds.mkdir()
+    return root, cache, colds
+
+
+def test_edits_reuse_the_application_and_publish_what_a_cold_build_does(warm) -> None:
+    root, cache, colds = warm
+    first = _app(cache)
+    for n in range(3):
+        _edit_first_claim(root, f"Edit {n}.")
+        build(root, ("html",), cache=cache)
+        assert _app(cache) is first
+        assert "Edit 0." in (root / "_build/html/timeline.html").read_text(encoding="utf-8")
+    assert _tree(root / "_build/html") == _cold_html(root, colds)
+
+
+def test_an_environment_written_by_another_build_means_a_new_application(warm) -> None:
+    """A command-line build (another process) re-reads pages and writes the environment: the kept
+    application's environment in memory no longer matches the pages Sphinx has on disk."""
+    root, cache, colds = warm
+    first = _app(cache)
+    _edit_first_claim(root, "Edited from the command line.")
+    build(root, ("html",))  # no cache: as `briefgen build` in another process
+    _edit_first_claim(root, "Then in serve.")
+    build(root, ("html",), cache=cache)
+    assert _app(cache) is not first
+    assert _tree(root / "_build/html") == _cold_html(root, colds)
+
+
+def test_a_new_book_title_or_configuration_means_a_new_application(warm) -> None:
+    """The title reaches Sphinx's configuration when the application starts (``_briefgen.json``),
+    the configuration folder likewise: either change needs a new application."""
+    root, cache, colds = warm
+    first = _app(cache)
+    book = root / "briefing" / "book.yaml"
+    data = yaml.safe_load(book.read_text(encoding="utf-8"))
+    data["title"] = "A Retitled Harbour Book"
+    book.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    build(root, ("html",), cache=cache)
+    second = _app(cache)
+    assert second is not first
+    assert "A Retitled Harbour Book" in (root / "_build/html/actors.html").read_text(encoding="utf-8")
+    assert _tree(root / "_build/html") == _cold_html(root, colds)
+    conf = root / "conf"
+    conf.mkdir()
+    (conf / "conf.py").write_text("from briefgen.defaults.conf import *\nhtml_theme_options = {**html_theme_options, 'show_toc_level': 1}\n", encoding="utf-8")
+    build(root, ("html",), cache=cache)
+    assert _app(cache) is not second
+    assert _tree(root / "_build/html") == _cold_html(root, colds)
+
+
+def test_a_failed_sphinx_build_drops_the_application(warm) -> None:
+    root, cache, colds = warm
+    first = _app(cache)
+    conf = root / "conf"
+    conf.mkdir()
+    (conf / "conf.py").write_text("from briefgen.defaults.conf import *\nextensions = [*extensions, 'no_such_extension_anywhere']\n", encoding="utf-8")
+    with pytest.raises(BriefingError, match="no_such_extension_anywhere"):
+        build(root, ("html",), cache=cache)
+    assert "html" not in cache.sphinx.apps
+    shutil.rmtree(conf)
+    _edit_first_claim(root, "After the failure.")
+    build(root, ("html",), cache=cache)
+    assert _app(cache) is not first
+    assert _tree(root / "_build/html") == _cold_html(root, colds)
+
+
+def test_the_inventory_is_written_only_when_its_objects_change(warm) -> None:
+    root, cache, colds = warm
+    inventory = root / "_build/.work/html/objects.inv"
+    before = os.stat(inventory)
+    _edit_first_claim(root, "Words only, no new anchor.")
+    build(root, ("html",), cache=cache)
+    after = os.stat(inventory)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # not rewritten
+    timeline = root / "briefing" / "timeline.yaml"
+    data = yaml.safe_load(timeline.read_text(encoding="utf-8"))
+    data["events"].append({**copy.deepcopy(data["events"][0]), "id": "an-added-event", "title": "An added event"})
+    timeline.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    build(root, ("html",), cache=cache)
+    assert os.stat(inventory).st_mtime_ns != before.st_mtime_ns  # a new anchor: written again
+    published = _tree(root / "_build/html")
+    assert b"an-added-event" in zlib.decompress(published["objects.inv"].split(b"\n", 4)[4])
+    assert published == _cold_html(root, colds)
