@@ -123,3 +123,22 @@ def test_paged_sections_build_html_and_pdf_and_an_edit_rereads_one_period(harbou
     # the period's page, and the cited text, whose back-link quotes the claim's first words
     assert report.sphinx["html"].read == ["sources/gazette", "timeline/2024-04"]
     assert "voted on a Tuesday" in (html / "timeline/2024-04.html").read_text()
+
+
+def test_a_crowded_month_is_split_into_three_fixed_parts_by_day() -> None:
+    """Sphinx re-reads a whole page per edit: a month of hundreds of claims is cut at days 10 and
+    20, fixed boundaries, so adding an item changes one part; a month in one part stays whole."""
+    import datetime as dt
+
+    days = [dt.date(2025, 1, d) for d in (1, 1, 5, 12, 19, 25, 31)] + [dt.date(2025, 2, 3), dt.date(2025, 2, 4)]
+    periods = blocks.group_by_period(days, lambda d: d, len, 3)
+    assert [(slug, name) for slug, name, _ in periods] == [
+        ("2025-01-01", "January 2025, days 1\u201310"),
+        ("2025-01-11", "January 2025, days 11\u201320"),
+        ("2025-01-21", "January 2025, days 21\u201331"),
+        ("2025-02", "February 2025"),
+    ]
+    assert [len(items) for _, _, items in periods] == [3, 2, 2, 2]
+    grown = blocks.group_by_period([*days[:3], dt.date(2025, 1, 15), *days[3:]], lambda d: d, len, 3)
+    changed = [slug for (slug, _, items), (_, _, before) in zip(grown, periods, strict=True) if items != before]
+    assert changed == ["2025-01-11"]

@@ -88,5 +88,26 @@ def group_by_period(items: Sequence[T], date_of: Callable[[T], _dt.date], size_o
         by_month: dict[int, list[T]] = {}
         for item in in_year:
             by_month.setdefault(date_of(item).month, []).append(item)
-        periods.extend((f"{year:04d}-{month:02d}", f"{calendar.month_name[month]} {year}", in_month) for month, in_month in by_month.items())
+        for month, in_month in by_month.items():
+            slug, name = f"{year:04d}-{month:02d}", f"{calendar.month_name[month]} {year}"
+            if size_of(in_month) <= limit:
+                periods.append((slug, name, in_month))
+            else:
+                periods.extend(_month_parts(slug, name, in_month, date_of, calendar.monthrange(year, month)[1]))
     return periods
+
+
+def _month_parts(slug: str, name: str, items: Sequence[T], date_of: Callable[[T], _dt.date], days: int) -> list[tuple[str, str, list[T]]]:
+    """A crowded month in three parts by day (1-10, 11-20, 21-end): fixed boundaries, so an added
+    item changes one part only. Items dated only to the month start on its first day: part one.
+    A month whose items all fall in one part stays whole."""
+    parts: dict[int, list[T]] = {}
+    for item in items:
+        parts.setdefault(min((date_of(item).day - 1) // 10, 2), []).append(item)
+    if len(parts) == 1:  # all in one part: the month's own name says more
+        return [(slug, name, list(items))]
+    out = []
+    for part, in_part in parts.items():
+        first, last = 10 * part + 1, days if part == 2 else 10 * part + 10
+        out.append((f"{slug}-{first:02d}", f"{name}, days {first}\u2013{last}", in_part))
+    return out
