@@ -134,3 +134,19 @@ def test_the_inventory_is_written_only_when_its_objects_change(warm) -> None:
     published = _tree(root / "_build/html")
     assert b"an-added-event" in zlib.decompress(published["objects.inv"].split(b"\n", 4)[4])
     assert published == _cold_html(root, colds)
+
+
+def test_briefgen_writes_the_inventory_sphinx_would(warm, tmp_path: Path) -> None:
+    """``write_inventory`` is a faster ``InventoryFile.dump``: same bytes, on a book with labels,
+    headings, passages and two pages' worth of objects."""
+    from sphinx.util.inventory import InventoryFile
+
+    from briefgen.sphinxext.inventory import write_inventory
+
+    root, cache, _ = warm
+    app = _app(cache)
+    ours, theirs = tmp_path / "ours.inv", tmp_path / "theirs.inv"
+    write_inventory(ours, app.env, app.builder)
+    InventoryFile.dump(theirs, app.env, app.builder)
+    assert ours.read_bytes() == theirs.read_bytes()
+    assert len(zlib.decompress(ours.read_bytes().split(b"\n", 4)[4]).splitlines()) > 50
