@@ -104,10 +104,13 @@ def main() -> None:
     stage("no_change_full", lambda: build(root, ("html",), jobs=args.jobs, cache=cache))
     out["no_change_cli"] = {"s": cli_build(root, args.jobs)}
     stage("no_change_warm", lambda: build(root, ("html",), jobs=args.jobs, cache=cache))
-    edit_one_event(root, "cli")
-    out["edit_cli"] = {"s": cli_build(root, args.jobs)}
+    # The warm edit first, as in serve: no other build has touched the environment since this
+    # process's last one, so it keeps its Sphinx application (a build by another process would
+    # make it start a new one, see briefgen.sphinxapp).
     edit_one_event(root, "warm")
     report = stage("edit_warm", lambda: build(root, ("html",), jobs=args.jobs, cache=cache))
+    edit_one_event(root, "cli")
+    out["edit_cli"] = {"s": cli_build(root, args.jobs)}
     out["edit_warm"]["pages_composed"] = len(report.composed)
     out["edit_warm"]["pages_read"] = len(report.sphinx["html"].read)
     out["quotes"] = {"n": quotes}
