@@ -293,8 +293,8 @@ def build(
         slug = book_slug(prepared.briefing)
         pdf_name = f"{slug}.pdf"
         offers_pdf = "pdf" in formats or (layout.output("pdf") / pdf_name).is_file()
-        edition, changes = with_previous(prepared.briefing, prepared.anchors)
-        edition_files = write_edition_files(edition, layout.work / "edition")  # published beside the HTML
+        edition, changes = with_previous(prepared.briefing, prepared.anchors, cache.edition if cache else None)
+        edition_files = write_edition_files(edition, layout.work / "edition", cache.edition if cache else None)  # published beside the HTML
         del edition
         result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None, changes=changes, cache=cache.compose if cache else None)
         report.composed = result.written

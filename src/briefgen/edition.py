@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -32,7 +32,8 @@ from .anchor import AnchorIndex, SourceText
 from .errors import KeyPath, format_key_path
 from .estimative import likelihood_terms
 from .gcpause import paused_gc
-from .load import Briefing
+from .edition_cache import EditionCache, Memo
+from .load import Briefing, Part
 from .model import Citation, Dating, Source
 from .scales import LIKELIHOOD
 from .textfragment import Article, link
@@ -169,20 +170,36 @@ class Edition(_Data):
     questions: list[EditionQuestion]
 
     def to_json(self) -> str:
-        """Deterministic bytes: fields in model order, one claim (source, ...) per line, UTF-8.
+        """Deterministic text: fields in model order, one claim (source, ...) per line."""
+        return self.to_bytes().decode("utf-8")
+
+    def to_bytes(self, joined: Callable[[str, list[Any]], list[bytes]] | None = None) -> bytes:
+        """``to_json()`` as UTF-8, the bytes of ``edition.json``.
 
         Each item is serialised by pydantic's compiled serialiser (``model_dump_json``): a
-        Python-level dump of 11,000 claims takes 0.5 s, this a tenth of it.
+        Python-level dump of 11,000 claims takes 0.5 s, this a tenth of it. ``joined(name, items)``
+        gives pieces that make a list's lines joined by ",\\n" (``EditionCache.joined`` reuses
+        those of unchanged items). Bytes joined once: the text is not ASCII, and each copy of
+        it costs a good part of a warm rebuild's whole edition.
         """
-        parts = [f'"format": {_compact(self.format)}', f'"book": {self.book.model_dump_json()}']
+        join = joined or _joined
+        pieces = [b'{\n"format": ', _compact(self.format).encode(), b',\n"book": ', self.book.model_dump_json().encode()]
         for name in ("claims", "sources", "positions", "events", "questions"):
             items: list[BaseModel] = getattr(self, name)
-            parts.append(f'"{name}": [' + ("\n" + ",\n".join(m.model_dump_json() for m in items) + "\n" if items else "") + "]")
-        return "{\n" + ",\n".join(parts) + "\n}\n"
+            pieces.append(f',\n"{name}": ['.encode())
+            if items:
+                pieces += (b"\n", *join(name, items), b"\n")
+            pieces.append(b"]")
+        pieces.append(b"\n}\n")
+        return b"".join(pieces)
 
     @classmethod
     def from_file(cls, path: Path) -> Edition:
         return cls.model_validate_json(Path(path).read_bytes())
+
+
+def _joined(name: str, items: list[BaseModel]) -> list[bytes]:
+    return [b",\n".join(m.model_dump_json().encode() for m in items)]
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -192,22 +209,44 @@ def _compact(value: object) -> str:
     return _ENCODER.encode(value)
 
 
+class JsonItems(list):  # type: ignore[type-arg]
+    """A list of objects already serialised, as UTF-8 compact JSON (runs of them joined by ",\\n"), for ``json_lines``."""
+
+
 def json_lines(obj: dict[str, Any]) -> str:
     """JSON with each key on its line and each object of a list on its own line.
 
     Readable, friendly to line diffs (a changed claim is a changed line), and written by json's C
     encoder (an indented dump goes through the pure-Python one: 0.7 s for 11,000 claims, against 0.1 s).
     """
-    parts = []
-    for key, value in obj.items():
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            text = "[\n" + ",\n".join(_compact(v) for v in value) + "\n]"
+    return json_lines_bytes(obj).decode("utf-8")
+
+
+def json_lines_bytes(obj: dict[str, Any]) -> bytes:
+    """``json_lines`` as UTF-8; a ``JsonItems`` list is written as a list of objects whose lines are given."""
+    pieces: list[bytes] = []
+    _json_lines(obj, pieces)
+    pieces.append(b"\n")
+    return b"".join(pieces)
+
+
+def _json_lines(obj: dict[str, Any], pieces: list[bytes]) -> None:
+    """Add the pieces of ``obj`` (up to its closing brace) to ``pieces``: joined once, at the end."""
+    for n, (key, value) in enumerate(obj.items()):
+        pieces += (b"{\n" if n == 0 else b",\n", _compact(key).encode(), b": ")
+        if isinstance(value, JsonItems):
+            pieces.append(b"[\n" if value else b"[]")
+            for i, lines in enumerate(value):
+                pieces += (b",\n", lines) if i else (lines,)
+            if value:
+                pieces.append(b"\n]")
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            pieces += (b"[\n", b",\n".join(_compact(v).encode() for v in value), b"\n]")
         elif isinstance(value, dict) and any(isinstance(v, list) for v in value.values()):
-            text = json_lines(value).rstrip("\n")
+            _json_lines(value, pieces)
         else:
-            text = _compact(value)
-        parts.append(f"{_compact(key)}: {text}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            pieces.append(_compact(value).encode())
+    pieces.append(b"\n}" if obj else b"{\n\n}")
 
 
 def edition_schema() -> dict[str, object]:
@@ -238,48 +277,88 @@ def _path(path: KeyPath) -> str:
     return format_key_path(path)
 
 
-def claim_sites(b: Briefing) -> Iterator[ClaimSite]:
-    """Every claim of the briefing in book order, with its section and scope."""
-    book = b.book.model
-    where = b.book.doc.display
+SiteGroup = tuple[str, Part, Callable[[Part], Iterator[ClaimSite]]]
+
+
+def _book_sites(part: Part) -> Iterator[ClaimSite]:
+    book, where = part.model, part.doc.display
     for i, c in enumerate(book.bluf):
         yield ClaimSite("summary", "bluf", "bluf", f"{where}: {_path(('bluf', i))}", c.text, c.cite, c.id)
     for i, j in enumerate(book.key_judgments):
         yield ClaimSite("summary", "key-judgment", "key-judgments", f"{where}: {_path(('key_judgments', i))}", j.text, j.cite, j.id, j.confidence)
-    if (part := b.sections.get("background")) is not None:
-        for t, topic in enumerate(part.model.topics):
-            for p, paragraph in enumerate(topic.paragraphs):
-                for k, c in enumerate(paragraph):
-                    yield ClaimSite("background", "background", topic.id, f"{part.doc.display}: {_path(('topics', t, 'paragraphs', p, k))}", c.text, c.cite, c.id)
-    if (part := b.sections.get("actors")) is not None:
-        names = {a.id: a.name for a in part.model.actors}
-        for a, actor in enumerate(part.model.actors):
-            for k, s in enumerate(actor.statements):
-                yield ClaimSite("actors", "statement", actor.id, f"{part.doc.display}: {_path(('actors', a, 'statements', k))}", s.text, s.cite, s.id)
-        for r, rel in enumerate(part.model.relations):
-            text = f"{names.get(rel.source, rel.source)} → {rel.kind} → {names.get(rel.target, rel.target)}"  # as the actors page words it
-            yield ClaimSite("actors", "relation", f"{rel.source}/{rel.target}", f"{part.doc.display}: {_path(('relations', r))}", text, rel.cite)
-    if (part := b.sections.get("positions")) is not None:
-        for p, pos in enumerate(part.model.positions):
-            scope = f"{pos.issue}/{pos.party}" + (f"/{pos.actor}" if pos.actor else "")
-            for k, c in enumerate(pos.claims):
-                yield ClaimSite("positions", "position", scope, f"{part.doc.display}: {_path(('positions', p, 'claims', k))}", c.text, c.cite, c.id)
-    if (part := b.sections.get("timeline")) is not None:
-        for e, event in enumerate(part.model.events):
-            for k, c in enumerate(event.claims):
-                yield ClaimSite("timeline", "event", event.id, f"{part.doc.display}: {_path(('events', e, 'claims', k))}", c.text, c.cite, c.id)
-    if (part := b.sections.get("questions")) is not None:
-        for q, question in enumerate(part.model.questions):
-            for k, c in enumerate(question.basis):
-                yield ClaimSite("questions", "question-basis", question.id, f"{part.doc.display}: {_path(('questions', q, 'basis', k))}", c.text, c.cite, c.id)
-    if (part := b.sections.get("method")) is not None:
-        for k, c in enumerate(part.model.notes):
-            yield ClaimSite("sources", "method-note", "method-notes", f"{part.doc.display}: {_path(('notes', k))}", c.text, c.cite, c.id)
-        for k, d in enumerate(part.model.discrepancies):
-            yield ClaimSite("sources", "discrepancy", "discrepancies", f"{part.doc.display}: {_path(('discrepancies', k))}", d.text, d.cite, d.id)
-    for sid, part in b.sources.items():
+
+
+def _background_sites(part: Part) -> Iterator[ClaimSite]:
+    for t, topic in enumerate(part.model.topics):
+        for p, paragraph in enumerate(topic.paragraphs):
+            for k, c in enumerate(paragraph):
+                yield ClaimSite("background", "background", topic.id, f"{part.doc.display}: {_path(('topics', t, 'paragraphs', p, k))}", c.text, c.cite, c.id)
+
+
+def _actors_sites(part: Part) -> Iterator[ClaimSite]:
+    names = {a.id: a.name for a in part.model.actors}
+    for a, actor in enumerate(part.model.actors):
+        for k, s in enumerate(actor.statements):
+            yield ClaimSite("actors", "statement", actor.id, f"{part.doc.display}: {_path(('actors', a, 'statements', k))}", s.text, s.cite, s.id)
+    for r, rel in enumerate(part.model.relations):
+        text = f"{names.get(rel.source, rel.source)} → {rel.kind} → {names.get(rel.target, rel.target)}"  # as the actors page words it
+        yield ClaimSite("actors", "relation", f"{rel.source}/{rel.target}", f"{part.doc.display}: {_path(('relations', r))}", text, rel.cite)
+
+
+def _positions_sites(part: Part) -> Iterator[ClaimSite]:
+    for p, pos in enumerate(part.model.positions):
+        scope = f"{pos.issue}/{pos.party}" + (f"/{pos.actor}" if pos.actor else "")
+        for k, c in enumerate(pos.claims):
+            yield ClaimSite("positions", "position", scope, f"{part.doc.display}: {_path(('positions', p, 'claims', k))}", c.text, c.cite, c.id)
+
+
+def _timeline_sites(part: Part) -> Iterator[ClaimSite]:
+    for e, event in enumerate(part.model.events):
+        for k, c in enumerate(event.claims):
+            yield ClaimSite("timeline", "event", event.id, f"{part.doc.display}: {_path(('events', e, 'claims', k))}", c.text, c.cite, c.id)
+
+
+def _questions_sites(part: Part) -> Iterator[ClaimSite]:
+    for q, question in enumerate(part.model.questions):
+        for k, c in enumerate(question.basis):
+            yield ClaimSite("questions", "question-basis", question.id, f"{part.doc.display}: {_path(('questions', q, 'basis', k))}", c.text, c.cite, c.id)
+
+
+def _method_sites(part: Part) -> Iterator[ClaimSite]:
+    for k, c in enumerate(part.model.notes):
+        yield ClaimSite("sources", "method-note", "method-notes", f"{part.doc.display}: {_path(('notes', k))}", c.text, c.cite, c.id)
+    for k, d in enumerate(part.model.discrepancies):
+        yield ClaimSite("sources", "discrepancy", "discrepancies", f"{part.doc.display}: {_path(('discrepancies', k))}", d.text, d.cite, d.id)
+
+
+def _source_sites(sid: str) -> Callable[[Part], Iterator[ClaimSite]]:
+    def sites(part: Part) -> Iterator[ClaimSite]:
         for k, c in enumerate(part.model.summary):
             yield ClaimSite("sources", "key-point", sid, f"{part.doc.display}: {_path(('summary', k))}", c.text, c.cite, c.id)
+
+    return sites
+
+
+_SECTION_SITES = {"background": _background_sites, "actors": _actors_sites, "positions": _positions_sites, "timeline": _timeline_sites, "questions": _questions_sites, "method": _method_sites}
+
+
+def site_groups(b: Briefing) -> Iterator[SiteGroup]:
+    """The claims of the briefing by the file they sit in, in book order: (name, part, its sites).
+
+    A group's sites depend on its part alone (and its name), so a warm build reuses those of unchanged files.
+    """
+    yield "book", b.book, _book_sites
+    for name, sites in _SECTION_SITES.items():
+        if (part := b.sections.get(name)) is not None:
+            yield f"section:{name}", part, sites
+    for sid, part in b.sources.items():
+        yield f"source:{sid}", part, _source_sites(sid)
+
+
+def claim_sites(b: Briefing) -> Iterator[ClaimSite]:
+    """Every claim of the briefing in book order, with its section and scope."""
+    for _, part, sites in site_groups(b):
+        yield from sites(part)
 
 
 def derived_id(site: ClaimSite) -> str:
@@ -302,30 +381,26 @@ def _paragraph_spans(st: SourceText) -> list[tuple[int, int]]:
 
 
 class _Citer:
-    """Citations as edition data, each passage worked out once (a quote may be cited many times)."""
+    """Citations as edition data, each passage worked out once (a quote may be cited many times,
+    and a warm build reuses those whose source's anchored text and url are unchanged)."""
 
-    def __init__(self, b: Briefing, anchors: AnchorIndex) -> None:
-        self.b, self.anchors = b, anchors
-        self.cache: dict[tuple[str, str], EditionCitation] = {}
+    def __init__(self, b: Briefing, anchors: AnchorIndex, memo: Memo[EditionCitation]) -> None:
+        self.b, self.anchors, self.memo = b, anchors, memo
         self.articles: dict[str, Article] = {}  # folded once per source, for text fragments
+        self.reads = {sid: (anchors.texts[sid], part.model.url) for sid, part in b.sources.items()}  # all a citation reads besides its own fields
 
     def __call__(self, cite: Citation) -> EditionCitation:
-        key = (cite.source, cite.quote)
-        if key not in self.cache:
-            self.cache[key] = self._make(cite)
-        found = self.cache[key]
-        return found.model_copy(update={"note": cite.note}) if cite.note != found.note else found
+        st, url = self.reads[cite.source]
+        return self.memo.get((cite.source, cite.quote, cite.note), (st, url), self._make, cite, st, url)
 
-    def _make(self, cite: Citation) -> EditionCitation:
+    def _make(self, cite: Citation, st: SourceText, url: str | None) -> EditionCitation:
         a = self.anchors.get(cite.source, cite.quote)
-        st = self.anchors.texts[cite.source]
-        source: Source = self.b.sources[cite.source].model
         original = None
-        if source.url:
+        if url:
             if cite.source not in self.articles:
                 self.articles[cite.source] = Article(st.text, _paragraph_spans(st))
             directive = self.articles[cite.source].choose(a.start, a.end)
-            original = link(source.url, directive) if directive is not None else None
+            original = link(url, directive) if directive is not None else None
         return EditionCitation(
             source=cite.source,
             quote=cite.quote,
@@ -349,60 +424,122 @@ def _dating(d: Dating) -> EditionDating:
     return EditionDating(date=d.date, basis=d.basis, note=d.note)
 
 
+@dataclass(frozen=True)
+class _FileSites:
+    """One file's claim sites, each with its id before duplicates are told apart, and the sources they cite."""
+
+    sites: list[ClaimSite]
+    ids: list[str]
+    cited: list[str]  # source ids, each once
+
+    @classmethod
+    def of(cls, part: Part, sites: Callable[[Part], Iterator[ClaimSite]]) -> _FileSites:
+        found = list(sites(part))
+        return cls(found, [site.yaml_id or derived_id(site) for site in found], list(dict.fromkeys(c.source for site in found for c in site.cite)))
+
+    def final_ids(self, taken: set[str]) -> tuple[str, ...]:
+        """The claims' ids, telling apart the same sentence twice in one scope (``taken``: ids given so far)."""
+        out = []
+        for base in self.ids:
+            cid, n = base, 2
+            while cid in taken:
+                cid = f"{base}-{n}"
+                n += 1
+            taken.add(cid)
+            out.append(cid)
+        return tuple(out)
+
+
+def _file_claims(file: _FileSites, ids: tuple[str, ...], cite: _Citer, memo: Memo[EditionClaim]) -> tuple[EditionClaim, ...]:
+    """The claims of one file: each made again only if its site, id, citations or cited sources changed."""
+    claims = []
+    reads = cite.reads
+    for site, cid in zip(file.sites, ids, strict=True):
+        key = (cid, site.section, site.kind, site.scope, site.where, site.text, site.yaml_id, site.confidence, *[x for c in site.cite for x in (c.source, c.quote, c.note)])
+        inputs = tuple([x for c in site.cite for x in reads[c.source]])
+        claims.append(memo.get(key, inputs, _claim, cid, site, cite))
+    return tuple(claims)
+
+
+def _claim(cid: str, site: ClaimSite, cite: _Citer) -> EditionClaim:
+    return EditionClaim(
+        id=cid,
+        id_from="yaml" if site.yaml_id else "derived",
+        section=site.section,
+        kind=site.kind,
+        scope=site.scope,
+        where=site.where,
+        text=site.text,
+        confidence=site.confidence,
+        likelihood=likelihood_of(site.text) if site.kind == "key-judgment" else None,
+        cite=[cite(c) for c in site.cite],
+    )
+
+
+def _source(sid: str, s: Source, text: str) -> EditionSource:
+    return EditionSource(
+        id=sid,
+        title=s.title,
+        outlet=s.outlet,
+        url=s.url,
+        author=s.author,
+        published=_dating(s.published),
+        kind=s.kind,
+        relays=[EditionRelay(outlet=r.outlet, origin=r.origin, note=r.note) for r in s.relays],
+        grade=EditionGrade(reliability=s.grade.reliability, credibility=s.grade.credibility, rationale=s.grade.rationale),
+        file=s.file,
+        page=f"sources/{sid}.html",
+        sha256=text_sha256(text),
+        characters=len(text),
+    )
+
+
+def _sources(b: Briefing, memo: Memo[EditionSource]) -> tuple[EditionSource, ...]:
+    return tuple(memo.get(sid, (part, b.texts[sid]), _source, sid, part.model, b.texts[sid]) for sid, part in b.sources.items())
+
+
+def _positions(part: Part) -> tuple[EditionPosition, ...]:
+    return tuple(EditionPosition(issue=p.issue, party=p.party, actor=p.actor, stance=p.stance, posture=p.posture) for p in part.model.positions)
+
+
+def _events(part: Part) -> tuple[EditionEvent, ...]:
+    return tuple(EditionEvent(id=e.id, date=e.date.date, title=e.title) for e in part.model.events)
+
+
+def _questions(part: Part) -> tuple[EditionQuestion, ...]:
+    return tuple(EditionQuestion(id=q.id, question=q.question) for q in part.model.questions)
+
+
+_LISTS = {"positions": _positions, "events": _events, "questions": _questions}
+_LIST_SECTION = {"positions": "positions", "events": "timeline", "questions": "questions"}
+
+
 @paused_gc()
-def build_edition(b: Briefing, anchors: AnchorIndex) -> Edition:
-    """The edition of a prepared (loaded, checked, anchored) briefing."""
+def build_edition(b: Briefing, anchors: AnchorIndex, cache: EditionCache | None = None) -> Edition:
+    """The edition of a prepared (loaded, checked, anchored) briefing.
+
+    ``cache``: kept by a process that builds the same project again; an edit then remakes only
+    the claims, citations and sources it can change (the result is the same).
+    """
     from .compose import book_slug
 
     book = b.book.model
-    cite = _Citer(b, anchors)
-    claims, taken = [], set()
-    for site in claim_sites(b):
-        cid = site.yaml_id or derived_id(site)
-        n = 2
-        while cid in taken:  # the same sentence twice in one scope
-            cid = f"{site.yaml_id or derived_id(site)}-{n}"
-            n += 1
-        taken.add(cid)
-        claims.append(
-            EditionClaim(
-                id=cid,
-                id_from="yaml" if site.yaml_id else "derived",
-                section=site.section,
-                kind=site.kind,
-                scope=site.scope,
-                where=site.where,
-                text=site.text,
-                confidence=site.confidence,
-                likelihood=likelihood_of(site.text) if site.kind == "key-judgment" else None,
-                cite=[cite(c) for c in site.cite],
-            )
-        )
-    sources = []
-    for sid, part in b.sources.items():
-        s: Source = part.model
-        text = b.texts[sid]
-        sources.append(
-            EditionSource(
-                id=sid,
-                title=s.title,
-                outlet=s.outlet,
-                url=s.url,
-                author=s.author,
-                published=_dating(s.published),
-                kind=s.kind,
-                relays=[EditionRelay(outlet=r.outlet, origin=r.origin, note=r.note) for r in s.relays],
-                grade=EditionGrade(reliability=s.grade.reliability, credibility=s.grade.credibility, rationale=s.grade.rationale),
-                file=s.file,
-                page=f"sources/{sid}.html",
-                sha256=text_sha256(text),
-                characters=len(text),
-            )
-        )
-    positions = [EditionPosition(issue=p.issue, party=p.party, actor=p.actor, stance=p.stance, posture=p.posture) for p in (b.positions.positions if b.positions else [])]
-    events = [EditionEvent(id=e.id, date=e.date.date, title=e.title) for e in (b.timeline.events if b.timeline else [])]
-    questions = [EditionQuestion(id=q.id, question=q.question) for q in (b.questions.questions if b.questions else [])]
-    return Edition(
+    memo = cache or EditionCache()
+    memo.turn()
+    cite = _Citer(b, anchors, memo.citations)
+    claims: list[tuple[EditionClaim, ...]] = []  # one segment per file
+    taken: set[str] = set()
+    for name, part, sites in site_groups(b):
+        file: _FileSites = memo.sites.get(name, (part,), _FileSites.of, part, sites)
+        ids = file.final_ids(taken)
+        cited = [x for sid in file.cited for x in cite.reads[sid]]
+        claims.append(memo.files.get(name, (file, ids, *cited), _file_claims, file, ids, cite, memo.claims))
+    inputs = [x for sid, part in b.sources.items() for x in (sid, part, b.texts[sid])]
+    lists: dict[str, list[tuple[Any, ...]]] = {"claims": claims, "sources": [memo.lists.get("sources", tuple(inputs), _sources, b, memo.sources)]}
+    for name, make in _LISTS.items():
+        part = b.sections.get(_LIST_SECTION[name])
+        lists[name] = [memo.lists.get(name, (part,), make, part) if part is not None else ()]
+    edition = Edition(
         book=EditionBook(
             title=book.title,
             subtitle=book.subtitle,
@@ -413,17 +550,46 @@ def build_edition(b: Briefing, anchors: AnchorIndex) -> Edition:
             parties=[EditionParty(id=p.id, name=p.name) for p in book.parties],
             issues=[EditionIssue(id=i.id, title=i.title) for i in book.issues],
         ),
-        claims=claims,
-        sources=sources,
-        positions=positions,
-        events=events,
-        questions=questions,
+        **{name: [item for segment in segments for item in segment] for name, segments in lists.items()},
     )
+    memo.record(lists)
+    return edition
 
 
 # -- W3C Web Annotations -------------------------------------------------------------------------
 
 _NAMESPACE = uuid.UUID("6f1c7f0e-5b7e-4f3e-9d8a-2a0b6c1e4d10")  # briefgen's: annotation ids are uuid5 in it
+
+
+def _claim_annotations(slug: str, claim: EditionClaim, urls: dict[str, str | None]) -> list[dict[str, object]]:
+    """A claim's citations as Web Annotations (see ``annotations``)."""
+    return [
+        {
+            "id": f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{slug}/{claim.id}/{n}')}",
+            "type": "Annotation",
+            "motivation": "commenting",
+            "body": {"type": "TextualBody", "value": claim.text, "format": "text/plain", "purpose": "commenting"},
+            "target": {
+                "source": urls[c.source] or c.page.split("#", 1)[0],
+                "selector": [
+                    {"type": "TextQuoteSelector", "exact": c.exact, "prefix": c.prefix, "suffix": c.suffix},
+                    {"type": "TextPositionSelector", "start": c.start, "end": c.end},
+                ],
+            },
+        }
+        for n, c in enumerate(claim.cite, 1)
+    ]
+
+
+def _annotation_collection(edition: Edition, items: list[Any], total: int) -> dict[str, object]:
+    return {
+        "@context": ANNO_CONTEXT,
+        "id": f"urn:uuid:{uuid.uuid5(_NAMESPACE, edition.book.slug)}",
+        "type": "AnnotationCollection",
+        "label": f"Citations of {edition.book.title} (as of {edition.book.as_of})",
+        "total": total,
+        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+    }
 
 
 @paused_gc()
@@ -435,51 +601,63 @@ def annotations(edition: Edition) -> dict[str, object]:
     in the article text. Relative IRIs (the book's own pages) resolve against the file's location.
     """
     urls = {s.id: s.url for s in edition.sources}
-    items = []
-    for claim in edition.claims:
-        for n, c in enumerate(claim.cite, 1):
-            items.append(
-                {
-                    "id": f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{edition.book.slug}/{claim.id}/{n}')}",
-                    "type": "Annotation",
-                    "motivation": "commenting",
-                    "body": {"type": "TextualBody", "value": claim.text, "format": "text/plain", "purpose": "commenting"},
-                    "target": {
-                        "source": urls[c.source] or c.page.split("#", 1)[0],
-                        "selector": [
-                            {"type": "TextQuoteSelector", "exact": c.exact, "prefix": c.prefix, "suffix": c.suffix},
-                            {"type": "TextPositionSelector", "start": c.start, "end": c.end},
-                        ],
-                    },
-                }
-            )
-    return {
-        "@context": ANNO_CONTEXT,
-        "id": f"urn:uuid:{uuid.uuid5(_NAMESPACE, edition.book.slug)}",
-        "type": "AnnotationCollection",
-        "label": f"Citations of {edition.book.title} (as of {edition.book.as_of})",
-        "total": len(items),
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
-    }
+    items = [item for claim in edition.claims for item in _claim_annotations(edition.book.slug, claim, urls)]
+    return _annotation_collection(edition, items, len(items))
+
+
+def _annotation_lines(slug: str, claim: EditionClaim, urls: dict[str, str | None]) -> list[bytes]:
+    return [_compact(item).encode() for item in _claim_annotations(slug, claim, urls)]
+
+
+def _annotation_chunk(claims: Iterable[EditionClaim], memo: EditionCache, slug: str, urls: dict[str, str | None], key: tuple[Any, ...]) -> tuple[bytes, int]:
+    """The claims' annotation lines joined by ",\\n", and how many: each claim's made once for ``key`` (slug and urls)."""
+    lines = [line for claim in claims for line in memo.annotations.get(id(claim), (claim, *key), _annotation_lines, slug, claim, urls)]
+    return b",\n".join(lines), len(lines)
 
 
 def annotations_json(edition: Edition) -> str:
-    return json_lines(annotations(edition))
+    return annotations_bytes(edition).decode("utf-8")
+
+
+@paused_gc()
+def annotations_bytes(edition: Edition, cache: EditionCache | None = None) -> bytes:
+    """``json_lines(annotations(edition))`` as UTF-8, reusing the lines of the claims (and files) the cache has seen."""
+    memo = cache or EditionCache()
+    slug = edition.book.slug
+    urls = {s.id: s.url for s in edition.sources}
+    key = (slug, memo.same_urls(tuple(urls.items())))  # what an annotation reads besides its claim
+    segments = memo.segments("claims", edition.claims)
+    if segments is None:
+        chunks = [_annotation_chunk(edition.claims, memo, slug, urls, key)]
+    else:
+        chunks = [memo.annotation_chunks.get(id(s), (s, *key), _annotation_chunk, s, memo, slug, urls, key) for s in segments]
+    items = JsonItems(text for text, n in chunks if n)
+    return json_lines_bytes(_annotation_collection(edition, items, sum(n for _, n in chunks)))
 
 
 # -- writing -------------------------------------------------------------------------------------
 
 
-def write_edition_files(edition: Edition, outdir: Path) -> dict[str, Path]:
+@paused_gc()
+def write_edition_files(edition: Edition, outdir: Path, cache: EditionCache | None = None) -> dict[str, Path]:
     """Write ``edition.json`` and ``annotations.jsonld`` into ``outdir`` (only when their bytes
-    change); return them by the name they take in the HTML output.
+    change: an unchanged file keeps its time, so publishing links it); return them by the name
+    they take in the HTML output.
 
     A separate step from composing and rendering, so a build that skips Sphinx can still refresh
-    (or keep) them.
+    (or keep) them. ``cache`` (the one ``build_edition`` was given) holds the lines of unchanged items.
     """
-    from .compose import write_if_changed
-
-    files = {EDITION_FILE: edition.to_json(), ANNOTATIONS_FILE: annotations_json(edition)}
-    for name, text in files.items():
-        write_if_changed(outdir / name, text)
+    memo = cache or EditionCache()
+    files = {EDITION_FILE: edition.to_bytes(memo.joined), ANNOTATIONS_FILE: annotations_bytes(edition, memo)}
+    for name, data in files.items():
+        _write_if_changed(outdir / name, data)
     return {name: outdir / name for name in files}
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)

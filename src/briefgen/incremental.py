@@ -1,6 +1,6 @@
 """The front half's memory between builds of one project in one process (``briefgen serve``).
 
-Three caches, each keyed by content so a stale entry can only be missed, never used:
+Five caches, each keyed by content so a stale entry can only be missed, never used:
 
 - files: every YAML file's Part, by its bytes (``load_briefing(cache=...)``);
 - anchors: each source's anchored text, by its boundary inputs (the source id, the text, its
@@ -9,6 +9,8 @@ Three caches, each keyed by content so a stale entry can only be missed, never u
   only them, and any problem sends the whole briefing through it uncached, so error messages
   are the ones a cold build gives;
 - units of composed pages (``briefgen.compose.cache``);
+- the edition's claims, citations and sources, and their lines in edition.json and
+  annotations.jsonld (``briefgen.edition_cache``);
 - and, for the back half, the Sphinx applications of the last build (``briefgen.sphinxapp``).
 
 The result equals a cold build's, byte for byte (tests/test_incremental_equivalence.py).
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 
 from .anchor import AnchorIndex, SourceText, anchor_briefing
 from .compose.cache import ComposeCache
+from .edition_cache import EditionCache
 from .errors import KeyPath, Problem
 from .load import Briefing, Part, PartCache
 from .model import Citation, Strict
@@ -40,6 +43,7 @@ class FrontCache:
     files: PartCache = field(default_factory=dict)
     anchors: dict[str, tuple[AnchorKey, SourceText]] = field(default_factory=dict)
     compose: ComposeCache = field(default_factory=ComposeCache)
+    edition: EditionCache = field(default_factory=EditionCache)
     sphinx: KeptApps = field(default_factory=KeptApps)
     _citations: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = field(default_factory=dict)
     _last: tuple[Briefing, list[tuple[Part, KeyPath, Citation]]] | None = None  # this build's, asked for by check and anchor

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from .anchor import AnchorIndex
 from .changes import Changes, compare
 from .edition import Edition, build_edition
+from .edition_cache import EditionCache
 from .errors import BriefingError, Problem
 from .load import BRIEFING_DIR, Briefing
 
@@ -131,8 +132,11 @@ def previous_edition(briefing: Briefing) -> Edition | None:
         raise BriefingError([briefing.book.doc.problem(("previous_edition",), f"previous edition {spec!r} not found: {exc}", hint)]) from None
 
 
-def with_previous(briefing: Briefing, anchors: AnchorIndex) -> tuple[Edition, Changes | None]:
-    """This build's edition, and what changed since the previous one when the book names it."""
-    edition = build_edition(briefing, anchors)
+def with_previous(briefing: Briefing, anchors: AnchorIndex, cache: EditionCache | None = None) -> tuple[Edition, Changes | None]:
+    """This build's edition, and what changed since the previous one when the book names it.
+
+    ``cache``: a warm process's memory of earlier editions (``build_edition``).
+    """
+    edition = build_edition(briefing, anchors, cache)
     previous = previous_edition(briefing)
     return edition, (compare(previous, edition) if previous is not None else None)
