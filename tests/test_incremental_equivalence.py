@@ -1,7 +1,8 @@
 """An incremental rebuild is a cold build: random edit sequences, warm cache against no cache.
 
 After every edit the warm front half (the cache ``briefgen serve`` keeps) and a cold one must give
-the same composed pages byte for byte, or the same problems; end to end, the published HTML too.
+the same composed pages and edition files (edition.json, annotations.jsonld) byte for byte, or the
+same problems; end to end, the published HTML too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 
 from briefgen.build import build
 from briefgen.compose import compose_book
+from briefgen.edition import write_edition_files
 from briefgen.errors import BriefingError
 from briefgen.incremental import FrontCache
 from briefgen.pipeline import prepare
@@ -172,7 +174,67 @@ def break_quote(root: Path, rng: random.Random) -> None:
     _write(path, data)
 
 
-EDITS = [edit_claim_text, edit_quote, add_citation, drop_citation, edit_source_metadata, edit_article, add_or_remove_event, add_key_point, break_quote]
+def edit_claim_id(root: Path, rng: random.Random) -> None:
+    """Give a claim a YAML id (perhaps one already taken: both builds must report it alike), change or drop it."""
+    path, data, node = _pick(root, rng, _is_claim)
+    if "id" in node and rng.random() < 0.4:
+        del node["id"]
+    else:
+        node["id"] = f"claim-{rng.randint(0, 40)}"
+    _write(path, data)
+
+
+def repeat_claim(root: Path, rng: random.Random) -> None:
+    """The same sentence twice in one scope: the second gets the derived id with '-2' (the edition's ids count them)."""
+    lists = [(path, data, node) for path in _files(root) for data in [_read(path)] for node in _lists(data) if node and all(isinstance(n, dict) and _is_claim(n) for n in node)]
+    path, data, claims = rng.choice(lists)
+    twin = copy.deepcopy(rng.choice(claims))
+    twin.pop("id", None)
+    claims.insert(rng.randint(0, len(claims)), twin)
+    _write(path, data)
+
+
+def _lists(data: Any) -> list[list[Any]]:
+    found, stack = [], [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            found.append(node)
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+    return found
+
+
+def edit_source_url(root: Path, rng: random.Random) -> None:
+    """A url changes citations' links to the original site and every annotation's target."""
+    path = rng.choice(sorted((root / "briefing/sources").glob("*.yaml")))
+    data = _read(path)
+    if "url" in data and rng.random() < 0.4:
+        del data["url"]
+    else:
+        data["url"] = f"https://example.org/{rng.choice(['a', 'b'])}/{path.stem}"
+    _write(path, data)
+
+
+def edit_citation_note(root: Path, rng: random.Random) -> None:
+    path, data, node = _pick(root, rng, _is_cite)
+    if "note" in node and rng.random() < 0.5:
+        del node["note"]
+    else:
+        node["note"] = f"A note {rng.randint(0, 9)}."
+    _write(path, data)
+
+
+def edit_book_title(root: Path, rng: random.Random) -> None:
+    """The title names the book's slug (unless it sets one): every annotation's id changes with it."""
+    path = root / "briefing/book.yaml"
+    data = _read(path)
+    data["title"] = rng.choice(["North Pier Closure", "Harbour Affairs", f"A Briefing {rng.randint(0, 9)}"])
+    _write(path, data)
+
+
+EDITS = [edit_claim_text, edit_quote, add_citation, drop_citation, edit_source_metadata, edit_article, add_or_remove_event, add_key_point, break_quote, edit_claim_id, repeat_claim, edit_source_url, edit_citation_note, edit_book_title]
 REVERT = -1  # go back to an earlier state of the project (the cache then holds newer entries)
 
 
@@ -193,16 +255,19 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _front(root: Path, out: Path, cache: FrontCache | None) -> list[str] | dict[str, bytes]:
-    """Composed pages of the project, or its problems (as build() composes them, with the changes since a previous edition)."""
+    """Composed pages and edition files of the project, or its problems (as build() makes them,
+    with the changes since a previous edition)."""
     from briefgen.previous import with_previous
 
     try:
         prepared = prepare(root, cache)
-        _, changes = with_previous(prepared.briefing, prepared.anchors)
+        edition, changes = with_previous(prepared.briefing, prepared.anchors, cache.edition if cache else None)
     except BriefingError as exc:
         return [str(p) for p in exc.problems]
+    editions = out.with_name(f"{out.name}-edition")  # kept between steps, as build() keeps _build/.work/edition
+    write_edition_files(edition, editions, cache.edition if cache else None)
     compose_book(prepared.briefing, prepared.anchors, out, changes=changes, cache=cache.compose if cache else None)
-    return _tree(out)
+    return {**_tree(out), **{f"edition/{name}": data for name, data in _tree(editions).items()}}
 
 
 def _run_sequence(root: Path, steps: list[tuple[int, int]], tmp: Path) -> None:
@@ -219,7 +284,9 @@ def _run_sequence(root: Path, steps: list[tuple[int, int]], tmp: Path) -> None:
         cold_dir = tmp / f"cold-{n}"
         warm, cold = _front(root, tmp / "warm", cache), _front(root, cold_dir, None)
         assert warm == cold, f"step {n}: {EDITS[edit].__name__ if edit >= 0 else 'revert'} gave different results warm and cold"
+        assert isinstance(cold, list) or {"edition/edition.json", "edition/annotations.jsonld"} <= cold.keys()
         shutil.rmtree(cold_dir, ignore_errors=True)
+        shutil.rmtree(cold_dir.with_name(f"{cold_dir.name}-edition"), ignore_errors=True)
 
 
 steps_strategy = st.lists(st.tuples(st.integers(REVERT, len(EDITS) - 1), st.integers(0, 2**16)), min_size=1, max_size=6)
@@ -253,7 +320,7 @@ def _with_previous_edition_and_urls(root: Path) -> Path:
     Pages then carry new/changed marks, a What's new page and original-site links (text fragments
     chosen to be unique in the whole article): inputs a unit reads beyond its own file.
     """
-    from briefgen.edition import build_edition, write_edition_files
+    from briefgen.edition import build_edition
 
     _with_urls(root)
     prepared = prepare(root)

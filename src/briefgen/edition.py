@@ -32,7 +32,7 @@ from .anchor import AnchorIndex, SourceText
 from .errors import KeyPath, format_key_path
 from .estimative import likelihood_terms
 from .gcpause import paused_gc
-from .edition_cache import EditionCache, Memo
+from .edition_cache import EditionCache, Scope, Segments
 from .load import Briefing, Part
 from .model import Citation, Dating, Source
 from .scales import LIKELIHOOD
@@ -381,17 +381,20 @@ def _paragraph_spans(st: SourceText) -> list[tuple[int, int]]:
 
 
 class _Citer:
-    """Citations as edition data, each passage worked out once (a quote may be cited many times,
-    and a warm build reuses those whose source's anchored text and url are unchanged)."""
+    """Citations as edition data, each passage worked out once per build (a quote may be cited many times)."""
 
-    def __init__(self, b: Briefing, anchors: AnchorIndex, memo: Memo[EditionCitation]) -> None:
-        self.b, self.anchors, self.memo = b, anchors, memo
+    def __init__(self, b: Briefing, anchors: AnchorIndex) -> None:
+        self.b, self.anchors = b, anchors
+        self.cache: dict[tuple[str, str, str | None], EditionCitation] = {}
         self.articles: dict[str, Article] = {}  # folded once per source, for text fragments
         self.reads = {sid: (anchors.texts[sid], part.model.url) for sid, part in b.sources.items()}  # all a citation reads besides its own fields
 
     def __call__(self, cite: Citation) -> EditionCitation:
-        st, url = self.reads[cite.source]
-        return self.memo.get((cite.source, cite.quote, cite.note), (st, url), self._make, cite, st, url)
+        key = (cite.source, cite.quote, cite.note)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._make(cite, *self.reads[cite.source])
+        return found
 
     def _make(self, cite: Citation, st: SourceText, url: str | None) -> EditionCitation:
         a = self.anchors.get(cite.source, cite.quote)
@@ -450,8 +453,8 @@ class _FileSites:
         return tuple(out)
 
 
-def _file_claims(file: _FileSites, ids: tuple[str, ...], cite: _Citer, memo: Memo[EditionClaim]) -> tuple[EditionClaim, ...]:
-    """The claims of one file: each made again only if its site, id, citations or cited sources changed."""
+def _file_claims(memo: Scope[EditionClaim], file: _FileSites, ids: tuple[str, ...], cite: _Citer) -> tuple[EditionClaim, ...]:
+    """The claims of one file: each made again only if its site, id, quotes or cited sources changed."""
     claims = []
     reads = cite.reads
     for site, cid in zip(file.sites, ids, strict=True):
@@ -494,7 +497,7 @@ def _source(sid: str, s: Source, text: str) -> EditionSource:
     )
 
 
-def _sources(b: Briefing, memo: Memo[EditionSource]) -> tuple[EditionSource, ...]:
+def _sources(memo: Scope[EditionSource], b: Briefing) -> tuple[EditionSource, ...]:
     return tuple(memo.get(sid, (part, b.texts[sid]), _source, sid, part.model, b.texts[sid]) for sid, part in b.sources.items())
 
 
@@ -526,19 +529,19 @@ def build_edition(b: Briefing, anchors: AnchorIndex, cache: EditionCache | None 
     book = b.book.model
     memo = cache or EditionCache()
     memo.turn()
-    cite = _Citer(b, anchors, memo.citations)
+    cite = _Citer(b, anchors)
     claims: list[tuple[EditionClaim, ...]] = []  # one segment per file
     taken: set[str] = set()
     for name, part, sites in site_groups(b):
         file: _FileSites = memo.sites.get(name, (part,), _FileSites.of, part, sites)
         ids = file.final_ids(taken)
         cited = [x for sid in file.cited for x in cite.reads[sid]]
-        claims.append(memo.files.get(name, (file, ids, *cited), _file_claims, file, ids, cite, memo.claims))
+        claims.append((name, memo.files.nested(name, (file, ids, *cited), "claims", _file_claims, file, ids, cite)))
     inputs = [x for sid, part in b.sources.items() for x in (sid, part, b.texts[sid])]
-    lists: dict[str, list[tuple[Any, ...]]] = {"claims": claims, "sources": [memo.lists.get("sources", tuple(inputs), _sources, b, memo.sources)]}
+    lists: dict[str, Segments] = {"claims": claims, "sources": [("sources", memo.lists.nested("sources", tuple(inputs), "sources", _sources, b))]}
     for name, make in _LISTS.items():
         part = b.sections.get(_LIST_SECTION[name])
-        lists[name] = [memo.lists.get(name, (part,), make, part) if part is not None else ()]
+        lists[name] = [(name, memo.lists.get(name, (part,), make, part) if part is not None else ())]
     edition = Edition(
         book=EditionBook(
             title=book.title,
@@ -550,7 +553,7 @@ def build_edition(b: Briefing, anchors: AnchorIndex, cache: EditionCache | None 
             parties=[EditionParty(id=p.id, name=p.name) for p in book.parties],
             issues=[EditionIssue(id=i.id, title=i.title) for i in book.issues],
         ),
-        **{name: [item for segment in segments for item in segment] for name, segments in lists.items()},
+        **{name: [item for _, segment in segments for item in segment] for name, segments in lists.items()},
     )
     memo.record(lists)
     return edition
@@ -609,9 +612,13 @@ def _annotation_lines(slug: str, claim: EditionClaim, urls: dict[str, str | None
     return [_compact(item).encode() for item in _claim_annotations(slug, claim, urls)]
 
 
-def _annotation_chunk(claims: Iterable[EditionClaim], memo: EditionCache, slug: str, urls: dict[str, str | None], key: tuple[Any, ...]) -> tuple[bytes, int]:
-    """The claims' annotation lines joined by ",\\n", and how many: each claim's made once for ``key`` (slug and urls)."""
-    lines = [line for claim in claims for line in memo.annotations.get(id(claim), (claim, *key), _annotation_lines, slug, claim, urls)]
+def _annotation_chunk(memo: Scope[list[bytes]] | None, claims: Iterable[EditionClaim], slug: str, urls: dict[str, str | None], key: tuple[Any, ...]) -> tuple[bytes, int]:
+    """The claims' annotation lines joined by ",\\n", and how many: each claim's looked up in ``memo``
+    by the claim and ``key`` (all an annotation reads besides its claim: slug and urls)."""
+    if memo is None:
+        lines = [line for claim in claims for line in _annotation_lines(slug, claim, urls)]
+    else:
+        lines = [line for claim in claims for line in memo.get(id(claim), (claim, *key), _annotation_lines, slug, claim, urls)]
     return b",\n".join(lines), len(lines)
 
 
@@ -628,9 +635,9 @@ def annotations_bytes(edition: Edition, cache: EditionCache | None = None) -> by
     key = (slug, memo.same_urls(tuple(urls.items())))  # what an annotation reads besides its claim
     segments = memo.segments("claims", edition.claims)
     if segments is None:
-        chunks = [_annotation_chunk(edition.claims, memo, slug, urls, key)]
+        chunks = [_annotation_chunk(None, edition.claims, slug, urls, key)]
     else:
-        chunks = [memo.annotation_chunks.get(id(s), (s, *key), _annotation_chunk, s, memo, slug, urls, key) for s in segments]
+        chunks = [memo.annotation_chunks.nested(name, (s, *key), "annotations", _annotation_chunk, s, slug, urls, key) for name, s in segments]
     items = JsonItems(text for text, n in chunks if n)
     return json_lines_bytes(_annotation_collection(edition, items, sum(n for _, n in chunks)))
 

@@ -1,27 +1,33 @@
 """The edition's memory between builds of one project in one process (``briefgen serve``).
 
 Every entry of ``edition.json`` and ``annotations.jsonld`` is made from a few inputs: a claim's
-site (its file, key path, text and id) and its citations; a citation's quote and the anchored text
-and url of its source; a source's file and article text. Each memo below keeps what it made with
-the inputs it made it from and gives it again only when they are the same, so a stale entry can
-only be missed, never used. Inputs are compared by identity (an unchanged YAML file is the same
-Part, an unchanged source keeps its anchored SourceText: see ``briefgen.incremental``), strings and
-tuples by value.
+site (its file, key path, text and id) and the quotes it cites; a citation's anchored source text
+and url; a source's file and article text. Each memo below keeps what it made with the inputs it
+made it from and gives it again only when they are the same, so a stale entry can only be missed,
+never used. Inputs are compared by identity (an unchanged YAML file is the same Part, an unchanged
+source keeps its anchored SourceText: see ``briefgen.incremental``), strings and tuples by value.
+
+The memos nest: the claims of one file are kept with that file's entry, the lines of a segment's
+items with that segment's joined lines. An unchanged file is reused whole without looking at its
+claims; a changed one looks its claims up in what its previous entry kept. So what is kept is what
+the last build used, and no more.
 
 The edition's lists are assembled from segments (the claims of one file, the sources, the events
 ...), each a tuple a memo gave: an unchanged file gives the same tuple again, so the lines of its
-items in the two files are joined once and reused whole. Entries a build does not use are dropped
-by the next one. The bytes equal a cold build's (tests/test_incremental_equivalence.py); without a
-cache, ``build_edition`` and the writers use a fresh one.
+items in the two files are joined once and reused whole. The bytes equal a cold build's
+(tests/test_incremental_equivalence.py, tests/test_edition_incremental.py); without a cache,
+``build_edition`` and the writers use a fresh one.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from itertools import chain
 from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
+Entry = tuple[tuple[Any, ...], Any]  # the inputs a value was made from, and the value
 
 _BY_VALUE = (str, tuple)
 
@@ -31,93 +37,117 @@ def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
     return len(old) == len(new) and all(a is b or (type(a) in _BY_VALUE and a == b) for a, b in zip(old, new, strict=True))
 
 
-class Memo(Generic[V]):
-    """Values by key, each with the inputs it was made from; kept while builds use them."""
+class Scope(Generic[V]):
+    """Values made while a memo's value is made, kept with it; the next one for the same key looks here first."""
 
-    def __init__(self) -> None:
-        self._now: dict[Hashable, tuple[tuple[Any, ...], V]] = {}
-        self._before: dict[Hashable, tuple[tuple[Any, ...], V]] = {}
-        self.made = 0  # values made (not reused) since the last turn: what a test can count
-
-    def turn(self) -> None:
-        """A new build starts: what the last one did not use is let go."""
-        self._before, self._now = self._now, {}
-        self.made = 0
+    def __init__(self, kind: str, made: Counter[str], previous: Scope[V] | None = None) -> None:
+        self.kind, self._made = kind, made
+        self._old: dict[Hashable, Entry] = previous._entries if previous is not None else {}
+        self._entries: dict[Hashable, Entry] = {}
 
     def get(self, key: Hashable, inputs: tuple[Any, ...], make: Callable[..., V], *args: Any) -> V:
         """The value kept for ``key`` if made from the same ``inputs``, else ``make(*args)``.
 
         ``make`` must read nothing but what ``key`` and ``inputs`` hold: that is the whole contract.
         """
-        hit = self._now.get(key)
+        hit = self._entries.get(key)
         if hit is None:
-            hit = self._before.get(key)
+            hit = self._old.get(key)
         if hit is not None and _same(hit[0], inputs):
             value = hit[1]
         else:
             value = make(*args)
-            self.made += 1
-        self._now[key] = (inputs, value)
+            self._made[self.kind] += 1
+        self._entries[key] = (inputs, value)
         return value
 
     def of(self, obj: Any, make: Callable[..., V], *args: Any) -> V:
         """A value made from ``obj`` alone (and ``args`` that ``obj`` decides), by the object's identity."""
         return self.get(id(obj), (obj,), make, *args)
 
+    def close(self) -> None:
+        self._old = {}  # the previous entries are let go with the value that held them
+
+
+class Memo(Scope[V]):
+    """A memo of the whole edition: what the last build did not use is let go by the next."""
+
+    def turn(self) -> None:
+        """A new build starts."""
+        self._old, self._entries = self._entries, {}
+
+    def nested(self, key: Hashable, inputs: tuple[Any, ...], kind: str, make: Callable[..., V], *args: Any) -> V:
+        """Like ``get``, for a value whose making looks up values of ``kind`` in a Scope
+        (``make(scope, *args)``): the scope kept with this key's previous value, whatever its inputs."""
+        hit = self._entries.get(key)
+        if hit is None:
+            hit = self._old.get(key)
+        if hit is not None and _same(hit[0], inputs):
+            value, scope = hit[1]
+        else:
+            scope = Scope(kind, self._made, hit[1][1] if hit is not None else None)
+            value = make(scope, *args)
+            scope.close()
+            self._made[self.kind] += 1
+        self._entries[key] = (inputs, (value, scope))
+        return value
+
+
+Segments = list[tuple[str, tuple[Any, ...]]]  # a list of the edition as named runs of its items
+
 
 class EditionCache:
     """What an edition was made of, for a process that builds the same project again."""
 
     def __init__(self) -> None:
-        self.sites: Memo[Any] = Memo()  # a file's claim sites with their ids, by group name; input: the Part
-        self.files: Memo[Any] = Memo()  # a file's claims (a segment), by group name; inputs: its sites, their ids, the text and url of each source cited
-        self.citations: Memo[Any] = Memo()  # by (source, quote, note); inputs: anchored text, url
-        self.claims: Memo[Any] = Memo()  # by the claim's id and site; inputs: its citations
-        self.sources: Memo[Any] = Memo()  # by source id; inputs: its Part and article text
-        self.lists: Memo[Any] = Memo()  # sources, positions, events, questions (segments), by name; inputs: the Parts (and texts)
-        self.lines: Memo[bytes] = Memo()  # an item's JSON line (UTF-8), by the item
-        self.chunks: Memo[bytes] = Memo()  # a segment's lines joined, by the segment
-        self.annotations: Memo[list[bytes]] = Memo()  # a claim's Web Annotations as JSON lines; inputs: the claim, slug, urls
-        self.annotation_chunks: Memo[tuple[bytes, int]] = Memo()  # a segment's annotation lines joined, and how many; inputs: the segment, slug, urls
-        self._segments: dict[str, list[tuple[Any, ...]]] = {}
+        self.made: Counter[str] = Counter()  # what the last build made (not reused), by kind: what a test can count
+        m = self.made
+        self.sites: Memo[Any] = Memo("sites", m)  # a file's claim sites with their ids, by group name; input: the Part
+        self.files: Memo[Any] = Memo("files", m)  # a file's claims (a segment), by group name; inputs: its sites, ids, the anchored text and url of each source cited; nests its claims
+        self.lists: Memo[Any] = Memo("lists", m)  # sources, positions, events, questions (segments), by name; inputs: the Parts (and texts); sources nest
+        self.chunks: Memo[bytes] = Memo("chunks", m)  # a segment's lines in edition.json, joined; input: the segment; nests its lines
+        self.annotation_chunks: Memo[tuple[bytes, int]] = Memo("annotation chunks", m)  # a segment's lines in annotations.jsonld; inputs: the segment, slug, urls; nests each claim's
+        self._segments: dict[str, Segments] = {}
         self._urls: tuple[Any, ...] = ()
 
     def turn(self) -> None:
-        for memo in (self.sites, self.files, self.citations, self.claims, self.sources, self.lists, self.lines, self.chunks, self.annotations, self.annotation_chunks):
+        """A new build starts: what the last one did not use is let go."""
+        for memo in (self.sites, self.files, self.lists, self.chunks, self.annotation_chunks):
             memo.turn()
+        self.made.clear()
         self._segments = {}
 
-    def record(self, segments: dict[str, list[tuple[Any, ...]]]) -> None:
+    def record(self, segments: dict[str, Segments]) -> None:
         """The lists of the edition just built, as the segments they were assembled from."""
-        self._segments = {name: [s for s in parts if s] for name, parts in segments.items()}
+        self._segments = {name: [(n, s) for n, s in parts if s] for name, parts in segments.items()}
 
-    def segments(self, name: str, items: list[Any]) -> list[tuple[Any, ...]] | None:
+    def segments(self, name: str, items: list[Any]) -> Segments | None:
         """The segments of the last edition built whose items are ``items`` (the same objects), if any."""
         found = self._segments.get(name)
-        return found if found is not None and list(chain.from_iterable(found)) == items else None
-
-    def line(self, item: Any) -> bytes:
-        """``item.model_dump_json()`` as UTF-8, once per item object."""
-        return self.lines.of(item, _dump, item)
+        return found if found is not None and list(chain.from_iterable(s for _, s in found)) == items else None
 
     def joined(self, name: str, items: list[Any]) -> list[bytes]:
         """Pieces that make the lines of the edition's list ``name`` joined by ",\\n": unchanged segments whole."""
         segments = self.segments(name, items)
         if segments is None:
-            return [self._join(items)]
+            return [_join(None, items)]
         pieces = []
-        for s in segments:
-            pieces += (b",\n", self.chunks.of(s, self._join, s))
+        for n, s in segments:
+            pieces += (b",\n", self.chunks.nested((name, n), (s,), "lines", _join, s))
         return pieces[1:]
-
-    def _join(self, items: Iterable[Any]) -> bytes:
-        return b",\n".join(map(self.line, items))
 
     def same_urls(self, urls: tuple[Any, ...]) -> tuple[Any, ...]:
         """``urls``, or the equal tuple of the last call (so later comparisons are by identity)."""
         if urls != self._urls:
             self._urls = urls
         return self._urls
+
+
+def _join(lines: Scope[bytes] | None, items: Iterable[Any]) -> bytes:
+    """Items' JSON lines (UTF-8) joined by ",\\n"; each item's looked up in ``lines`` by the item."""
+    if lines is None:
+        return b",\n".join(_dump(item) for item in items)
+    return b",\n".join(lines.of(item, _dump, item) for item in items)
 
 
 def _dump(item: Any) -> bytes:

@@ -1,0 +1,138 @@
+"""The edition of a warm rebuild (the cache ``briefgen serve`` keeps) is a cold build's, byte for byte.
+
+Each edit below changes one input an entry of edition.json or annotations.jsonld is made from; a
+cache that reused an entry made before the edit would publish the old bytes. A one-file edit must
+also remake only what that file can change, or the cache saves nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import HARBOUR, copy_project
+
+from briefgen.edition import ANNOTATIONS_FILE, EDITION_FILE, Edition, build_edition, write_edition_files
+from briefgen.incremental import FrontCache
+from briefgen.pipeline import prepare
+from briefgen.previous import with_previous
+
+
+def edition_files(root: Path, cache: FrontCache | None, out: Path) -> tuple[dict[str, bytes], str]:
+    """The edition files as a build writes them, and the changes since the previous edition (as text)."""
+    prepared = prepare(root, cache)
+    edition, changes = with_previous(prepared.briefing, prepared.anchors, cache.edition if cache else None)
+    write_edition_files(edition, out, cache.edition if cache else None)
+    return {name: (out / name).read_bytes() for name in (EDITION_FILE, ANNOTATIONS_FILE)}, repr(changes)
+
+
+def _sub(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    new, n = re.subn(pattern, replacement, text, count=1, flags=re.MULTILINE)
+    assert n == 1, f"{pattern!r} not in {path}"
+    path.write_text(new, encoding="utf-8")
+
+
+def _yaml_edit(path: Path, change: Callable[[dict], None]) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def edit_quote(root: Path) -> None:  # a citation: its passage and offsets
+    _sub(root / "briefing/book.yaml", r"voted on Tuesday to close the north pier for repairs", "voted on Tuesday to close the north pier")
+
+
+def regrade_source(root: Path) -> None:  # a source entry
+    _yaml_edit(root / "briefing/sources/gazette.yaml", lambda d: d["grade"].update(reliability="D" if d["grade"]["reliability"] != "D" else "C"))
+
+
+def give_claim_an_id(root: Path) -> None:  # a claim's id, and its annotations' ids
+    _yaml_edit(root / "briefing/book.yaml", lambda d: d["bluf"][0].update(id="pier-vote"))
+
+
+def shift_an_article(root: Path) -> None:  # every passage of the article moves: offsets, paragraphs, context
+    path = root / "articles/gazette.txt"
+    text = path.read_text(encoding="utf-8")
+    first, _, rest = text.partition("\n")
+    path.write_text(f"{first}\nA new first paragraph, inserted by an editor.\n{rest}", encoding="utf-8")
+
+
+def add_url(root: Path) -> None:  # links to the original site, and annotation targets
+    _yaml_edit(root / "briefing/sources/herald.yaml", lambda d: d.update(url="https://herald.example/north-pier"))
+
+
+def note_a_citation(root: Path) -> None:
+    _yaml_edit(root / "briefing/book.yaml", lambda d: d["bluf"][0]["cite"][0].update(note="As the Gazette reported it."))
+
+
+def retitle_book(root: Path) -> None:  # the slug: every annotation's id
+    _yaml_edit(root / "briefing/book.yaml", lambda d: d.update(title="Harbour Affairs"))
+
+
+def repeat_a_sentence(root: Path) -> None:  # the same sentence twice in one scope: ids counted across the book
+    def twice(d: dict) -> None:
+        twin = copy.deepcopy(d["bluf"][0])
+        twin.pop("id", None)
+        d["bluf"].append(twin)
+
+    _yaml_edit(root / "briefing/book.yaml", twice)
+
+
+EDITS = [edit_quote, regrade_source, give_claim_an_id, shift_an_article, add_url, note_a_citation, retitle_book, repeat_a_sentence]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[e.__name__ for e in EDITS])
+def test_a_warm_edition_after_an_edit_is_the_cold_one(edit: Callable[[Path], None], tmp_path: Path) -> None:
+    root = copy_project(HARBOUR, tmp_path / "p")
+    cache = FrontCache()
+    before, _ = edition_files(root, cache, tmp_path / "warm")
+    edit(root)
+    warm, _ = edition_files(root, cache, tmp_path / "warm")
+    cold, _ = edition_files(root, None, tmp_path / "cold")
+    assert warm != before, "the edit changes the edition"
+    assert warm == cold
+    edit_back = copy_project(HARBOUR, tmp_path / "again")  # and back again: entries of the first build are not stale
+    assert edition_files(edit_back, cache, tmp_path / "warm")[0] == before
+
+
+def test_a_changed_previous_edition_gives_the_changes_a_cold_build_gives(tmp_path: Path) -> None:
+    root = copy_project(HARBOUR, tmp_path / "p")
+    prepared = prepare(root)
+    write_edition_files(build_edition(prepared.briefing, prepared.anchors), root / "previous")
+    _yaml_edit(root / "briefing/book.yaml", lambda d: d.update(previous_edition="previous/edition.json"))
+    cache = FrontCache()
+    _, unchanged = edition_files(root, cache, tmp_path / "warm")
+    # the previous edition is edited: a claim it had reworded, so this one's is a change
+    _sub(root / "previous/edition.json", r"The Port Authority has voted", "The Port Authority voted")
+    files, changes = edition_files(root, cache, tmp_path / "warm")
+    assert (files, changes) == edition_files(root, None, tmp_path / "cold")
+    assert changes != unchanged
+
+
+def test_a_one_event_edit_remakes_only_that_files_entries(tmp_path: Path) -> None:
+    root = copy_project(HARBOUR, tmp_path / "p")
+    cache = FrontCache()
+    edition_files(root, cache, tmp_path / "warm")
+    _sub(root / "briefing/timeline.yaml", r"^(\s*title: )(.+)$", r"\1\2 (corrected)")
+    warm, _ = edition_files(root, cache, tmp_path / "warm")
+    assert warm == edition_files(root, None, tmp_path / "cold")[0]
+    made = cache.edition.made
+    assert (made["sites"], made["files"]) == (1, 1), "only the timeline's claims are looked at again"
+    assert (made["claims"], made["sources"], made["annotations"]) == (0, 0, 0)
+    # a quote edited: its source is anchored again, so the claims citing that source are remade, no
+    # other; the annotations of those whose file's claims are still equal are reused
+    before = Edition.model_validate_json(warm[EDITION_FILE])
+    _sub(root / "briefing/book.yaml", r"voted on Tuesday to close the north pier for repairs", "voted on Tuesday to close the north pier")
+    warm, _ = edition_files(root, cache, tmp_path / "warm")
+    assert warm == edition_files(root, None, tmp_path / "cold")[0]
+    edition = Edition.model_validate_json(warm[EDITION_FILE])
+    citing = [claim for claim in edition.claims if any(c.source == "gazette" for c in claim.cite)]
+    changed = [claim for claim in edition.claims if claim not in before.claims]
+    assert made["claims"] == len(citing) < len(edition.claims)
+    assert 1 <= len(changed) <= made["annotations"] < made["claims"]
+    assert made["sources"] == 0
