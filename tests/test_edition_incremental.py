@@ -83,7 +83,25 @@ def repeat_a_sentence(root: Path) -> None:  # the same sentence twice in one sco
     _yaml_edit(root / "briefing/book.yaml", twice)
 
 
-EDITS = [edit_quote, regrade_source, give_claim_an_id, shift_an_article, add_url, note_a_citation, retitle_book, repeat_a_sentence]
+def reword_a_claim(root: Path) -> None:  # a claim's text alone: same citations, same anchored sources
+    _sub(root / "briefing/timeline.yaml", r"The Port Authority voted to close the north pier\.", "The Port Authority voted to shut the north pier.")
+
+
+def reword_a_claim_with_an_id(root: Path) -> None:  # its id stays: only the text tells the claim changed
+    _sub(root / "briefing/method.yaml", r"disagree on whether", "differ on whether")
+
+
+def move_a_citation(root: Path) -> None:
+    """A citation moves to the next claim citing its source: the quotes, in citing order, are the
+    same, so the source is not anchored again; only the two claims' own quotes tell them changed."""
+
+    def move(d: dict) -> None:
+        d["key_judgments"][0]["cite"].insert(0, d["bluf"][0]["cite"].pop())
+
+    _yaml_edit(root / "briefing/book.yaml", move)
+
+
+EDITS = [edit_quote, regrade_source, give_claim_an_id, shift_an_article, add_url, note_a_citation, retitle_book, repeat_a_sentence, reword_a_claim, reword_a_claim_with_an_id, move_a_citation]
 
 
 @pytest.mark.parametrize("edit", EDITS, ids=[e.__name__ for e in EDITS])
@@ -136,3 +154,55 @@ def test_a_one_event_edit_remakes_only_that_files_entries(tmp_path: Path) -> Non
     assert made["claims"] == len(citing) < len(edition.claims)
     assert 1 <= len(changed) <= made["annotations"] < made["claims"]
     assert made["sources"] == 0
+
+
+def test_an_id_told_apart_from_one_in_another_file_follows_that_file(tmp_path: Path) -> None:
+    """A method note and a key point of a source named 'method-notes' with the same sentence share a
+    derived id, so the key point's is '-2'; when the note goes, the key point's file is unchanged but its id is not."""
+    root = copy_project(HARBOUR, tmp_path / "p")
+    sentence = "Engineers expect repairs to take about eight months."
+    herald = yaml.safe_load((root / "briefing/sources/herald.yaml").read_text(encoding="utf-8"))
+    twin = {**herald, "id": "method-notes", "summary": [{"text": sentence, "cite": [{"source": "method-notes", "quote": herald["summary"][0]["cite"][0]["quote"]}]}]}
+    (root / "briefing/sources/method-notes.yaml").write_text(yaml.safe_dump(twin, sort_keys=False), encoding="utf-8")
+    _yaml_edit(root / "briefing/method.yaml", lambda d: d.update(notes=[copy.deepcopy(herald["summary"][0])]))
+    cache = FrontCache()
+    before, _ = edition_files(root, cache, tmp_path / "warm")
+    assert b'"id":"sources/method-notes/' in before[EDITION_FILE] and b"-2" in before[EDITION_FILE]
+    _yaml_edit(root / "briefing/method.yaml", lambda d: d.update(notes=[]))
+    warm, _ = edition_files(root, cache, tmp_path / "warm")
+    assert warm == edition_files(root, None, tmp_path / "cold")[0]
+    assert warm != before
+
+
+def test_an_edition_written_after_a_later_one_was_built_is_still_its_own(tmp_path: Path) -> None:
+    """The cache's segments belong to the last edition built: writing an earlier one must not use them."""
+    root = copy_project(HARBOUR, tmp_path / "p")
+    cache = FrontCache()
+    prepared = prepare(root, cache)
+    first = build_edition(prepared.briefing, prepared.anchors, cache.edition)
+    reword_a_claim(root)
+    prepared = prepare(root, cache)
+    build_edition(prepared.briefing, prepared.anchors, cache.edition)
+    write_edition_files(first, tmp_path / "warm", cache.edition)
+    write_edition_files(first, tmp_path / "cold")
+    for name in (EDITION_FILE, ANNOTATIONS_FILE):
+        assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
+
+
+def test_a_new_url_retargets_annotations_of_passages_the_original_site_cannot_link_to(tmp_path: Path) -> None:
+    """A passage whose paragraph the article repeats word for word has no link to the original site,
+    so its citation, and claim, do not change with the url; its annotation's target does."""
+    root = copy_project(HARBOUR, tmp_path / "p")
+    article = root / "articles/herald.txt"
+    text = article.read_text(encoding="utf-8")
+    repeated = next(line for line in text.splitlines() if line.startswith("Repairs to the north pier"))
+    article.write_text(f"{text.rstrip()}\n\n{repeated}\n", encoding="utf-8")
+    _yaml_edit(root / "briefing/sources/herald.yaml", lambda d: d.update(url="https://herald.example/a"))
+    cache = FrontCache()
+    before, _ = edition_files(root, cache, tmp_path / "warm")
+    edition = Edition.model_validate_json(before[EDITION_FILE])
+    assert [c.original for claim in edition.claims if claim.scope == "herald" for c in claim.cite] == [None]
+    _yaml_edit(root / "briefing/sources/herald.yaml", lambda d: d.update(url="https://herald.example/b"))
+    warm, _ = edition_files(root, cache, tmp_path / "warm")
+    assert warm == edition_files(root, None, tmp_path / "cold")[0]
+    assert b"herald.example/b" in warm[ANNOTATIONS_FILE]
