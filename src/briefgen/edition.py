@@ -32,7 +32,7 @@ from .anchor import AnchorIndex, SourceText
 from .errors import KeyPath, format_key_path
 from .estimative import likelihood_terms
 from .gcpause import paused_gc
-from .edition_cache import EditionCache, Scope, Segments
+from .edition_cache import EditionCache, Scope, Segments, interleave, spaced
 from .load import Briefing, Part
 from .model import Citation, Dating, Source
 from .scales import LIKELIHOOD
@@ -210,7 +210,8 @@ def _compact(value: object) -> str:
 
 
 class JsonItems(list):  # type: ignore[type-arg]
-    """A list of objects already serialised, as UTF-8 compact JSON (runs of them joined by ",\\n"), for ``json_lines``."""
+    """A list of objects already serialised, for ``json_lines``: pieces of UTF-8 compact JSON whose
+    concatenation is the objects' lines joined by ",\\n" (see ``edition_cache.interleave``)."""
 
 
 def json_lines(obj: dict[str, Any]) -> str:
@@ -235,11 +236,7 @@ def _json_lines(obj: dict[str, Any], pieces: list[bytes]) -> None:
     for n, (key, value) in enumerate(obj.items()):
         pieces += (b"{\n" if n == 0 else b",\n", _compact(key).encode(), b": ")
         if isinstance(value, JsonItems):
-            pieces.append(b"[\n" if value else b"[]")
-            for i, lines in enumerate(value):
-                pieces += (b",\n", lines) if i else (lines,)
-            if value:
-                pieces.append(b"\n]")
+            pieces += (b"[\n", *value, b"\n]") if value else (b"[]",)
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             pieces += (b"[\n", b",\n".join(_compact(v).encode() for v in value), b"\n]")
         elif isinstance(value, dict) and any(isinstance(v, list) for v in value.values()):
@@ -612,14 +609,12 @@ def _annotation_lines(slug: str, claim: EditionClaim, urls: dict[str, str | None
     return [_compact(item).encode() for item in _claim_annotations(slug, claim, urls)]
 
 
-def _annotation_chunk(memo: Scope[list[bytes]] | None, claims: Iterable[EditionClaim], slug: str, urls: dict[str, str | None], key: tuple[Any, ...]) -> tuple[bytes, int]:
-    """The claims' annotation lines joined by ",\\n", and how many: each claim's looked up in ``memo``
-    by the claim and ``key`` (all an annotation reads besides its claim: slug and urls)."""
+def _annotation_chunk(memo: Scope[list[bytes]] | None, claims: Iterable[EditionClaim], slug: str, urls: dict[str, str | None], key: tuple[Any, ...]) -> list[bytes]:
+    """The claims' annotation lines, ``spaced``: each claim's looked up in ``memo`` by the claim and
+    ``key`` (all an annotation reads besides its claim: slug and urls)."""
     if memo is None:
-        lines = [line for claim in claims for line in _annotation_lines(slug, claim, urls)]
-    else:
-        lines = [line for claim in claims for line in memo.get(id(claim), (claim, *key), _annotation_lines, slug, claim, urls)]
-    return b",\n".join(lines), len(lines)
+        return spaced([line for claim in claims for line in _annotation_lines(slug, claim, urls)])
+    return spaced([line for claim in claims for line in memo.get(id(claim), (claim, *key), _annotation_lines, slug, claim, urls)])
 
 
 def annotations_json(edition: Edition) -> str:
@@ -638,8 +633,8 @@ def annotations_bytes(edition: Edition, cache: EditionCache | None = None) -> by
         chunks = [_annotation_chunk(None, edition.claims, slug, urls, key)]
     else:
         chunks = [memo.annotation_chunks.nested(name, (s, *key), "annotations", _annotation_chunk, s, slug, urls, key) for name, s in segments]
-    items = JsonItems(text for text, n in chunks if n)
-    return json_lines_bytes(_annotation_collection(edition, items, sum(n for _, n in chunks)))
+    items = JsonItems(interleave(chunks))
+    return json_lines_bytes(_annotation_collection(edition, items, sum((len(pieces) + 1) // 2 for pieces in chunks)))
 
 
 # -- writing -------------------------------------------------------------------------------------

@@ -105,8 +105,8 @@ class EditionCache:
         self.sites: Memo[Any] = Memo("sites", m)  # a file's claim sites with their ids, by group name; input: the Part
         self.files: Memo[Any] = Memo("files", m)  # a file's claims (a segment), by group name; inputs: its sites, ids, the anchored text and url of each source cited; nests its claims
         self.lists: Memo[Any] = Memo("lists", m)  # sources, positions, events, questions (segments), by name; inputs: the Parts (and texts); sources nest
-        self.chunks: Memo[bytes] = Memo("chunks", m)  # a segment's lines in edition.json, joined; input: the segment; nests its lines
-        self.annotation_chunks: Memo[tuple[bytes, int]] = Memo("annotation chunks", m)  # a segment's lines in annotations.jsonld; inputs: the segment, slug, urls; nests each claim's
+        self.chunks: Memo[list[bytes]] = Memo("chunks", m)  # a segment's lines in edition.json; input: the segment; nests each item's
+        self.annotation_chunks: Memo[list[bytes]] = Memo("annotation chunks", m)  # a segment's lines in annotations.jsonld; inputs: the segment, slug, urls; nests each claim's
         self._segments: dict[str, Segments] = {}
         self._urls: tuple[Any, ...] = ()
 
@@ -127,14 +127,15 @@ class EditionCache:
         return found if found is not None and list(chain.from_iterable(s for _, s in found)) == items else None
 
     def joined(self, name: str, items: list[Any]) -> list[bytes]:
-        """Pieces that make the lines of the edition's list ``name`` joined by ",\\n": unchanged segments whole."""
+        """Pieces that make the lines of the edition's list ``name`` joined by ",\\n": those of unchanged segments kept.
+
+        The pieces are the lines themselves (joined once, into the file's bytes), so the cache holds
+        one copy of the file, not two.
+        """
         segments = self.segments(name, items)
         if segments is None:
-            return [_join(None, items)]
-        pieces = []
-        for n, s in segments:
-            pieces += (b",\n", self.chunks.nested((name, n), (s,), "lines", _join, s))
-        return pieces[1:]
+            return [b",\n".join(_dump(item) for item in items)]
+        return interleave(self.chunks.nested((name, n), (s,), "lines", _lines, s) for n, s in segments)
 
     def same_urls(self, urls: tuple[Any, ...]) -> tuple[Any, ...]:
         """``urls``, or the equal tuple of the last call (so later comparisons are by identity)."""
@@ -143,11 +144,30 @@ class EditionCache:
         return self._urls
 
 
-def _join(lines: Scope[bytes] | None, items: Iterable[Any]) -> bytes:
-    """Items' JSON lines (UTF-8) joined by ",\\n"; each item's looked up in ``lines`` by the item."""
-    if lines is None:
-        return b",\n".join(_dump(item) for item in items)
-    return b",\n".join(lines.of(item, _dump, item) for item in items)
+SEPARATOR = b",\n"
+
+
+def spaced(lines: list[bytes]) -> list[bytes]:
+    """``lines`` with ``SEPARATOR`` between each two: pieces for one ``b"".join``."""
+    pieces = [SEPARATOR] * (2 * len(lines) - 1) if lines else []
+    pieces[::2] = lines
+    return pieces
+
+
+def interleave(runs: Iterable[list[bytes]]) -> list[bytes]:
+    """Runs of ``spaced`` pieces as one, with ``SEPARATOR`` between each two runs."""
+    pieces: list[bytes] = []
+    for run in runs:
+        if run:
+            if pieces:
+                pieces.append(SEPARATOR)
+            pieces += run
+    return pieces
+
+
+def _lines(memo: Scope[bytes], items: Iterable[Any]) -> list[bytes]:
+    """Items' JSON lines (UTF-8), each looked up in ``memo`` by the item, ``spaced``."""
+    return spaced([memo.of(item, _dump, item) for item in items])
 
 
 def _dump(item: Any) -> bytes:
