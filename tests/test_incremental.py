@@ -50,12 +50,14 @@ def test_changing_a_citation_also_updates_the_cited_source_page(harbour: Path) -
 def test_publish_links_unchanged_files_and_copies_changed_ones(harbour: Path) -> None:
     build(harbour, ("html",))
     html = harbour / "_build/html"
-    before = {name: (html / name).stat().st_ino for name in ("background.html", "timeline.html")}
+    before = {name: (html / name).stat().st_ino for name in ("background.html", "timeline.html", "annotations.jsonld", "edition.json")}
     timeline = harbour / "briefing/timeline.yaml"
     timeline.write_text(timeline.read_text().replace("title: Public meetings", "title: Public meetings held"))
     build(harbour, ("html",))
     assert (html / "background.html").stat().st_ino == before["background.html"]  # hard link, not a copy
     assert (html / "timeline.html").stat().st_ino != before["timeline.html"]
+    assert (html / "annotations.jsonld").stat().st_ino == before["annotations.jsonld"]  # an event's title is in no annotation
+    assert (html / "edition.json").stat().st_ino != before["edition.json"] and b"Public meetings held" in (html / "edition.json").read_bytes()
     assert "Public meetings held" in (html / "timeline.html").read_text()
     assert (harbour / "_build/.work/html/background.html").stat().st_ino != before["background.html"]  # never linked to Sphinx's files
 

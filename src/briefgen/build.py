@@ -137,7 +137,7 @@ def publish(staged: Path, final: Path, extra: dict[str, Path] | None = None) -> 
     copier = _LinkUnchanged(previous, fresh) if previous is not None and previous.is_dir() else shutil.copy2
     shutil.copytree(staged, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".buildinfo.bak", ".doctrees"), copy_function=copier)
     for name, path in (extra or {}).items():
-        shutil.copy2(path, fresh / name)
+        copier(path, fresh / name)  # linked when unchanged: the edition files are rewritten only when their bytes change
     if final.is_dir() and not final.is_symlink():  # a plain folder from an older layout: move it aside once
         final.rename(final.with_name(f".{final.name}-{time.time_ns()}-old"))
     link = final.with_name(f".{final.name}.link")
