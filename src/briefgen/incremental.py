@@ -22,7 +22,7 @@ from .compose.cache import ComposeCache
 from .errors import KeyPath, Problem
 from .load import Briefing, Part, PartCache
 from .model import Citation, Strict
-from .validate import iter_citations, walk
+from .validate import WalkCache, iter_citations
 
 AnchorKey = tuple[str, str, str, tuple[str, ...]]
 
@@ -40,6 +40,7 @@ class FrontCache:
     compose: ComposeCache = field(default_factory=ComposeCache)
     _citations: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = field(default_factory=dict)
     _last: tuple[Briefing, list[tuple[Part, KeyPath, Citation]]] | None = None  # this build's, asked for by check and anchor
+    walks: WalkCache = field(default_factory=WalkCache)  # models walked before, per file and list item
 
     def citations(self, b: Briefing) -> list[tuple[Part, KeyPath, Citation]]:
         """``iter_citations(b)``, walking only parts not seen before (unchanged files are the same Part)."""
@@ -49,7 +50,7 @@ class FrontCache:
         seen: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = {}
         for part in b.parts():
             hit = self._citations.get(id(part))
-            found = hit[1] if hit is not None and hit[0] is part else list(walk(part.model, Citation))
+            found = hit[1] if hit is not None and hit[0] is part else self.walks.walk(part, Citation)
             seen[id(part)] = (part, found)
             out.extend((part, path, cite) for path, cite in found)
         self._citations = seen
