@@ -2,7 +2,8 @@
 
 Three caches, each keyed by content so a stale entry can only be missed, never used:
 
-- files: every YAML file's Part, by its bytes (``load_briefing(cache=...)``);
+- files: every YAML file's Part, by its bytes (``load_briefing(cache=...)``); an edited file
+  parses and validates again only the list items the edit touched (``yamlio.read_yaml_again``);
 - anchors: each source's anchored text, by its boundary inputs (the source id, the text, its
   non-article passages and the quotes citing it, in citing order). Anchoring itself is not
   touched: the sources that missed are anchored by ``anchor_briefing`` on a briefing holding

@@ -332,7 +332,7 @@ def load_briefing(root: Path, *, cache: PartCache | None = None) -> Briefing:
 
     sources: dict[str, Part] = {}
     texts: dict[str, str] = {}
-    source_files = sorted((bdir / "sources").glob("*.yaml")) if (bdir / "sources").is_dir() else []
+    source_files = sorted((bdir / "sources").glob("*.yaml"), key=lambda p: p.name) if (bdir / "sources").is_dir() else []  # one folder: by name
     real_root = root.resolve()
     if not source_files:
         problems.add(Problem(_relative(root, bdir / "sources"), 1, 1, (), "no source files found", "add one YAML file per article in briefing/sources/ (see 'briefgen --help')"))

@@ -7,7 +7,9 @@ re-reads just the pages an edit touched. Pages no longer produced (a removed sou
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,8 +124,14 @@ def book_metadata(briefing: Briefing, pdf: str | None = None) -> dict[str, objec
 
 def write_if_changed(path: Path, text: str) -> bool:
     data = text.encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
-        return False
+    try:  # a regular file of another size differs without reading it (a large book checks a thousand pages)
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size == len(data):
+            with open(path, "rb") as f:
+                if f.read() == data:
+                    return False
+    except OSError:
+        pass
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)

@@ -183,8 +183,8 @@ class ComposeCache:
             entry = self._entries.get(name)
             if entry is not None and name != WHATS_NEW and entry.key == key and _same_anchors(entry, anchors):
                 for aid, citing in entry.cited:
-                    if citing not in register[aid]:
-                        register[aid].append(citing)
+                    if citing not in (entries_of := register[aid]):
+                        list.append(entries_of, citing)  # not logged: the log is read for the units composed
                 for claim, where in entry.claims:
                     claims.setdefault(claim, where)
             else:  # the What's new page reads every claim's placement: always composed
