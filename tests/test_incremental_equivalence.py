@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -234,7 +235,71 @@ def edit_book_title(root: Path, rng: random.Random) -> None:
     _write(path, data)
 
 
-EDITS = [edit_claim_text, edit_quote, add_citation, drop_citation, edit_source_metadata, edit_article, add_or_remove_event, add_key_point, break_quote, edit_claim_id, repeat_claim, edit_source_url, edit_citation_note, edit_book_title]
+# -- edits of the timeline's text in place, keeping its layout (as an editor saves it): a warm
+# process then re-reads only the events an edit touched (see yamlio.read_yaml_again) --------------
+def _event_blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, end) line numbers of each event's text: its dash line to the next one."""
+    starts = [i for i, line in enumerate(lines) if re.match(r"\s*- id: ", line)]
+    indent = re.match(r"\s*", lines[starts[0]]).group()  # type: ignore[union-attr]
+    starts = [i for i in starts if lines[i].startswith(indent + "- ")]
+    return list(zip(starts, [*starts[1:], len(lines)]))
+
+
+def _timeline_lines(root: Path) -> tuple[Path, list[str]]:
+    path = root / "briefing/timeline.yaml"
+    return path, path.read_text(encoding="utf-8").splitlines()
+
+
+def _save(path: Path, lines: list[str]) -> None:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def retitle_event_in_place(root: Path, rng: random.Random) -> None:
+    path, lines = _timeline_lines(root)
+    first, end = rng.choice(_event_blocks(lines))
+    at = next(i for i in range(first, end) if "title:" in lines[i])
+    lines[at] += f" (retitled {rng.randint(0, 999)})"
+    _save(path, lines)
+
+
+def move_event_in_place(root: Path, rng: random.Random) -> None:
+    """Insert a copy of an event elsewhere (new id), or remove one: the events after it change line."""
+    path, lines = _timeline_lines(root)
+    blocks = _event_blocks(lines)
+    first, end = rng.choice(blocks)
+    if len(blocks) > 1 and rng.random() < 0.4:
+        del lines[first:end]
+    else:
+        new = f"copied-{rng.randint(0, 10**6)}"
+        copy = [re.sub(r"- id: \S+", f"- id: {new}", line, count=1) for line in lines[first:end]]
+        at = rng.choice([b[0] for b in blocks] + [len(lines)])
+        lines[at:at] = copy
+    _save(path, lines)
+
+
+def redate_event_in_place(root: Path, rng: random.Random) -> None:
+    """Move an event to another month: on a timeline paged by period, it changes page."""
+    path, lines = _timeline_lines(root)
+    first, end = rng.choice(_event_blocks(lines))
+    for i in range(first, end):
+        new, n = re.subn(r"(date: '?\d{4}-)\d{2}", rf"\g<1>{rng.randint(1, 12):02d}", lines[i], count=1)
+        if n:
+            lines[i] = new
+            break
+    _save(path, lines)
+
+
+def break_event_in_place(root: Path, rng: random.Random) -> None:
+    """A mistake inside one event: an unknown key, a bad date, a TODO left, or broken YAML."""
+    path, lines = _timeline_lines(root)
+    first, _ = rng.choice(_event_blocks(lines))
+    indent = " " * (len(lines[first]) - len(lines[first].lstrip(" ")) + 2)
+    mistake = rng.choice([f"{indent}titel: A misspelt key", f"{indent}actors: [nobody-known]", f"{indent}title: TODO name it", f"{indent}note: [unclosed"])
+    lines.insert(first + 1, mistake)
+    _save(path, lines)
+
+
+EDITS = [edit_claim_text, edit_quote, add_citation, drop_citation, edit_source_metadata, edit_article, add_or_remove_event, add_key_point, break_quote, edit_claim_id, repeat_claim, edit_source_url, edit_citation_note, edit_book_title, retitle_event_in_place, move_event_in_place, redate_event_in_place, break_event_in_place]
 REVERT = -1  # go back to an earlier state of the project (the cache then holds newer entries)
 
 
@@ -347,6 +412,30 @@ def test_warm_front_half_equals_cold_on_a_synthetic_briefing(steps: list[tuple[i
     _run_sequence(root, steps, tmp)
 
 
+@settings(SETTINGS, max_examples=8)
+@given(steps=steps_strategy)
+def test_warm_front_half_equals_cold_with_a_timeline_paged_by_month(steps: list[tuple[int, int]], synthetic: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages of a long timeline are composed one period at a time: an edited event recomposes its own."""
+    from briefgen.compose import blocks
+
+    monkeypatch.setattr(blocks, "PAGE_CLAIMS", 20)  # the 45 events' 90 claims: a page per month
+    tmp = tmp_path_factory.mktemp("run")
+    root = tmp / "p"
+    shutil.copytree(synthetic, root)
+    _run_sequence(root, steps, tmp)
+    assert len(list((tmp / "warm" / "timeline").glob("*.md"))) > 3
+
+
+def test_events_changing_period_recompose_the_timeline_hub_and_both_pages(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen.compose import blocks
+
+    monkeypatch.setattr(blocks, "PAGE_CLAIMS", 20)
+    root = tmp_path / "p"
+    shutil.copytree(synthetic, root)
+    edits = [(retitle_event_in_place, 1), (redate_event_in_place, 2), (redate_event_in_place, 3), (move_event_in_place, 4), (move_event_in_place, 9), (break_event_in_place, 5), (retitle_event_in_place, 6)]
+    _run_sequence(root, [(EDITS.index(edit), seed) for edit, seed in edits], tmp_path)
+
+
 @pytest.mark.build
 def test_warm_builds_publish_the_same_html_as_cold_builds(tmp_path: Path) -> None:
     """End to end: a warm process building after each edit (as serve does) and a cold build of the same project."""
@@ -387,3 +476,33 @@ def test_an_article_edit_elsewhere_updates_original_site_links_in_pages_citing_i
     article.write_text(article.read_text(encoding="utf-8") + f"Repeated: {cite['quote']} again.\n", encoding="utf-8")
     warm, cold = _front(root, tmp_path / "warm", cache), _front(root, tmp_path / "cold", None)
     assert isinstance(cold, dict) and warm == cold
+
+
+def test_problems_in_one_event_keep_their_lines_as_other_events_move(tmp_path: Path) -> None:
+    """Problems located in an event that an edit did not touch move with it, line for line."""
+    root = generate(tmp_path / "p", 30)
+    cache = FrontCache()
+    assert isinstance(_front(root, tmp_path / "warm", cache), dict)
+    path, lines = _timeline_lines(root)
+    blocks = _event_blocks(lines)
+    lines.insert(blocks[-3][0] + 1, "  titel: A misspelt key")  # a problem in a late event
+    _save(path, lines)
+    def copy_first(ls: list[str]) -> None:
+        first, end = _event_blocks(ls)[5]
+        ls[0:0] = ["events:", *(re.sub(r"- id: \\S+", "- id: copied", line, count=1) for line in ls[first:end])]
+        del ls[len(ls[first:end]) + 1]  # the old 'events:' line
+
+    steps = [
+        lambda ls: ls.insert(_event_blocks(ls)[1][0] + 1, "  # a comment: the events below move down a line"),
+        lambda ls: ls.__delitem__(slice(*_event_blocks(ls)[2])),  # an early event removed
+        copy_first,  # an event inserted first
+    ]
+    seen = []
+    for step in [lambda ls: None, *steps]:
+        path, lines = _timeline_lines(root)
+        step(lines)
+        _save(path, lines)
+        warm, cold = _front(root, tmp_path / "warm", cache), _front(root, tmp_path / "cold", None)
+        assert isinstance(cold, list) and warm == cold
+        seen.append(cold)
+    assert len({tuple(c) for c in seen}) == len(seen)  # each step moved or added a problem

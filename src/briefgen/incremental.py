@@ -2,7 +2,8 @@
 
 Five caches, each keyed by content so a stale entry can only be missed, never used:
 
-- files: every YAML file's Part, by its bytes (``load_briefing(cache=...)``);
+- files: every YAML file's Part, by its bytes (``load_briefing(cache=...)``); an edited file
+  parses and validates again only the list items the edit touched (``yamlio.read_yaml_again``);
 - anchors: each source's anchored text, by its boundary inputs (the source id, the text, its
   non-article passages and the quotes citing it, in citing order). Anchoring itself is not
   touched: the sources that missed are anchored by ``anchor_briefing`` on a briefing holding
@@ -27,7 +28,7 @@ from .errors import KeyPath, Problem
 from .load import Briefing, Part, PartCache
 from .model import Citation, Strict
 from .sphinxapp import KeptApps
-from .validate import iter_citations, walk
+from .validate import WalkCache, iter_citations
 
 AnchorKey = tuple[str, str, str, tuple[str, ...]]
 
@@ -47,6 +48,7 @@ class FrontCache:
     sphinx: KeptApps = field(default_factory=KeptApps)
     _citations: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = field(default_factory=dict)
     _last: tuple[Briefing, list[tuple[Part, KeyPath, Citation]]] | None = None  # this build's, asked for by check and anchor
+    walks: WalkCache = field(default_factory=WalkCache)  # models walked before, per file and list item
 
     def citations(self, b: Briefing) -> list[tuple[Part, KeyPath, Citation]]:
         """``iter_citations(b)``, walking only parts not seen before (unchanged files are the same Part)."""
@@ -56,7 +58,7 @@ class FrontCache:
         seen: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = {}
         for part in b.parts():
             hit = self._citations.get(id(part))
-            found = hit[1] if hit is not None and hit[0] is part else list(walk(part.model, Citation))
+            found = hit[1] if hit is not None and hit[0] is part else self.walks.walk(part, Citation)
             seen[id(part)] = (part, found)
             out.extend((part, path, cite) for path, cite in found)
         self._citations = seen

@@ -29,7 +29,7 @@ from .model import (
     Strict,
     Timeline,
 )
-from .yamlio import YamlDocument, read_text, read_yaml
+from .yamlio import YamlDocument, read_text, read_yaml, read_yaml_again
 
 M = TypeVar("M", bound=BaseModel)
 BRIEFING_DIR = "briefing"
@@ -175,8 +175,11 @@ def _relative(root: Path, path: Path) -> str:
         return str(path)
 
 
-def todo_problems(doc: YamlDocument) -> list[Problem]:
-    """Placeholders left by 'briefgen new-source' (values starting with TODO), one problem each."""
+def todo_problems(doc: YamlDocument, only: list[tuple[KeyPath, Any]] | None = None) -> list[Problem]:
+    """Placeholders left by 'briefgen new-source' (values starting with TODO), one problem each.
+
+    ``only``: look in these values (key path, value) alone, e.g. the items an edit re-read.
+    """
     found: list[Problem] = []
 
     def scan(value: Any, path: KeyPath) -> None:
@@ -189,7 +192,8 @@ def todo_problems(doc: YamlDocument) -> list[Problem]:
         elif isinstance(value, str) and value.startswith("TODO"):
             found.append(doc.problem(path, f"still to fill in: {value}", "replace the TODO with the real value"))
 
-    scan(doc.data, ())
+    for path, value in [((), doc.data)] if only is None else only:
+        scan(value, path)
     return found
 
 
@@ -197,9 +201,35 @@ PartCache = dict[tuple[Path, str, type], tuple[bytes, Part]]
 """Parts loaded before, by file, displayed name and model, with the bytes they were parsed from."""
 
 
+def _validate_again(doc: YamlDocument, model: type[M], previous: Part | None) -> M:
+    """``validate_document``, taking the items of top-level lists that an edit left as they were
+    (the very same data) from ``previous`` already validated: an edit validates what it changed.
+
+    On any problem the whole document is validated again, for a cold build's messages.
+    """
+    if previous is None or doc.layout is None or previous.doc.layout is None:
+        return validate_document(doc, model)
+    keys = _yaml_keys(model)
+    known: dict[int, tuple[Any, BaseModel]] = {}
+    for key, seq in previous.doc.layout.seqs.items():
+        values = getattr(previous.model, keys[key], None) if key in keys else None
+        if isinstance(values, list) and len(values) == len(seq.items) and all(isinstance(v, BaseModel) for v in values):
+            known.update((id(item.data), (item.data, value)) for item, value in zip(seq.items, values))
+    if not known:
+        return validate_document(doc, model)
+    data = dict(doc.data)
+    for key in doc.layout.seqs:
+        data[key] = [hit[1] if (hit := known.get(id(x))) is not None and hit[0] is x else x for x in data[key]]
+    try:
+        return model.model_validate(data)  # validated items pass as they are (pydantic does not revalidate instances)
+    except ValidationError:
+        return validate_document(doc, model)
+
+
 def _load_part(root: Path, path: Path, model: type[Strict], problems: ProblemCollector, cache: PartCache | None = None) -> Part | None:
     display = _relative(root, path)
     data: bytes | None = None
+    hit = None
     if cache is not None:  # unchanged bytes: the same Part (parsing and validating is most of loading)
         try:
             data = path.read_bytes()
@@ -209,11 +239,14 @@ def _load_part(root: Path, path: Path, model: type[Strict], problems: ProblemCol
         if data is not None and hit is not None and hit[0] == data:
             return hit[1]
     try:
-        doc = read_yaml(path, display)
-        if todos := todo_problems(doc):  # a stub: list what is left, not every type error it causes
-            problems.extend(todos)
+        if cache is None:
+            doc, fresh = read_yaml(path, display), None
+        else:  # an edited file: parse and validate only the list items the edit touched
+            doc, fresh = read_yaml_again(path, display, hit[1].doc if hit is not None else None)
+        if todos := todo_problems(doc, fresh):  # a stub: list what is left, not every type error it causes
+            problems.extend(todo_problems(doc) if fresh is not None else todos)
             return None
-        part = Part(doc, validate_document(doc, model))
+        part = Part(doc, _validate_again(doc, model, hit[1] if fresh is not None and hit is not None else None))
     except BriefingError as exc:
         problems.extend(exc.problems)
         return None
@@ -222,20 +255,30 @@ def _load_part(root: Path, path: Path, model: type[Strict], problems: ProblemCol
     return part
 
 
-def resolve_inside(root: Path, relative: str) -> Path | None:
-    """The real path of ``relative`` under ``root``, or None if it escapes (``..``, absolute, symlink)."""
+def resolve_inside(root: Path, relative: str, real_root: Path | None = None, real_dirs: dict[str, str] | None = None) -> Path | None:
+    """The real path of ``relative`` under ``root``, or None if it escapes (``..``, absolute, symlink).
+
+    ``real_root``: ``root.resolve()``; ``real_dirs``: real paths of folders resolved before, by
+    path. Both for a caller resolving many paths at one moment (a thousand articles in one folder).
+    """
     if os.path.isabs(relative) or "\x00" in relative:
         return None
-    real_root = root.resolve()
-    target = (root / relative).resolve()
-    if target != real_root and real_root not in target.parents:
+    real_root = root.resolve() if real_root is None else real_root
+    base = str(real_root)
+    folder, name = os.path.split(os.path.join(root, relative))
+    if real_dirs is None:
+        real_dirs = {}
+    if (real_folder := real_dirs.get(folder)) is None:
+        real_folder = real_dirs[folder] = os.path.realpath(folder)
+    target = os.path.realpath(os.path.join(real_folder, name))  # as Path.resolve(): a real folder then the name in it
+    if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
         return None
-    return target
+    return Path(target)
 
 
-def _load_source_text(root: Path, part: Part, problems: ProblemCollector) -> str | None:
+def _load_source_text(root: Path, part: Part, problems: ProblemCollector, real_root: Path, real_dirs: dict[str, str]) -> str | None:
     source: Source = part.model
-    target = resolve_inside(root, source.file)
+    target = resolve_inside(root, source.file, real_root, real_dirs)
     if target is None:
         problems.add(part.doc.problem(("file",), f"path {source.file!r} leaves the project folder", "article files must live inside the project, e.g. seeds/article.txt"))
         return None
@@ -246,7 +289,7 @@ def _load_source_text(root: Path, part: Part, problems: ProblemCollector) -> str
         return None
     if not exists:
         hint = None
-        inside = target.parent == root.resolve() or root.resolve() in target.parent.parents
+        inside = target.parent == real_root or real_root in target.parent.parents
         if inside and target.parent.is_dir():  # hints only ever name files inside the project
             close = difflib.get_close_matches(target.name, sorted(p.name for p in target.parent.iterdir()), n=1)
             hint = f"did you mean {close[0]!r}?" if close else None
@@ -295,7 +338,8 @@ def load_briefing(root: Path, *, cache: PartCache | None = None) -> Briefing:
 
     sources: dict[str, Part] = {}
     texts: dict[str, str] = {}
-    source_files = sorted((bdir / "sources").glob("*.yaml")) if (bdir / "sources").is_dir() else []
+    source_files = sorted((bdir / "sources").glob("*.yaml"), key=lambda p: p.name) if (bdir / "sources").is_dir() else []  # one folder: by name
+    real_root, real_dirs = root.resolve(), {}  # type: ignore[var-annotated]
     if not source_files:
         problems.add(Problem(_relative(root, bdir / "sources"), 1, 1, (), "no source files found", "add one YAML file per article in briefing/sources/ (see 'briefgen --help')"))
     for path in source_files:
@@ -309,7 +353,7 @@ def load_briefing(root: Path, *, cache: PartCache | None = None) -> Briefing:
             problems.add(part.doc.problem(("id",), f"duplicate source id {sid!r}", f"also used in {sources[sid].doc.display}"))
             continue
         sources[sid] = part
-        text = _load_source_text(root, part, problems)
+        text = _load_source_text(root, part, problems, real_root, real_dirs)
         if text is not None:
             texts[sid] = text
 

@@ -33,6 +33,67 @@ def walk(value: Any, kind: type, path: KeyPath = ()) -> Iterator[tuple[KeyPath, 
                 yield from walk(item, kind, path + (i,))
 
 
+Kind = type | tuple[type, ...]
+
+
+class WalkCache:
+    """``walk`` results of a warm process, by identity: an unchanged file keeps its model, and an
+    edited one keeps the items of its top-level lists that the edit left alone (see
+    ``load._validate_again``), so only what changed is walked again. Models are frozen, and every
+    entry holds the object it was made from, so an id is never taken for another object's."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[Any, dict[Kind, list[tuple[KeyPath, Any]]], dict[int, tuple[Any, dict[Kind, list[tuple[KeyPath, Any]]]]]]] = {}
+
+    def walk(self, part: Part, kind: Kind) -> list[tuple[KeyPath, Any]]:
+        """``list(walk(part.model, kind))``."""
+        model = part.model
+        entry = self._files.get(part.doc.display)
+        if entry is None or entry[0] is not model:
+            items = entry[2] if entry is not None else {}
+            entry = (model, {}, self._items(model, items))
+            self._files[part.doc.display] = entry
+        found = entry[1].get(kind)
+        if found is None:
+            found = entry[1][kind] = self._walk(model, kind, entry[2])
+        return found
+
+    @staticmethod
+    def _items(model: Any, earlier: dict[int, tuple[Any, dict[Kind, list[tuple[KeyPath, Any]]]]]) -> dict[int, tuple[Any, dict[Kind, list[tuple[KeyPath, Any]]]]]:
+        """Per-item entries for the models in ``model``'s top-level lists, kept from ``earlier`` where the item is the same."""
+        out = {}
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, BaseModel):
+                        hit = earlier.get(id(item))
+                        out[id(item)] = hit if hit is not None and hit[0] is item else (item, {})
+        return out
+
+    @staticmethod
+    def _walk(model: Any, kind: Kind, items: dict[int, tuple[Any, dict[Kind, list[tuple[KeyPath, Any]]]]]) -> list[tuple[KeyPath, Any]]:
+        if not isinstance(model, BaseModel):
+            return list(walk(model, kind))
+        found: list[tuple[KeyPath, Any]] = [((), model)] if isinstance(model, kind) else []
+        for name, info in type(model).model_fields.items():
+            key = info.alias or name
+            child = getattr(model, name)
+            if isinstance(child, list):
+                for i, item in enumerate(child):
+                    entry = items.get(id(item)) if isinstance(item, BaseModel) else None
+                    if entry is None or entry[0] is not item:
+                        found.extend(walk(item, kind, (key, i)))
+                        continue
+                    inner = entry[1].get(kind)
+                    if inner is None:
+                        inner = entry[1][kind] = list(walk(item, kind))
+                    found.extend(((key, i, *path), obj) for path, obj in inner)
+            elif isinstance(child, (BaseModel, tuple, kind)):
+                found.extend(walk(child, kind, (key,)))
+        return found
+
+
 def iter_citations(briefing: Briefing) -> Iterator[tuple[Part, KeyPath, Citation]]:
     """Every citation in the briefing with the file part and key path that hold it."""
     for part in briefing.parts():
@@ -63,12 +124,15 @@ def _unique(part: Part, items: list[Any], list_key: KeyPath, kind: str) -> tuple
     return set(seen), problems
 
 
-def _unique_claim_ids(b: Briefing) -> list[Problem]:
+CLAIM_KINDS = (Claim, Judgment, Statement, Discrepancy)
+
+
+def _unique_claim_ids(b: Briefing, walks: WalkCache | None = None) -> list[Problem]:
     """Claim ids (claims, key judgments, statements, discrepancies) name one claim across editions: unique in the book."""
     first: dict[str, str] = {}
     problems: list[Problem] = []
     for part in b.parts():
-        for path, item in walk(part.model, (Claim, Judgment, Statement, Discrepancy)):  # type: ignore[arg-type]  # isinstance takes a tuple
+        for path, item in walk(part.model, CLAIM_KINDS) if walks is None else walks.walk(part, CLAIM_KINDS):  # type: ignore[arg-type]  # isinstance takes a tuple
             if item.id is None:
                 continue
             if item.id in first:
@@ -78,10 +142,11 @@ def _unique_claim_ids(b: Briefing) -> list[Problem]:
     return problems
 
 
-def check_references(b: Briefing, citations: Iterable[tuple[Part, KeyPath, Citation]] | None = None) -> list[Problem]:
+def check_references(b: Briefing, citations: Iterable[tuple[Part, KeyPath, Citation]] | None = None, walks: WalkCache | None = None) -> list[Problem]:
     """All problems of identity and reference across the briefing's files.
 
-    ``citations``: ``iter_citations(b)`` if the caller has it already (a warm cache keeps it per file).
+    ``citations``: ``iter_citations(b)`` if the caller has it already (a warm cache keeps it per file);
+    ``walks``: a warm process's memory of walking the models.
     """
     problems: list[Problem] = []
     book = b.book.model
@@ -128,7 +193,7 @@ def check_references(b: Briefing, citations: Iterable[tuple[Part, KeyPath, Citat
             if pos.actor and pos.actor not in actors:
                 problems.append(_unknown(part, ("positions", i, "actor"), "actor", pos.actor, actors))
 
-    problems += _unique_claim_ids(b)
+    problems += _unique_claim_ids(b, walks)
     for part, path, cite in iter_citations(b) if citations is None else citations:
         if cite.source not in b.sources:
             problems.append(_unknown(part, path + ("source",), "source", cite.source, b.sources))

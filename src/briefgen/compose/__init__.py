@@ -7,7 +7,9 @@ re-reads just the pages an edit touched. Pages no longer produced (a removed sou
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +32,7 @@ from .sections import (
     summary_page,
 )
 from .sources import light_nav_pages, source_group_pages, source_page, sources_page
-from .timeline import timeline_pages
+from .timeline import timeline_pages, timeline_units
 from .whatsnew import whats_new_page
 
 if TYPE_CHECKING:
@@ -59,12 +61,18 @@ def compose_pages(briefing: Briefing, anchors: AnchorIndex, changes: Changes | N
 
 
 Unit = tuple[str, Callable[[BookContext], list[Page]]]
-"""A named piece of the book composed in one go: a page, a section's pages, one source's page."""
+"""A named piece of the book composed in one go: a page, a section's pages, one source's page.
+A unit may carry a third element: what it reads besides the book's shared inputs and anchors
+(its cache key; see ``briefgen.compose.cache``)."""
 
 def compose_units(briefing: Briefing, changes: Changes | None = None) -> list[Unit]:
     """The book's units in composing order; every page belongs to exactly one unit."""
     units: list[Unit] = [("index", lambda ctx: [index_page(ctx)]), ("summary", lambda ctx: [summary_page(ctx)])]
-    units.extend((f"section:{name}", _SECTION_PAGES[name]) for name in briefing.book.model.sections if name in _SECTION_PAGES)
+    for name in briefing.book.model.sections:
+        if name == "timeline" and briefing.timeline is not None:  # a unit per period page (with its key: see compose.cache)
+            units.extend(timeline_units(briefing.timeline.events))  # type: ignore[arg-type]
+        elif name in _SECTION_PAGES:
+            units.append((f"section:{name}", _SECTION_PAGES[name]))
     units.append(("sources", lambda ctx: [sources_page(ctx)]))
     units.append(("source-groups", source_group_pages))
     # Last: source pages need the complete 'cited by' register filled by the pages above.
@@ -80,7 +88,7 @@ def _source_pages(ctx: BookContext, sid: str) -> list[Page]:
 
 def _compose(briefing: Briefing, anchors: AnchorIndex, changes: Changes | None = None) -> list[Page]:
     ctx = BookContext(briefing, anchors, changes=changes)
-    return [page for _, unit in compose_units(briefing, changes) for page in unit(ctx)]
+    return [page for _, unit, *_ in compose_units(briefing, changes) for page in unit(ctx)]
 
 
 METADATA_FILE = "_briefgen.json"
@@ -116,8 +124,14 @@ def book_metadata(briefing: Briefing, pdf: str | None = None) -> dict[str, objec
 
 def write_if_changed(path: Path, text: str) -> bool:
     data = text.encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
-        return False
+    try:  # a regular file of another size differs without reading it (a large book checks a thousand pages)
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size == len(data):
+            with open(path, "rb") as f:
+                if f.read() == data:
+                    return False
+    except OSError:
+        pass
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)

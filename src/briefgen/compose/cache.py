@@ -25,7 +25,7 @@ from .page import BookContext, CitingClaim, Page
 if TYPE_CHECKING:
     from ..changes import Changes
 
-Unit = tuple[str, Callable[[BookContext], list[Page]]]
+Unit = tuple[str, Callable[[BookContext], list[Page]]]  # or with a third element: its own key (see compose_units)
 WHATS_NEW = "whats-new"  # the unit of the What's new page (see compose.compose_units)
 
 
@@ -91,11 +91,14 @@ class _RecordingAnchors:
         self.texts_read: dict[str, SourceText] = {}
         self.texts = _RecordingTexts(index.texts, self.texts_read)
         self._index = index
-        self.read: dict[tuple[str, str], Anchor] = {}
+        self.read: dict[str, tuple[SourceText, dict[str, Anchor]]] = {}  # by source: the text anchored in, quote -> anchor
 
     def get(self, source_id: str, quote: str) -> Anchor:
         anchor = self._index.get(source_id, quote)
-        self.read[(source_id, quote)] = anchor
+        seen = self.read.get(source_id)
+        if seen is None:
+            seen = self.read[source_id] = (self._index.texts[source_id], {})
+        seen[1][quote] = anchor
         return anchor
 
 
@@ -106,7 +109,7 @@ class _Entry:
     assets: dict[str, str]
     cited: list[tuple[str, CitingClaim]]  # 'cited by' entries the unit added, in order
     claims: list[tuple[Any, Any]]  # claims it placed first (for the What's new page's links), in order
-    anchors_read: dict[tuple[str, str], Anchor]
+    anchors_read: dict[str, tuple[SourceText, dict[str, Anchor]]]
     texts_read: dict[str, SourceText]  # compared by identity: an unchanged source keeps its anchored text
 
 
@@ -175,13 +178,13 @@ class ComposeCache:
         pages: dict[str, str] = {}
         assets: dict[str, str] = {}
         entries: dict[str, _Entry] = {}
-        for name, unit in units:
-            key = self._key(name, b, anchors, register, base)
+        for name, unit, *own in units:
+            key = (base, *own) if own else self._key(name, b, anchors, register, base)
             entry = self._entries.get(name)
             if entry is not None and name != WHATS_NEW and entry.key == key and _same_anchors(entry, anchors):
                 for aid, citing in entry.cited:
-                    if citing not in register[aid]:
-                        register[aid].append(citing)
+                    if citing not in (entries_of := register[aid]):
+                        list.append(entries_of, citing)  # not logged: the log is read for the units composed
                 for claim, where in entry.claims:
                     claims.setdefault(claim, where)
             else:  # the What's new page reads every claim's placement: always composed
@@ -209,10 +212,16 @@ class ComposeCache:
 def _same_anchors(entry: _Entry, anchors: AnchorIndex) -> bool:
     if any(anchors.texts.get(sid) is not st for sid, st in entry.texts_read.items()):
         return False
-    for (source_id, quote), anchor in entry.anchors_read.items():
-        try:
-            if anchors.get(source_id, quote) != anchor:
-                return False
-        except KeyError:
+    for source_id, (was, quotes) in entry.anchors_read.items():
+        st = anchors.texts.get(source_id)
+        if st is was:  # the same anchored text (never changed once anchored): the same anchors
+            continue
+        if st is None:
             return False
+        for quote, anchor in quotes.items():
+            try:
+                if anchors.get(source_id, quote) != anchor:
+                    return False
+            except KeyError:
+                return False
     return True

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any
 
 from ..model import Event
 from . import blocks
@@ -69,15 +71,34 @@ def _timeline_events(ctx: BookContext, page: Page, events: Sequence[Event]) -> N
 
 def timeline_pages(ctx: BookContext) -> list[Page]:
     """The timeline: one page, or past ``PAGE_CLAIMS`` claims a hub plus a page per period."""
-    title = SECTION_TITLES["timeline"]
-    page = Page(ctx, "timeline", title)
-    events = sorted(ctx.briefing.timeline.events, key=lambda e: e.date.parsed.sort_key)
-    page.para(TIMELINE_INTRO)
+    return [page for _, make, _ in timeline_units(ctx.briefing.timeline.events) for page in make(ctx)]
+
+
+def timeline_units(events: Sequence[Event]) -> list[tuple[str, Callable[[BookContext], list[Page]], tuple[Any, ...]]]:
+    """The timeline's pages as units composed apart (name, composer, what it reads besides the
+    book's shared inputs and anchors), so an edited event recomposes its own period's page and the
+    hub, not every page. Events are frozen models: a key holds them, compared by value."""
+    events = sorted(events, key=lambda e: e.date.parsed.sort_key)
     if _claims(events) <= blocks.PAGE_CLAIMS:
-        _timeline_chart(page, events, "timeline")
-        _timeline_events(ctx, page, events)
-        return [page]
+        return [("section:timeline", partial(_single_page, events=events), ("single", tuple(events)))]
     periods = timeline_periods(events)
+    hub_key = ("hub", tuple((slug, name, tuple(evs)) for slug, name, evs in periods))
+    units: list[tuple[str, Callable[[BookContext], list[Page]], tuple[Any, ...]]] = [("section:timeline", partial(_hub_page, events=events, periods=periods), hub_key)]
+    units.extend((f"section:timeline/{slug}", partial(_period_page, slug=slug, name=name, events=evs), ("period", slug, name, tuple(evs))) for slug, name, evs in periods)
+    return units
+
+
+def _single_page(ctx: BookContext, events: list[Event]) -> list[Page]:
+    page = Page(ctx, "timeline", SECTION_TITLES["timeline"])
+    page.para(TIMELINE_INTRO)
+    _timeline_chart(page, events, "timeline")
+    _timeline_events(ctx, page, events)
+    return [page]
+
+
+def _hub_page(ctx: BookContext, events: list[Event], periods: list[tuple[str, str, list[Event]]]) -> list[Page]:
+    page = Page(ctx, "timeline", SECTION_TITLES["timeline"])
+    page.para(TIMELINE_INTRO)
     page.para(f"{len(events)} events in {len(periods)} periods, one page each; every page has its own chart and chronology.")
     rows = [
         [link(escape(name), relative_target("timeline", f"timeline/{slug}")), str(len(evs)), escape(evs[0].date.parsed.display()), escape(evs[-1].date.parsed.display())]
@@ -85,10 +106,12 @@ def timeline_pages(ctx: BookContext) -> list[Page]:
     ]
     page.add(*list_table(["Period", "Events", "First", "Last"], rows, widths=[4, 2, 3, 3], classes=("chronology",)))
     page.add(*toctree([f"timeline/{slug}" for slug, _, _ in periods], hidden=True))
-    pages = [page]
-    for slug, name, period_events in periods:
-        sub = Page(ctx, f"timeline/{slug}", name, short_title=f"{title}, {name}")
-        _timeline_chart(sub, period_events, f"timeline-{slug}")
-        _timeline_events(ctx, sub, period_events)
-        pages.append(sub)
-    return pages
+    return [page]
+
+
+def _period_page(ctx: BookContext, slug: str, name: str, events: list[Event]) -> list[Page]:
+    title = SECTION_TITLES["timeline"]
+    sub = Page(ctx, f"timeline/{slug}", name, short_title=f"{title}, {name}")
+    _timeline_chart(sub, events, f"timeline-{slug}")
+    _timeline_events(ctx, sub, events)
+    return [sub]
