@@ -12,7 +12,6 @@ import hashlib
 import io
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator

@@ -28,7 +28,7 @@ from .errors import KeyPath, Problem
 from .load import Briefing, Part, PartCache
 from .model import Citation, Strict
 from .sphinxapp import KeptApps
-from .validate import WalkCache, iter_citations
+from .validate import WalkCache
 
 AnchorKey = tuple[str, str, str, tuple[str, ...]]
 
