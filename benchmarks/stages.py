@@ -25,6 +25,7 @@ from pathlib import Path
 from briefgen.anchor import anchor_briefing
 from briefgen.build import NAVIGATION_FILE, Layout, build, navigation_digest, publish, run_sphinx
 from briefgen.compose import book_slug, compose_book
+from briefgen.gcpause import settle_after_build
 from briefgen.incremental import FrontCache
 from briefgen.load import load_briefing
 from briefgen.validate import check_references
@@ -102,8 +103,10 @@ def main() -> None:
     # stamp and fills the warm cache (what `briefgen serve` holds after its first build).
     cache = FrontCache()
     stage("no_change_full", lambda: build(root, ("html",), jobs=args.jobs, cache=cache))
+    settle_after_build()  # as serve does once a build is published (not timed: the book is already up)
     out["no_change_cli"] = {"s": cli_build(root, args.jobs)}
     stage("no_change_warm", lambda: build(root, ("html",), jobs=args.jobs, cache=cache))
+    settle_after_build()
     # The warm edit first, as in serve: no other build has touched the environment since this
     # process's last one, so it keeps its Sphinx application (a build by another process would
     # make it start a new one, see briefgen.sphinxapp).

@@ -81,3 +81,28 @@ def test_parallel_build_is_used_for_many_pages_and_gives_the_same_book(shipped: 
     edit_run = build(shipped, ("html",), jobs=2).sphinx["html"]
     # the timeline, and the source page whose back-link quotes the edited claim's first words
     assert edit_run.read == ["sources/unattributed-vance-war", "timeline"] and edit_run.processes == 1
+
+
+def test_settling_between_builds_freezes_survivors_and_leaks_no_cycle() -> None:
+    """serve calls settle_after_build once a book is published: what survives is frozen (the next
+    build's collections skip it), and a cycle dropped after one settle is freed by the next."""
+    import gc
+    import weakref
+
+    from briefgen.gcpause import settle_after_build
+
+    class Node:
+        pass
+
+    try:
+        kept, dropped = Node(), Node()
+        kept.me, dropped.me = kept, dropped  # two reference cycles
+        settle_after_build()
+        assert gc.get_freeze_count() > 0
+        ref = weakref.ref(dropped)
+        del dropped
+        assert ref() is not None  # frozen with the rest: only a collection can free a cycle
+        settle_after_build()
+        assert ref() is None
+    finally:
+        gc.unfreeze()

@@ -322,6 +322,7 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
     from .build import Layout, build
     from .incremental import FrontCache
     from .stamp import clear as clear_stamp
+    from .gcpause import settle_after_build
     from .serve import check_port, free_port, serve_book
 
     layout = Layout(project.resolve())
@@ -337,6 +338,7 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
     try:
         # article texts may live anywhere inside the project: watch the folders that hold them
         watch |= build(layout.root, ("html",), jobs=n_jobs, cache=cache).article_dirs
+        settle_after_build()
     except BriefingError as exc:
         if not (layout.output("html") / "index.html").is_file():
             raise  # nothing good to show yet

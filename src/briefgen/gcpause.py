@@ -23,3 +23,18 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def settle_after_build() -> None:
+    """In a warm process, between builds: collect now, then freeze what survives.
+
+    What a warm process keeps (the front half's caches, the Sphinx application and its
+    environment) is most of its heap; a full collection that lands inside the next build walks all
+    of it (0.6 to 0.8 s at 1000 sources, now and then on a one-event edit). Collecting after the
+    book is published and freezing the survivors (``gc.freeze``) leaves the next build's
+    collections only what it allocates itself. Unfreezing first lets the collection free any
+    cycle among what the last build replaced, so nothing leaks from one build to the next.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

@@ -25,6 +25,7 @@ from typing import Any
 
 from .build import Layout, build
 from .errors import BriefingError
+from .gcpause import settle_after_build
 from .incremental import FrontCache
 
 IGNORED = (".git", ".hg", ".svn", ".venv", "node_modules", "__pycache__")
@@ -72,6 +73,7 @@ def rebuild(root: Path, jobs: int, cache: FrontCache | None = None, *, changed_p
         _say("nothing changed since the last build")
         return
     _say(f"rebuilt in {time.perf_counter() - t0:.1f} s ({len(report.composed)} page(s) changed); the browser reloads")
+    settle_after_build()  # the book is published: tidy the heap now, not during the next build
 
 
 def free_port(host: str) -> int:
