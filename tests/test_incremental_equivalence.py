@@ -178,11 +178,16 @@ def break_quote(root: Path, rng: random.Random) -> None:
 def edit_claim_id(root: Path, rng: random.Random) -> None:
     """Give a claim a YAML id (perhaps one already taken: both builds must report it alike), change or drop it."""
     path, data, node = _pick(root, rng, _is_claim)
-    if "id" in node and rng.random() < 0.4:
-        del node["id"]
-    else:
-        node["id"] = f"claim-{rng.randint(0, 40)}"
+    _set_or_drop(node, "id", f"claim-{rng.randint(0, 40)}", rng, drop=0.4)
     _write(path, data)
+
+
+def _set_or_drop(node: dict[str, Any], key: str, value: Any, rng: random.Random, *, drop: float) -> None:
+    """Drop ``key`` if set (with probability ``drop``), else set it to ``value``."""
+    if key in node and rng.random() < drop:
+        del node[key]
+    else:
+        node[key] = value
 
 
 def repeat_claim(root: Path, rng: random.Random) -> None:
@@ -211,19 +216,13 @@ def edit_source_url(root: Path, rng: random.Random) -> None:
     """A url changes citations' links to the original site and every annotation's target."""
     path = rng.choice(sorted((root / "briefing/sources").glob("*.yaml")))
     data = _read(path)
-    if "url" in data and rng.random() < 0.4:
-        del data["url"]
-    else:
-        data["url"] = f"https://example.org/{rng.choice(['a', 'b'])}/{path.stem}"
+    _set_or_drop(data, "url", f"https://example.org/{rng.choice(['a', 'b'])}/{path.stem}", rng, drop=0.4)
     _write(path, data)
 
 
 def edit_citation_note(root: Path, rng: random.Random) -> None:
     path, data, node = _pick(root, rng, _is_cite)
-    if "note" in node and rng.random() < 0.5:
-        del node["note"]
-    else:
-        node["note"] = f"A note {rng.randint(0, 9)}."
+    _set_or_drop(node, "note", f"A note {rng.randint(0, 9)}.", rng, drop=0.5)
     _write(path, data)
 
 
