@@ -203,7 +203,7 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
     doctreedir = layout.work / "doctrees" / _DOCTREES.get(builder, builder)
     env_file = doctreedir / "environment.pickle"
     run = SphinxRun(outdir)
-    key = sphinxapp.app_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, quiet=quiet)
+    key = sphinxapp.app_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, quiet=quiet) if kept is not None else ""
     kept_app = kept.take(builder, key, env_file) if kept is not None else None
     warnings = kept_app.warnings if kept_app is not None else io.StringIO()
     with patch_docutils(layout.conf), sphinxapp.docutils_registry(kept_app):
@@ -278,12 +278,12 @@ def build(
         raise BriefingError([Problem(str(layout.conf / "conf.py"), 1, 1, (), "Sphinx configuration not found", "pass --conf DIR holding a conf.py, or leave --conf out to use briefgen's defaults")])
     report = BuildReport(list(formats))
     with build_lock(layout):
-        if stamp.is_current(layout.root, layout.conf, formats):
+        started_ns = time.time_ns()  # before anything is read: see stamp.record
+        inputs = stamp.inputs_digest(layout.root, layout.conf, formats)
+        if stamp.is_current(layout.root, layout.conf, formats, inputs=inputs):
             report.up_to_date = True
             return report
         stamp.clear(layout.root)
-        started_ns = time.time_ns()  # before anything is read: see stamp.record
-        inputs = stamp.inputs_digest(layout.root, layout.conf, formats)
         t0 = time.perf_counter()
         say("checking briefing (load, references, quotes)")
         prepared = prepare(layout.root, cache)

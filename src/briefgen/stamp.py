@@ -172,16 +172,20 @@ def record(
     return True
 
 
-def is_current(root: Path, conf: Path, formats: Iterable[str]) -> bool:
-    """True only when nothing a build reads has changed since the last successful one, and its outputs are in place."""
+def is_current(root: Path, conf: Path, formats: Iterable[str], *, inputs: str | None = None) -> bool:
+    """True only when nothing a build reads has changed since the last successful one, and its outputs are in place.
+
+    ``inputs``: ``inputs_digest`` of this build when the caller has it already. It is compared
+    before the article texts: an edit of the briefing is found without reading every article.
+    """
     try:
         stamp = json.loads(stamp_path(root).read_text(encoding="utf-8"))
         if stamp.get("version") != STAMP_VERSION or stamp.get("volatile") is not False or not isinstance(stamp.get("files"), dict):
             return False
         if stamp.get("outputs") != json.loads(json.dumps(outputs_state(stamp_path(root).parent))):
             return False
-        if any(sha is None or _file_sha(Path(path)) != sha for path, sha in stamp["files"].items()):
+        if stamp.get("inputs") != (inputs if inputs is not None else inputs_digest(root, conf, formats)):
             return False
-        return stamp.get("inputs") == inputs_digest(root, conf, formats)
+        return not any(sha is None or _file_sha(Path(path)) != sha for path, sha in stamp["files"].items())
     except (OSError, ValueError, TypeError, AttributeError):
         return False
