@@ -34,7 +34,7 @@ from .estimative import likelihood_terms
 from .gcpause import paused_gc
 from .edition_cache import EditionCache, Scope, Segments, interleave, spaced
 from .load import Briefing, Part
-from .model import Citation, Dating, Source
+from .model import Citation, Credibility, Dating, Reliability, Source
 from .scales import LIKELIHOOD
 from .textfragment import Article, link
 
@@ -97,8 +97,8 @@ class EditionRelay(_Data):
 
 
 class EditionGrade(_Data):
-    reliability: Literal["A", "B", "C", "D", "E", "F"]
-    credibility: Literal[1, 2, 3, 4, 5, 6]
+    reliability: Reliability
+    credibility: Credibility
     rationale: str
 
 

@@ -150,11 +150,15 @@ class Book(Strict):
     )
 
 
+Reliability = Literal["A", "B", "C", "D", "E", "F"]  # the keys of scales.RELIABILITY
+Credibility = Literal[1, 2, 3, 4, 5, 6]  # the keys of scales.CREDIBILITY
+
+
 class Grade(Strict):
     """Admiralty (NATO) grading: source reliability A-F and information credibility 1-6."""
 
-    reliability: Literal["A", "B", "C", "D", "E", "F"]
-    credibility: Literal[1, 2, 3, 4, 5, 6]
+    reliability: Reliability
+    credibility: Credibility
     rationale: Text
 
 

@@ -34,7 +34,8 @@ from . import stamp
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def _file_state(path: Path) -> tuple[int, int, int] | None:
+def file_state(path: Path) -> tuple[int, int, int] | None:
+    """Size, modification time and inode: whether a file is still the one seen before."""
     try:
         st = os.stat(path)
     except OSError:
@@ -80,12 +81,12 @@ class KeptApps:
     def take(self, builder: str, key: str, env_file: Path) -> KeptApp | None:
         """The kept application for ``builder`` if it may be used again, removed from the store."""
         kept = self.apps.pop(builder, None)
-        if kept is None or kept.key != key or kept.env_file is None or kept.env_file != _file_state(env_file):
+        if kept is None or kept.key != key or kept.env_file is None or kept.env_file != file_state(env_file):
             return None
         return kept
 
     def keep(self, builder: str, kept: KeptApp, env_file: Path) -> None:
-        kept.env_file = _file_state(env_file)
+        kept.env_file = file_state(env_file)
         self.apps[builder] = kept
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import re
 import zlib
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+
+from ..sphinxapp import file_state
 
 DIGEST_FILE = "objects.inv.sha256"
 
@@ -74,14 +75,6 @@ def write_inventory(path: Path, env: Any, builder: Any) -> None:
         handle.write(header + body)
 
 
-def _file_state(path: Path) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-
 def _wrap_dump(app: Sphinx) -> None:
     builder = app.builder
     if getattr(builder, "dump_inventory", None) is None:
@@ -95,11 +88,12 @@ def _wrap_dump(app: Sphinx) -> None:
             last = json.loads(record.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             last = None
-        if last == {"digest": digest, "file": _file_state(inventory)} and last["file"] is not None:
+        state = file_state(inventory)
+        if state is not None and last == {"digest": digest, "file": list(state)}:
             return
         record.unlink(missing_ok=True)  # a dump that fails half-way leaves no record behind
         write_inventory(inventory, builder.env, builder)
-        record.write_text(json.dumps({"digest": digest, "file": _file_state(inventory)}), encoding="utf-8")
+        record.write_text(json.dumps({"digest": digest, "file": list(file_state(inventory) or ())}), encoding="utf-8")
 
     builder.dump_inventory = dump_inventory  # type: ignore[method-assign]
 
