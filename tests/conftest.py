@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from click.testing import CliRunner, Result
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HARBOUR = FIXTURES / "good" / "harbour"
+
+# `briefgen build` starts a build server that outlives it (briefgen.buildserver). The suite's builds,
+# in-process and in subprocesses, must leave nothing running: tests of the server turn it on themselves.
+os.environ["BRIEFGEN_BUILD_SERVER"] = "0"
 
 
 def copy_project(src: Path, dest: Path, *, with_conf: bool = False) -> Path:

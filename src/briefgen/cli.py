@@ -202,32 +202,59 @@ def _jobs(value: str) -> int:
 @click.option("--conf", type=click.Path(file_okay=False, path_type=Path), default=None, help="Sphinx configuration folder [default: PROJECT/conf if it has a conf.py, else briefgen's defaults].")
 @click.option("-v", "--verbose", is_flag=True, help="Show Sphinx's own progress output.")
 @jobs_option
-def build(formats: tuple[str, ...], project: Path, conf: Path | None, verbose: bool, jobs: str) -> None:
+@click.option(
+    "--server/--no-server", default=None,
+    help="Hand the build to the project's warm build server, starting one if none runs (see 'briefgen server') [default: on; off when CI or BRIEFGEN_BUILD_SERVER=0 is set].",
+)  # fmt: skip
+@click.pass_context
+def build(ctx: click.Context, formats: tuple[str, ...], project: Path, conf: Path | None, verbose: bool, jobs: str, server: bool | None) -> None:
     """Build the book: HTML (default), pdf, or all.
 
     Checks the briefing first (as 'check' does), composes MyST pages into
     _build/src/, runs Sphinx, and only then replaces _build/html/: a failed
-    build leaves the last good book untouched.
+    build leaves the last good book untouched. A build with nothing changed
+    since the last one stops at once.
+
+    The first build leaves a build server behind (a process that keeps the
+    parsed briefing and Sphinx loaded, stopping after 30 idle minutes); later
+    builds hand it their work and finish in a fraction of the time. Output,
+    exit codes and the book are the same either way. --no-server builds in
+    this process only.
 
     \b
     Examples:
       briefgen build              # HTML -> _build/html/index.html
       briefgen build html pdf     # both
+      briefgen build --no-server  # no warm process left behind
     """
+    from . import buildserver
+
     wanted: list[str] = []
     for fmt in formats or ("html",):
         for f in ("html", "pdf") if fmt == "all" else (fmt,):
             if f not in wanted:
                 wanted.append(f)
+    n_jobs = _jobs(jobs)
     if _up_to_date(project, conf, wanted):  # before importing the build machinery: a no-op costs next to nothing
         return
+    say = lambda m: click.echo(f"briefgen: {m}", err=True)  # noqa: E731
+    in_server = ctx.obj.get("server") if ctx.obj else None
+    use_server = in_server is None and buildserver.wanted(server)
+    if use_server:
+        argv = [*(["--debug"] if ctx.obj and ctx.obj.get("debug") else []), "build", *wanted, "-p", str(project), "-j", jobs, *(["--conf", str(conf)] if conf else []), *(["-v"] if verbose else [])]
+        code = buildserver.delegate(project.resolve(), argv, color=sys.stderr.isatty(), say=say)
+        if code is not None:
+            ctx.exit(code)
     from .build import BuildLocked
     from .build import build as run_build
 
     try:
-        report = run_build(project, tuple(wanted), conf=conf, progress=lambda m: click.echo(f"briefgen: {m}", err=True), verbose=verbose, jobs=_jobs(jobs))
+        report = run_build(project, tuple(wanted), conf=conf, progress=say, verbose=verbose, jobs=n_jobs, cache=in_server.cache if in_server else None)
     except BuildLocked as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        if use_server and buildserver.start_in_background(project.resolve(), wanted, jobs):
+            say(f"started a build server for this project: the next builds reuse its warm state (it stops after {buildserver.IDLE_MINUTES} idle minutes; 'briefgen server stop' stops it now)")
     if report.up_to_date:
         _say_up_to_date(project, wanted)
         return
@@ -346,6 +373,102 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
         click.echo("serving the last good book until the errors above are fixed", err=True)
     click.echo(f"briefgen: serving {layout.root.name} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     serve_book(layout.root, host=host, port=port, watch={w for w in watch if w.is_dir()}, jobs=n_jobs, open_browser=open_browser, cache=cache)
+
+
+@main.group()
+def server() -> None:
+    """The build server: a warm process that 'briefgen build' hands its builds to.
+
+    A fresh 'briefgen build' spends seconds importing Sphinx and reloading
+    what the last build knew before it starts on an edit. The first build of a
+    project therefore starts a build server in the background (one per
+    project and user, reached through a private socket); later builds send it
+    their work, and it rebuilds only what the edit changed, with the same
+    messages, exit codes and book as a build in its own process. It stops
+    after 30 idle minutes, when briefgen or its dependencies change, or when
+    told to. Nothing is left running with 'briefgen build --no-server', with
+    BRIEFGEN_BUILD_SERVER=0, or when CI is set.
+
+    \b
+    Examples:
+      briefgen server status      # is one running? pid, builds, memory
+      briefgen server stop
+      briefgen server start --idle 120
+    """
+
+
+idle_option = click.option("--idle", type=click.FloatRange(min=0.1), default=None, help="Minutes without a build before the server stops [default: 30].")
+format_option = click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf"]), default=("html",), show_default=True, help="Formats the warm-up build makes (repeat for both).")
+
+
+@server.command("start")
+@project_option
+@jobs_option
+@idle_option
+@format_option
+def server_start(project: Path, jobs: str, idle: float | None, formats: tuple[str, ...]) -> None:
+    """Start the project's build server now and wait until it is warm."""
+    from . import buildserver
+
+    _jobs(jobs)
+    root = project.resolve()
+    if not buildserver.start_in_background(root, list(formats), jobs, idle or buildserver.IDLE_MINUTES):
+        if buildserver.server_files(root) is None:
+            raise click.ClickException("no private folder for the server's socket (XDG_RUNTIME_DIR or the temporary folder is not usable)")
+        click.echo(f"a build server already runs for {root}")
+        return
+    click.echo("briefgen: build server starting; warming up (one full build)", err=True)
+    state = buildserver.wait_until_ready(root, timeout_s=3600)
+    if state is None:
+        raise click.ClickException(f"the build server did not come up; its log: {buildserver.server_files(root).log}")  # type: ignore[union-attr]
+    click.echo(f"build server ready for {root} (pid {state['pid']})")
+
+
+@server.command("status")
+@project_option
+def server_status(project: Path) -> None:
+    """Say whether the project has a build server, and what it holds. Exit 1 when none runs."""
+    from . import buildserver
+
+    state = buildserver.status(project.resolve())
+    if state is None:
+        click.echo(f"no build server for {project.resolve()}")
+        raise SystemExit(1)
+    if state.get("busy"):
+        click.echo(f"a build server runs for {project.resolve()} and is building; ask again when it is done")
+        return
+    memory = state.get("memory_mib", {})
+    click.echo(
+        f"build server for {state['root']}: pid {state['pid']}, {'ready' if state['ready'] else 'warming up'}, "
+        f"{state['builds']} build(s) served, {memory.get('resident', '?')} MiB resident (peak {memory.get('peak', '?')} MiB), "
+        f"stops after {state['idle_minutes']:g} idle minutes"
+    )
+
+
+@server.command("stop")
+@project_option
+def server_stop(project: Path) -> None:
+    """Stop the project's build server (after the build it is doing, if any)."""
+    from . import buildserver
+
+    if buildserver.stop(project.resolve()):
+        click.echo(f"stopped the build server for {project.resolve()}")
+    else:
+        click.echo(f"no build server for {project.resolve()}")
+
+
+@server.command("run", hidden=True)
+@project_option
+@jobs_option
+@idle_option
+@format_option
+def server_run(project: Path, jobs: str, idle: float | None, formats: tuple[str, ...]) -> None:
+    """Run the build server in this process (what 'start' and 'build' launch in the background)."""
+    from . import buildserver
+
+    _jobs(jobs)
+    say = lambda m: click.echo(f"briefgen server: {m}", err=True)  # noqa: E731
+    raise SystemExit(buildserver.run_server(project, formats=list(formats), jobs=jobs, idle_minutes=idle or buildserver.IDLE_MINUTES, say=say))
 
 
 @main.command()

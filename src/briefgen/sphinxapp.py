@@ -157,6 +157,8 @@ def prepare_reuse(kept: KeptApp, jobs: int) -> None:
         if isinstance(stream, io.StringIO):  # quiet builds' messages: nobody reads them back
             stream.seek(0)
             stream.truncate()
+    if not isinstance(app._status, io.StringIO):  # -v: this build's stderr (the build server swaps it per client)
+        app._status = sys.stderr
     # Another application created since (a PDF build, another project) took over Sphinx's loggers.
     sphinx_logging.setup(app, app._status, app._warning)
     for name, owner in _asset_lists(app):

@@ -63,7 +63,7 @@ def feed_tree(digest: hashlib._Hash, top: Path, label: str) -> None:
                 digest.update(b"unreadable")
 
 
-def _distributions(digest: hashlib._Hash) -> None:
+def feed_distributions(digest: hashlib._Hash) -> None:
     """Names and versions of the installed distributions (from the names of their metadata folders)."""
     digest.update(f"\0python\0{sys.version}\0{sys.prefix}\0{platform.platform()}".encode())
     names: set[str] = set()
@@ -83,7 +83,7 @@ def inputs_digest(root: Path, conf: Path, formats: Iterable[str]) -> str:
     feed_tree(digest, root / "briefing", "briefing")
     feed_tree(digest, conf, "conf")
     feed_tree(digest, _PACKAGE, "briefgen")
-    _distributions(digest)
+    feed_distributions(digest)
     return digest.hexdigest()
 
 

@@ -1,0 +1,196 @@
+"""The build server: `briefgen build` hands its work to a warm process of the same project, and the
+reader gets the same book, messages and exit codes as from a build in its own process."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefgen import buildserver
+
+from conftest import HARBOUR, copy_project
+
+pytestmark = pytest.mark.build
+
+BRIEFGEN = Path(sys.executable).with_name("briefgen")
+EDITED = "Engineers put the repairs at about eight months."
+
+
+@pytest.fixture
+def server_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """The server switched on, with its socket folder inside this test's temporary folder."""
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+    monkeypatch.delenv(buildserver.SWITCH, raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    roots: list[Path] = []
+    yield {"roots": roots}  # type: ignore[dict-item]
+    for root in roots:  # leave nothing running, even a server still starting up
+        pid = buildserver.started_pid(root)
+        if pid is not None:
+            buildserver.wait_until_ready(root, timeout_s=60)
+            buildserver.stop(root)
+            wait_for_exit(pid)
+
+
+def wait_for_exit(pid: int, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return
+        try:  # our own child (a server started by `server start` from this process) must be reaped
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return
+        except ChildProcessError:
+            pass
+        time.sleep(0.1)
+    os.kill(pid, 15)
+    raise AssertionError(f"build server {pid} did not stop")
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`briefgen ARGS` in a fresh process, as a user runs it."""
+    return subprocess.run([str(BRIEFGEN), *args], capture_output=True, text=True, check=False, cwd=cwd, env=os.environ.copy())
+
+
+def published(root: Path) -> dict[str, bytes]:
+    html = root / "_build" / "html"
+    return {str(p.relative_to(html)): p.read_bytes() for p in sorted(html.rglob("*")) if p.is_file()}
+
+
+def edit_claim(root: Path, new: str) -> None:
+    path = root / "briefing" / "background.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert EDITED in text
+    path.write_text(text.replace(EDITED, new), encoding="utf-8")
+
+
+def without_server_lines(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if "build server" not in line)
+
+
+def test_first_build_starts_a_server_and_later_builds_are_its(tmp_path: Path, server_env: dict) -> None:
+    root = copy_project(HARBOUR, tmp_path / "book")
+    server_env["roots"].append(root)
+    first = cli("build", "-p", str(root), "-j", "1")
+    assert first.returncode == 0, first.stderr
+    assert "started a build server" in first.stderr
+    state = buildserver.wait_until_ready(root, timeout_s=120)
+    assert state is not None and state["builds"] == 0 and state["pid"] != os.getpid()
+
+    # An edit (the quote stays in its article) is built by the server, not by the client.
+    edit_claim(root, "Engineers estimated the repairs at about eight months.")
+    second = cli("build", "-p", "book", "-j", "1", cwd=tmp_path)  # a relative project: the server works in the client's folder
+    assert second.returncode == 0, second.stderr
+    assert "built html in" in second.stdout and "HTML book: _build/html/index.html" in second.stderr
+    assert "started a build server" not in second.stderr
+    assert buildserver.status(root)["builds"] == 1
+    assert "Engineers estimated the repairs" in (root / "_build/html/background.html").read_text(encoding="utf-8")
+
+    # The same project built cold, in its own process, gives the same book, byte for byte.
+    twin = copy_project(root, tmp_path / "twin")
+    cold = cli("build", "-p", str(twin), "-j", "1", "--no-server")
+    assert cold.returncode == 0, cold.stderr
+    assert published(root) == published(twin)
+
+    # A broken edit: the same located error and exit code as a build in its own process, and the
+    # last good book stays published.
+    for project in (root, twin):
+        path = project / "briefing" / "background.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("will take about eight months", "will take about nine months"), encoding="utf-8")
+    broken = cli("build", "-p", str(root), "-j", "1")
+    broken_cold = cli("build", "-p", str(twin), "-j", "1", "--no-server")
+    assert broken.returncode == broken_cold.returncode == 1
+    assert "background.yaml:" in broken.stderr and "where the source has 'eight month'" in broken.stderr  # the hint
+    assert without_server_lines(broken.stderr) == without_server_lines(broken_cold.stderr).replace(str(twin), str(root))
+    assert buildserver.status(root)["builds"] == 2
+    assert "Engineers estimated the repairs" in (root / "_build/html/background.html").read_text(encoding="utf-8")
+
+    stopped = cli("server", "stop", "-p", str(root))
+    assert stopped.returncode == 0 and "stopped" in stopped.stdout
+    deadline = time.monotonic() + 20
+    while buildserver.running(buildserver.server_files(root)) and time.monotonic() < deadline:  # type: ignore[arg-type]
+        time.sleep(0.1)
+    assert cli("server", "status", "-p", str(root)).returncode == 1
+
+
+def test_a_server_of_another_briefgen_refuses_and_exits(tmp_path: Path, server_env: dict) -> None:
+    root = copy_project(HARBOUR, tmp_path / "book")
+    server_env["roots"].append(root)
+    started = cli("server", "start", "-p", str(root), "-j", "1", "--idle", "5")
+    assert started.returncode == 0, started.stderr
+    files = buildserver.server_files(root)
+    assert files is not None and files.socket.stat().st_mode & 0o077 == 0
+    with socket.socket(socket.AF_UNIX) as conn:
+        conn.connect(str(files.socket))
+        request = {"op": "build", "key": "another version", "root": str(root), "argv": ["build"], "cwd": str(root), "env": {}, "color": False}
+        conn.sendall(json.dumps(request).encode() + b"\n")
+        answer = json.loads(conn.makefile("r").readline())
+    assert "another version of briefgen" in answer["refused"]
+    deadline = time.monotonic() + 20
+    while buildserver.running(files) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not buildserver.running(files) and not files.socket.exists()
+
+
+def test_client_builds_by_itself_when_the_server_vanishes(tmp_path: Path, server_env: dict) -> None:
+    """A socket that takes the request and hangs up: the build happens here, and succeeds."""
+    from conftest import run_cli
+
+    root = copy_project(HARBOUR, tmp_path / "book")
+    server_env["roots"].append(root)
+    files = buildserver.server_files(root)
+    assert files is not None
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(files.socket))
+    listener.listen(1)
+
+    def hang_up() -> None:
+        conn, _ = listener.accept()
+        conn.makefile("r").readline()
+        conn.close()
+
+    thread = threading.Thread(target=hang_up)
+    thread.start()
+    result = run_cli("build", "-p", str(root), "-j", "1", "--server")
+    thread.join(10)
+    listener.close()
+    assert result.exit_code == 0, result.output
+    assert "build server stopped before finishing; building here" in result.output
+    assert "started a build server" in result.output  # a working one replaces it
+    assert (root / "_build/html/index.html").is_file()
+
+
+@pytest.mark.parametrize("how", ["flag", "switch", "ci", "unsafe folder"])
+def test_nothing_is_left_running_when_the_server_is_off(tmp_path: Path, server_env: dict, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    root = copy_project(HARBOUR, tmp_path / "book")
+    server_env["roots"].append(root)
+    args = ["build", "-p", str(root), "-j", "1"]
+    if how == "flag":
+        args.append("--no-server")
+    elif how == "switch":
+        monkeypatch.setenv(buildserver.SWITCH, "0")
+    elif how == "ci":
+        monkeypatch.setenv("CI", "true")
+    else:  # a socket folder others may write to is not used
+        run = Path(os.environ["XDG_RUNTIME_DIR"]) / f"briefgen-{os.getuid()}"
+        run.mkdir(mode=0o700)
+        run.chmod(0o777)
+        assert buildserver.server_files(root) is None
+    done = cli(*args)
+    assert done.returncode == 0, done.stderr
+    assert "build server" not in done.stderr
+    files = buildserver.server_files(root)
+    assert files is None or not (buildserver.running(files) or files.socket.exists())
