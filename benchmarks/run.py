@@ -60,16 +60,19 @@ def table(results: dict[str, list[dict]], jobs: int) -> str:
     runs_n = min(len(r) for r in results.values())
     lines = [
         f"Sphinx jobs: {jobs}; medians of {runs_n} runs; times in seconds; ratios are medians of per-run ratios.",
-        "Rebuilds: 'CLI' is `briefgen build html` in a fresh process (as a user runs it); 'warm' is the same build",
-        "in an already running process (as `briefgen serve` rebuilds after a save). Peak memory: largest resident",
-        "set of the cold HTML build, Sphinx's worker processes included; in brackets with the PDF (Sphinx's Typst builder and the in-process Typst compile).",
+        "Rebuilds: 'CLI' is `briefgen build html` in a fresh process (as a user runs it), handed to the project's",
+        "warm build server (as every build after the first is); 'CLI, no server' is the same with --no-server (fresh",
+        "imports, environment and front half); 'warm' is the same build in an already running process (as `briefgen serve`",
+        "rebuilds after a save). Peak memory: largest resident set of the cold HTML build, Sphinx's worker processes",
+        "included; in brackets with the PDF (Sphinx's Typst builder and the in-process Typst compile). Server MiB: the",
+        "build server's resident memory after the edit (what it holds between builds).",
         "PDF: after the HTML build (the pages are parsed once for both): assemble, write Typst, compile; in brackets a no-change rebuild (compile skipped).",
         "",
         "No-change CLI: `briefgen build` with nothing changed (the no-op), in brackets its ratio to Sphinx's own no-change rebuild",
         "(`sphinx-build` of the same pages in a fresh process, measured in the same run, next column).",
         "",
-        "| N | pages | quotes | load | anchor | compose | ours | Sphinx HTML | ours / Sphinx | PDF (no change) | no-change CLI (/ Sphinx no-change) | Sphinx no-change | edit CLI (/ cold) | edit warm (/ cold) | pages re-read | peak MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| N | pages | quotes | load | anchor | compose | ours | Sphinx HTML | ours / Sphinx | PDF (no change) | no-change CLI (/ Sphinx no-change) | Sphinx no-change | edit CLI (/ cold) | edit CLI, no server | edit warm (/ cold) | pages re-read | peak MiB | server MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n in sorted(results, key=int):
         runs = results[n]
@@ -85,8 +88,9 @@ def table(results: dict[str, list[dict]], jobs: int) -> str:
             + f"| {med(ours(r) for r in runs):.2f} | {med(r['sphinx_html']['s'] for r in runs):.1f} "
             f"| {med(ours(r) / r['sphinx_html']['s'] for r in runs):.1%} | {pdf} "
             f"| {med(r['no_change_cli']['s'] for r in runs):.2f} ({med(r['no_change_cli']['s'] / r['sphinx_no_change']['s'] for r in runs):.1%}) "
-            f"| {med(r['sphinx_no_change']['s'] for r in runs):.2f} | {rebuild('edit_cli')} | {rebuild('edit_warm')} "
-            f"| {int(med(r['edit_warm']['pages_read'] for r in runs))} | {max(r['sphinx_html']['peak_mib'] for r in runs):.0f}{pdf_peak} |"
+            f"| {med(r['sphinx_no_change']['s'] for r in runs):.2f} | {rebuild('edit_cli')} | {med(r['edit_cli_fresh']['s'] for r in runs):.2f} | {rebuild('edit_warm')} "
+            f"| {int(med(r['edit_warm']['pages_read'] for r in runs))} | {max(r['sphinx_html']['peak_mib'] for r in runs):.0f}{pdf_peak} "
+            f"| {max(r['server']['resident_mib'] for r in runs):.0f} |"
         )
     sizes = sorted(results, key=int)
     for small, large in zip(sizes, sizes[1:]):
@@ -128,7 +132,7 @@ def main() -> None:
                 args.results.write_text(json.dumps({"jobs": args.jobs, "results": results}, indent=1))
                 print(
                     f"N={n} run {i + 1}/{args.runs}: {time.perf_counter() - t0:.0f} s "
-                    f"(Sphinx HTML {run['sphinx_html']['s']:.1f} s, edit CLI {run['edit_cli']['s']:.2f} s)",
+                    f"(Sphinx HTML {run['sphinx_html']['s']:.1f} s, edit CLI {run['edit_cli']['s']:.2f} s, without server {run['edit_cli_fresh']['s']:.2f} s)",
                     file=sys.stderr,
                     flush=True,
                 )

@@ -4,9 +4,10 @@ Usage: python benchmarks/stages.py PROJECT [--pdf] [--jobs N]
 Prints one JSON object: {stage: {"s": seconds, "peak_mib": ...}, ...}.
 
 The cold build runs stage by stage in this process (load, anchor, compose, Sphinx HTML, PDF), so
-each stage has its own time. Rebuilds are measured twice: as a user runs them (``briefgen build``
-in a fresh process: interpreter start and imports included) and warm, in this process, with the
-front-half cache that ``briefgen serve`` keeps. Sphinx's own no-change rebuild (``sphinx-build``
+each stage has its own time. Rebuilds are measured three ways: as a user runs them (``briefgen
+build`` in a fresh process, handed to the project's warm build server as every build after the
+first is), the same without a server (interpreter start, imports and a cold front half included),
+and warm, in this process, with the front-half cache that ``briefgen serve`` keeps. Sphinx's own no-change rebuild (``sphinx-build``
 in a fresh process, same pages and environment) is measured too, to compare briefgen's no-op with. A fresh process per run means cold caches and a peak
 memory figure that belongs to this run; Sphinx's worker processes count (RUSAGE_CHILDREN).
 """
@@ -49,12 +50,28 @@ def edit_one_event(root: Path, tag: str) -> None:
     path.write_text(new, encoding="utf-8")
 
 
-def cli_build(root: Path, jobs: int) -> float:
+def cli_build(root: Path, jobs: int, *, server: bool = False) -> float:
+    """``briefgen build html`` in a fresh process; ``server``: handed to the project's build server."""
     t0 = time.perf_counter()
-    done = subprocess.run([str(BRIEFGEN), "build", "html", "-p", str(root), "-j", str(jobs)], capture_output=True, text=True, check=False)
+    done = subprocess.run([str(BRIEFGEN), "build", "html", "-p", str(root), "-j", str(jobs), "--server" if server else "--no-server"], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"briefgen build failed:\n{done.stdout}\n{done.stderr}")
+    if server and "started a build server" in done.stderr:
+        raise SystemExit("the build was meant for a running build server, but none was running")
     return time.perf_counter() - t0
+
+
+def build_server(root: Path, *args: str) -> str:
+    done = subprocess.run([str(BRIEFGEN), "server", *args, "-p", str(root)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"briefgen server {args[0]} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def server_status(root: Path) -> dict:
+    """The build server's own account, asked from a fresh process (this one's imports do not matter)."""
+    code = f"import json; from pathlib import Path; from briefgen.buildserver import status; print(json.dumps(status(Path({str(root)!r}))))"
+    return json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
 def sphinx_no_change(layout: Layout, jobs: int) -> float:
@@ -113,7 +130,17 @@ def main() -> None:
     edit_one_event(root, "warm")
     report = stage("edit_warm", lambda: build(root, ("html",), jobs=args.jobs, cache=cache))
     edit_one_event(root, "cli")
-    out["edit_cli"] = {"s": cli_build(root, args.jobs)}
+    out["edit_cli_fresh"] = {"s": cli_build(root, args.jobs)}
+    # As a user's second and later builds run: handed to the build server that the first one left
+    # (started here explicitly, and waited for until warm, so the figure is of a warm server).
+    build_server(root, "start", "-j", str(args.jobs))
+    try:
+        edit_one_event(root, "server")
+        out["edit_cli"] = {"s": cli_build(root, args.jobs, server=True)}
+        memory = server_status(root)["memory_mib"]
+        out["server"] = {"resident_mib": memory["resident"], "peak_mib": memory["peak"]}
+    finally:
+        build_server(root, "stop")
     out["edit_warm"]["pages_composed"] = len(report.composed)
     out["edit_warm"]["pages_read"] = len(report.sphinx["html"].read)
     out["quotes"] = {"n": quotes}
