@@ -436,6 +436,7 @@ def server_status(project: Path) -> None:
         raise SystemExit(1)
     if state.get("busy"):
         click.echo(f"a build server runs for {project.resolve()} and is building; ask again when it is done")
+        click.echo(f"log: {buildserver.server_files(project.resolve()).log}")  # type: ignore[union-attr]
         return
     memory = state.get("memory_mib", {})
     click.echo(
@@ -443,6 +444,7 @@ def server_status(project: Path) -> None:
         f"{state['builds']} build(s) served, {memory.get('resident', '?')} MiB resident (peak {memory.get('peak', '?')} MiB), "
         f"stops after {state['idle_minutes']:g} idle minutes"
     )
+    click.echo(f"log: {buildserver.server_files(project.resolve()).log}")  # type: ignore[union-attr]
 
 
 @server.command("stop")
