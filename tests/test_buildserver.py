@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -118,6 +119,16 @@ def test_first_build_starts_a_server_and_later_builds_are_its(tmp_path: Path, se
     assert buildserver.status(root)["builds"] == 2
     assert "Engineers estimated the repairs" in (root / "_build/html/background.html").read_text(encoding="utf-8")
 
+    # `make clean` under a running server: the next build still publishes the whole book.
+    for project in (root, twin):
+        path = project / "briefing" / "background.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("will take about nine months", "will take about eight months"), encoding="utf-8")
+    shutil.rmtree(root / "_build")
+    assert cli("build", "-p", str(root), "-j", "1").returncode == 0
+    assert cli("build", "-p", str(twin), "-j", "1", "--no-server").returncode == 0
+    assert buildserver.status(root)["builds"] == 3
+    assert published(root) == published(twin)
+
     stopped = cli("server", "stop", "-p", str(root))
     assert stopped.returncode == 0 and "stopped" in stopped.stdout
     deadline = time.monotonic() + 20
@@ -133,11 +144,18 @@ def test_a_server_of_another_briefgen_refuses_and_exits(tmp_path: Path, server_e
     assert started.returncode == 0, started.stderr
     files = buildserver.server_files(root)
     assert files is not None and files.socket.stat().st_mode & 0o077 == 0
-    with socket.socket(socket.AF_UNIX) as conn:
-        conn.connect(str(files.socket))
-        request = {"op": "build", "key": "another version", "root": str(root), "argv": ["build"], "cwd": str(root), "env": {}, "color": False}
-        conn.sendall(json.dumps(request).encode() + b"\n")
-        answer = json.loads(conn.makefile("r").readline())
+
+    def ask(key: str, argv: list[str]) -> dict:
+        with socket.socket(socket.AF_UNIX) as conn:
+            conn.connect(str(files.socket))
+            request = {"op": "build", "key": key, "root": str(root), "argv": argv, "cwd": str(root), "env": {}, "color": False}
+            conn.sendall(json.dumps(request).encode() + b"\n")
+            return json.loads(conn.makefile("r").readline())
+
+    # Only builds go through the socket, even from the same briefgen.
+    assert ask(buildserver.process_key(), ["init", str(tmp_path / "elsewhere")]) == {"refused": "it runs builds only"}
+    assert not (tmp_path / "elsewhere").exists() and buildserver.status(root)["ready"]
+    answer = ask("another version", ["build"])
     assert "another version of briefgen" in answer["refused"]
     deadline = time.monotonic() + 20
     while buildserver.running(files) and time.monotonic() < deadline:

@@ -346,8 +346,12 @@ def _handle(conn: socket.socket, state: ServerState) -> bool:
     if request.get("root") != str(state.root) or not Path(request.get("cwd", "")).is_dir():
         _send(conn, {"refused": "it serves another project"})
         return True
+    argv = list(request.get("argv", []))
+    if argv[argv[:1] == ["--debug"] :][:1] != ["build"]:
+        _send(conn, {"refused": "it runs builds only"})  # nothing else goes through the socket
+        return True
     with _as_client(conn, request):
-        code = _run_cli(list(request["argv"]), state, request.get("color"))
+        code = _run_cli(argv, state, request.get("color"))
     state.builds += 1
     _send(conn, {"exit": code})
     return True
