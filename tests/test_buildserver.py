@@ -3,12 +3,14 @@ reader gets the same book, messages and exit codes as from a build in its own pr
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -29,8 +31,7 @@ EDITED = "Engineers put the repairs at about eight months."
 @pytest.fixture
 def server_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """The server switched on, with its socket folder inside this test's temporary folder."""
-    run = tmp_path / "run"
-    run.mkdir(mode=0o700)
+    run = Path(tempfile.mkdtemp(prefix="bg-", dir="/tmp"))  # short: a socket's path has ~100 bytes
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
     monkeypatch.delenv(buildserver.SWITCH, raising=False)
     monkeypatch.delenv("CI", raising=False)
@@ -42,6 +43,7 @@ def server_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict
             buildserver.wait_until_ready(root, timeout_s=60)
             buildserver.stop(root)
             wait_for_exit(pid)
+    shutil.rmtree(run, ignore_errors=True)
 
 
 def wait_for_exit(pid: int, timeout_s: float = 30) -> None:
@@ -171,6 +173,8 @@ def test_client_builds_by_itself_when_the_server_vanishes(tmp_path: Path, server
     server_env["roots"].append(root)
     files = buildserver.server_files(root)
     assert files is not None
+    lock = open(files.lock, "a")  # held, as a live server holds it
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     listener = socket.socket(socket.AF_UNIX)
     listener.bind(str(files.socket))
     listener.listen(1)
@@ -185,9 +189,9 @@ def test_client_builds_by_itself_when_the_server_vanishes(tmp_path: Path, server
     result = run_cli("build", "-p", str(root), "-j", "1", "--server")
     thread.join(10)
     listener.close()
+    lock.close()
     assert result.exit_code == 0, result.output
     assert "build server stopped before finishing; building here" in result.output
-    assert "started a build server" in result.output  # a working one replaces it
     assert (root / "_build/html/index.html").is_file()
 
 
@@ -207,8 +211,62 @@ def test_nothing_is_left_running_when_the_server_is_off(tmp_path: Path, server_e
         run.mkdir(mode=0o700)
         run.chmod(0o777)
         assert buildserver.server_files(root) is None
+        assert not buildserver.wanted(True) or buildserver.spawn(root, ["html"], "1") is False
     done = cli(*args)
     assert done.returncode == 0, done.stderr
     assert "build server" not in done.stderr
     files = buildserver.server_files(root)
     assert files is None or not (buildserver.running(files) or files.socket.exists())
+
+
+def test_warm_up_publishes_nothing_and_keeps_the_configuration(tmp_path: Path, server_env: dict) -> None:
+    """The server opens Sphinx with the client's --conf; its own extension is re-imported when the
+    configuration changes, as a new process would import it; and the warm-up leaves the book
+    the client published (and its stamp) alone."""
+    root = copy_project(HARBOUR, tmp_path / "book")
+    server_env["roots"].append(root)
+    conf = tmp_path / "myconf"
+    conf.mkdir()
+    (conf / "markext.py").write_text('def setup(app):\n    app.add_js_file(None, body="var mark = \'one\';")\n    return {"parallel_read_safe": True}\n')
+    (conf / "conf.py").write_text("import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\nfrom briefgen.defaults.conf import *\nextensions = [*extensions, 'markext']\n")
+    first = cli("build", "-p", str(root), "-j", "1", "--conf", str(conf))
+    assert first.returncode == 0, first.stderr
+    index = root / "_build/html/index.html"
+    published_at = (root / "_build/html").resolve()
+    assert buildserver.wait_until_ready(root, timeout_s=120) is not None
+    assert (root / "_build/html").resolve() == published_at and "mark = 'one'" in index.read_text()
+    again = cli("build", "-p", str(root), "-j", "1", "--conf", str(conf))
+    assert "nothing changed since the last build" in again.stderr  # the stamp is the client's, untouched
+
+    (conf / "markext.py").write_text((conf / "markext.py").read_text().replace("'one'", "'two'"))
+    edit_claim(root, "Engineers estimated the repairs at about eight months.")
+    done = cli("build", "-p", str(root), "-j", "1", "--conf", str(conf))
+    assert done.returncode == 0, done.stderr
+    assert buildserver.status(root)["builds"] == 1
+    assert "mark = 'two'" in index.read_text() and "mark = 'one'" not in index.read_text()
+
+
+def test_stop_right_after_start_stops_it(tmp_path: Path, server_env: dict) -> None:
+    root = copy_project(HARBOUR, tmp_path / "book")
+    server_env["roots"].append(root)
+    assert buildserver.spawn(root, ["html"], "1")
+    assert not buildserver.spawn(root, ["html"], "1")  # the lock is taken before spawn returns: one server only
+    pid = buildserver.started_pid(root)
+    assert pid is not None
+    assert buildserver.stop(root) == "stopped"
+    wait_for_exit(pid)
+    assert buildserver.stop(root) == "none"
+
+
+def test_a_replaced_project_folder_is_still_served(tmp_path: Path, server_env: dict) -> None:
+    root = copy_project(HARBOUR, tmp_path / "book")
+    server_env["roots"].append(root)
+    assert cli("build", "-p", str(root), "-j", "1").returncode == 0
+    assert buildserver.wait_until_ready(root, timeout_s=120) is not None
+    shutil.rmtree(root)
+    copy_project(HARBOUR, root)
+    edit_claim(root, "Engineers estimated the repairs at about eight months.")
+    done = cli("build", "-p", str(root), "-j", "1")
+    assert done.returncode == 0, done.stderr
+    assert "building here" not in done.stderr and buildserver.status(root)["builds"] == 1
+    assert "Engineers estimated the repairs" in (root / "_build/html/background.html").read_text(encoding="utf-8")

@@ -210,7 +210,7 @@ def test_wheel_in_a_fresh_virtualenv_starts_checks_builds_and_adds_a_source(tmp_
     assert pip.returncode == 0, pip.stderr[-3000:]
     work = tmp_path / "analyst"
     work.mkdir()
-    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}  # no PYTHONPATH: the repository is out of reach
+    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8", "BRIEFGEN_BUILD_SERVER": "0"}  # no PYTHONPATH: the repository is out of reach; no server left behind
 
     def run(*args: str, cwd: Path, extra: dict[str, str] | None = None) -> str:
         done = subprocess.run(list(args), cwd=cwd, env={**env, **(extra or {})}, capture_output=True, text=True, timeout=600)

@@ -199,9 +199,7 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
     """
     from sphinx.util.docutils import patch_docutils
 
-    outdir = layout.work / builder
-    doctreedir = layout.work / "doctrees" / _DOCTREES.get(builder, builder)
-    env_file = doctreedir / "environment.pickle"
+    outdir, doctreedir, env_file = _sphinx_dirs(layout, builder)
     run = SphinxRun(outdir)
     key = sphinxapp.app_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, quiet=quiet) if kept is not None else ""
     kept_app = kept.take(builder, key, env_file) if kept is not None else None
@@ -228,6 +226,48 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
     if kept is not None:
         kept.keep(builder, kept_app, env_file)
     return run
+
+
+def _sphinx_dirs(layout: Layout, builder: str) -> tuple[Path, Path, Path]:
+    """A builder's output folder, its doctrees folder and the pickled environment in it."""
+    doctreedir = layout.work / "doctrees" / _DOCTREES.get(builder, builder)
+    return layout.work / builder, doctreedir, doctreedir / "environment.pickle"
+
+
+def open_sphinx(layout: Layout, builder: str, *, kept: KeptApps, quiet: bool = True, jobs: int = 1) -> None:
+    """Have ``kept`` hold the application ``run_sphinx`` will use for ``builder``, without building:
+    extensions, theme and environment loaded ahead of a warm process's first build."""
+    from sphinx.util.docutils import patch_docutils
+
+    outdir, doctreedir, env_file = _sphinx_dirs(layout, builder)
+    key = sphinxapp.app_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, quiet=quiet)
+    app = kept.take(builder, key, env_file)
+    if app is None:
+        with patch_docutils(layout.conf), sphinxapp.docutils_registry(None):
+            app = sphinxapp.create(io.StringIO(), key=key, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, builder=builder, quiet=quiet, jobs=jobs)
+    kept.keep(builder, app, env_file)
+
+
+def warm_up(root: Path, formats: tuple[str, ...], *, cache: FrontCache, conf: Path | None = None, jobs: int = 1) -> None:
+    """Fill a new warm process's caches as a build of ``formats`` would, publishing nothing.
+
+    Loads, checks, anchors and composes (pages are written to ``_build/src`` only where they
+    differ, as a build would write them), and opens the Sphinx applications. Outputs, the stamp
+    and the published book are untouched, so a warm-up can never publish a book nobody asked
+    for, nor make the next no-change build do work. Raises BuildLocked when a build is running
+    and BriefingError on a briefing's problems (the caches keep what was done before).
+    """
+    layout = Layout(Path(root).resolve(), Path(conf).resolve() if conf else None)
+    with build_lock(layout):
+        prepared = prepare(layout.root, cache)
+        pdf_name = f"{book_slug(prepared.briefing)}.pdf"
+        offers_pdf = "pdf" in formats or (layout.output("pdf") / pdf_name).is_file()
+        edition, changes = with_previous(prepared.briefing, prepared.anchors, cache.edition)
+        write_edition_files(edition, layout.work / "edition", cache.edition)
+        compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None, changes=changes, cache=cache.compose)
+        del prepared, edition, changes
+        for builder in (["typst"] if "pdf" in formats else []) + (["html"] if "html" in formats else []):
+            open_sphinx(layout, builder, kept=cache.sphinx, quiet=True, jobs=jobs)
 
 
 def _sphinx_problems(layout: Layout, text: str) -> list[Problem]:

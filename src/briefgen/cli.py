@@ -252,9 +252,9 @@ def build(ctx: click.Context, formats: tuple[str, ...], project: Path, conf: Pat
         report = run_build(project, tuple(wanted), conf=conf, progress=say, verbose=verbose, jobs=n_jobs, cache=in_server.cache if in_server else None)
     except BuildLocked as exc:
         raise click.ClickException(str(exc)) from None
-    finally:
-        if use_server and buildserver.start_in_background(project.resolve(), wanted, jobs):
-            say(f"started a build server for this project: the next builds reuse its warm state (it stops after {buildserver.IDLE_MINUTES} idle minutes; 'briefgen server stop' stops it now)")
+    # Only after a build that went through: a failed, interrupted or mistyped one leaves nothing running.
+    if use_server and buildserver.spawn(project.resolve(), wanted, jobs, conf=conf):
+        say(f"started a build server for this project: the next builds reuse its warm state (it stops after {buildserver.IDLE_MINUTES} idle minutes; 'briefgen server stop' stops it now)")
     if report.up_to_date:
         _say_up_to_date(project, wanted)
         return
@@ -397,30 +397,37 @@ def server() -> None:
     """
 
 
+server_conf_option = click.option("--conf", type=click.Path(file_okay=False, path_type=Path), default=None, help="Sphinx configuration folder, as for 'build' (the warm-up opens Sphinx with it).")
 idle_option = click.option("--idle", type=click.FloatRange(min=0.1), default=None, help="Minutes without a build before the server stops [default: 30].")
 format_option = click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf"]), default=("html",), show_default=True, help="Formats the warm-up build makes (repeat for both).")
 
 
 @server.command("start")
 @project_option
+@server_conf_option
 @jobs_option
 @idle_option
 @format_option
-def server_start(project: Path, jobs: str, idle: float | None, formats: tuple[str, ...]) -> None:
-    """Start the project's build server now and wait until it is warm."""
+def server_start(project: Path, conf: Path | None, jobs: str, idle: float | None, formats: tuple[str, ...]) -> None:
+    """Start the project's build server now and wait until it is warm.
+
+    The warm-up loads, checks and composes the briefing and opens Sphinx, as
+    a build would, but publishes nothing.
+    """
     from . import buildserver
 
     _jobs(jobs)
     root = project.resolve()
-    if not buildserver.start_in_background(root, list(formats), jobs, idle or buildserver.IDLE_MINUTES):
-        if buildserver.server_files(root) is None:
-            raise click.ClickException("no private folder for the server's socket (XDG_RUNTIME_DIR or the temporary folder is not usable)")
+    files = buildserver.server_files(root)
+    if files is None:
+        raise click.ClickException("no private folder for the server's socket (XDG_RUNTIME_DIR and the temporary folder are unusable or their paths too long)")
+    if not buildserver.spawn(root, list(formats), jobs, conf=conf, idle_minutes=idle or buildserver.IDLE_MINUTES):
         click.echo(f"a build server already runs for {root}")
         return
-    click.echo("briefgen: build server starting; warming up (one full build)", err=True)
+    click.echo("briefgen: build server starting; warming up", err=True)
     state = buildserver.wait_until_ready(root, timeout_s=3600)
     if state is None:
-        raise click.ClickException(f"the build server did not come up; its log: {buildserver.server_files(root).log}")  # type: ignore[union-attr]
+        raise click.ClickException(f"the build server did not come up; its log: {files.log}")
     click.echo(f"build server ready for {root} (pid {state['pid']})")
 
 
@@ -453,24 +460,27 @@ def server_stop(project: Path) -> None:
     """Stop the project's build server (after the build it is doing, if any)."""
     from . import buildserver
 
-    if buildserver.stop(project.resolve()):
-        click.echo(f"stopped the build server for {project.resolve()}")
-    else:
-        click.echo(f"no build server for {project.resolve()}")
+    outcome = buildserver.stop(project.resolve())
+    if outcome == "busy":
+        raise click.ClickException(f"the build server for {project.resolve()} did not answer in time; it may still be building")
+    click.echo(f"stopped the build server for {project.resolve()}" if outcome == "stopped" else f"no build server for {project.resolve()}")
 
 
 @server.command("run", hidden=True)
 @project_option
+@server_conf_option
 @jobs_option
 @idle_option
 @format_option
-def server_run(project: Path, jobs: str, idle: float | None, formats: tuple[str, ...]) -> None:
+@click.option("--lock-fd", type=int, default=None, hidden=True, help="The project's lock, already taken by the process that started this one.")
+def server_run(project: Path, conf: Path | None, jobs: str, idle: float | None, formats: tuple[str, ...], lock_fd: int | None) -> None:
     """Run the build server in this process (what 'start' and 'build' launch in the background)."""
     from . import buildserver
 
     _jobs(jobs)
     say = lambda m: click.echo(f"briefgen server: {m}", err=True)  # noqa: E731
-    raise SystemExit(buildserver.run_server(project, formats=list(formats), jobs=jobs, idle_minutes=idle or buildserver.IDLE_MINUTES, say=say))
+    code = buildserver.run_server(project, formats=list(formats), jobs=jobs, conf=conf, idle_minutes=idle or buildserver.IDLE_MINUTES, say=say, lock_fd=lock_fd)
+    raise SystemExit(code)
 
 
 @main.command()

@@ -115,6 +115,7 @@ def create(warnings: io.StringIO, *, key: str, srcdir: Path, confdir: Path, outd
     # are the module's own, so `extensions.append(...)` there would leak into every later build of
     # this process (serve, tests). A fresh import per application gives each its own copies.
     sys.modules.pop("briefgen.defaults.conf", None)
+    forget_local_modules(confdir)
     status = None if quiet else sys.stderr
     kept = KeptApp(None, key, warnings, {}, {}, set())
     kept.app = Sphinx(
@@ -138,6 +139,17 @@ def create(warnings: io.StringIO, *, key: str, srcdir: Path, confdir: Path, outd
     for event, nothing in (("env-before-read-docs", None), ("html-page-context", None), ("env-get-updated", [])):
         kept.app.connect(event, lambda *args, _event=event, _nothing=nothing: kept.hooks[_event](*args) if _event in kept.hooks else _nothing)
     return kept
+
+
+def forget_local_modules(confdir: Path) -> None:
+    """Drop modules imported from the configuration folder (a project's own extensions), so a new
+    application imports them as they are now, as a new process would: the application is new
+    because that folder changed. Installed packages are never dropped."""
+    top = str(confdir.resolve()) + os.sep
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None)
+        if where and where.startswith(top) and "site-packages" not in where:
+            del sys.modules[name]
 
 
 def _asset_lists(app: Any) -> list[tuple[str, Any]]:
