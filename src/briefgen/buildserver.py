@@ -453,7 +453,10 @@ def _handle(conn: socket.socket, state: ServerState) -> tuple[bool, bool]:
     with _as_client(request, conn), _interrupted_with_client(conn, state):
         code = _run_cli(argv, state, request.get("color"))
     state.builds += 1
-    _send(conn, {"exit": code})
+    try:
+        _send(conn, {"exit": code})
+    except OSError:
+        pass  # the client hung up (and was told "interrupted" by itself)
     return True, True
 
 
