@@ -270,3 +270,37 @@ def test_a_replaced_project_folder_is_still_served(tmp_path: Path, server_env: d
     assert done.returncode == 0, done.stderr
     assert "building here" not in done.stderr and buildserver.status(root)["builds"] == 1
     assert "Engineers estimated the repairs" in (root / "_build/html/background.html").read_text(encoding="utf-8")
+
+
+def test_ctrl_c_interrupts_the_servers_build_and_nothing_is_published(tmp_path: Path, server_env: dict) -> None:
+    root = copy_project(HARBOUR, tmp_path / "book")
+    server_env["roots"].append(root)
+    conf = tmp_path / "slowconf"
+    conf.mkdir()
+    (conf / "slowext.py").write_text(  # a slow build: time to press Ctrl-C while Sphinx runs
+        "import os, time\n"
+        "def setup(app):\n"
+        "    app.connect('env-updated', lambda app, env: time.sleep(float(os.environ.get('SLOW', '0'))) or [])\n"
+        "    return {'parallel_read_safe': True}\n"
+    )
+    (conf / "conf.py").write_text("import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\nfrom briefgen.defaults.conf import *\nextensions = [*extensions, 'slowext']\n")
+    assert cli("build", "-p", str(root), "-j", "1", "--conf", str(conf)).returncode == 0
+    assert buildserver.wait_until_ready(root, timeout_s=120) is not None
+    published_at = (root / "_build/html").resolve()
+
+    edit_claim(root, "Engineers estimated the repairs at about eight months.")
+    client = subprocess.Popen([str(BRIEFGEN), "build", "-p", str(root), "-j", "1", "--conf", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "SLOW": "30"})
+    assert client.stderr is not None
+    for line in client.stderr:  # the server's progress, relayed
+        if "building HTML with Sphinx" in line:
+            break
+    time.sleep(1)
+    client.send_signal(2)  # SIGINT, as Ctrl-C sends
+    _, err = client.communicate(timeout=60)
+    assert client.returncode == 130 and "interrupted" in err
+    state = buildserver.wait_until_ready(root, timeout_s=60)  # the server carries on, its build ended
+    assert state is not None and state["builds"] == 1
+    assert (root / "_build/html").resolve() == published_at  # the interrupted build published nothing
+    done = cli("build", "-p", str(root), "-j", "1", "--conf", str(conf))
+    assert done.returncode == 0, done.stderr
+    assert "Engineers estimated the repairs" in (root / "_build/html/background.html").read_text(encoding="utf-8")
