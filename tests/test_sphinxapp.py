@@ -138,7 +138,8 @@ def test_the_inventory_is_written_only_when_its_objects_change(warm) -> None:
 
 def test_briefgen_writes_the_inventory_sphinx_would(warm, tmp_path: Path) -> None:
     """``write_inventory`` is a faster ``InventoryFile.dump``: same bytes, on a book with labels,
-    headings, passages and two pages' worth of objects."""
+    headings and two pages' worth of objects (passages, paragraphs and claims are plain ids, see
+    test_span_ids_are_no_labels)."""
     from sphinx.util.inventory import InventoryFile
 
     from briefgen.sphinxext.inventory import write_inventory
@@ -149,4 +150,4 @@ def test_briefgen_writes_the_inventory_sphinx_would(warm, tmp_path: Path) -> Non
     write_inventory(ours, app.env, app.builder)
     InventoryFile.dump(theirs, app.env, app.builder)
     assert ours.read_bytes() == theirs.read_bytes()
-    assert len(zlib.decompress(ours.read_bytes().split(b"\n", 4)[4]).splitlines()) > 50
+    assert len(zlib.decompress(ours.read_bytes().split(b"\n", 4)[4]).splitlines()) > 20
