@@ -12,6 +12,7 @@ from htmlcheck import anchored_quotes, check_citation_links
 
 from briefgen.build import build
 from briefgen.incremental import FrontCache
+from briefgen.sphinxext.plainids import pack, unpack
 
 pytestmark = pytest.mark.build
 
@@ -33,7 +34,7 @@ def test_span_ids_are_no_labels(tmp_path: Path, jobs: int) -> None:
     passage = sorted(quotes)[0]
     std = env.domaindata["std"]
     assert passage not in std["anonlabels"] and passage not in std["labels"]
-    pages = [doc for doc, ids in env.briefgen_span_ids.items() if passage in ids]
+    pages = [doc for doc, packed in env.briefgen_span_ids.items() if passage in unpack(packed)]
     assert len(pages) == 1 and pages[0].startswith("sources/")
     names = _inventory_names(html)
     assert names and not any(name in quotes for name in names)
@@ -58,3 +59,9 @@ def test_a_link_to_an_id_its_page_lacks_still_fails_the_build(tmp_path: Path) ->
     page.write_text(broken, encoding="utf-8")
     with patch_docutils(layout.conf), pytest.raises(BriefingError, match="q-no-such-passage"):
         run_sphinx(layout, "html")
+
+
+def test_packed_span_targets_round_trip() -> None:
+    spans = {"q-a-1": "q-a-1", "a name": "a-name", "p-a-2": "p-a-2"}
+    assert unpack(pack(spans)) == spans
+    assert unpack(pack({})) == {}

@@ -9,9 +9,11 @@ every build, although nothing refers to them by label. Links to them name their 
 that page's ids are needed to resolve one.
 
 Right after a page is read, its spans' entries are taken out of the domain's anonymous labels
-and kept per page here (``env.briefgen_span_ids``: page -> {name: id}); the indexed MyST resolver
-(``refs.py``) answers a ``page.md#id`` link from them exactly as from the labels (the id, no
-title). The HTML and the Typst PDF are unchanged: the spans keep their ids, links their targets.
+and kept per page here (``env.briefgen_span_ids``: page -> one string, a line per span: its id,
+or its name and id when they differ; one string pickles in no time, 52,000 tuples do not); the
+indexed MyST resolver (``refs.py``) answers a ``page.md#id`` link from them exactly as from the
+labels (the id, no title). The HTML and the Typst PDF are unchanged: the spans keep their ids,
+links their targets.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from sphinx.environment.collectors import EnvironmentCollector
 STORE = "briefgen_span_ids"
 
 
-def span_ids(env: BuildEnvironment) -> dict[str, dict[str, str]]:
-    """Page -> {target name: element id} of its inline spans' ids."""
+def span_ids(env: BuildEnvironment) -> dict[str, str]:
+    """Page -> its spans' targets, packed by ``pack``."""
     store = getattr(env, STORE, None)
     if store is None:
         store = {}
@@ -36,11 +38,31 @@ def span_ids(env: BuildEnvironment) -> dict[str, dict[str, str]]:
     return store
 
 
+def pack(spans: dict[str, str]) -> str:
+    """``{name: id}`` as lines: the id alone when the name is the id (ids hold no tab or newline)."""
+    return "".join(f"{labelid}\n" if name == labelid else f"{name}\t{labelid}\n" for name, labelid in spans.items())
+
+
+def unpack(packed: str) -> dict[str, str]:
+    spans = {}
+    for line in packed.splitlines():
+        name, _, labelid = line.partition("\t")
+        spans[name] = labelid or name
+    return spans
+
+
+_unpacked: dict[str, tuple[str, dict[str, str]]] = {}  # page -> (packed, unpacked): pages are looked up many times
+
+
 def span_target(env: BuildEnvironment, docname: str, ref_id: str) -> tuple[str, str] | None:
     """What the standard domain's anonymous label would have answered: (id, no title), or None."""
-    spans = span_ids(env).get(docname)
-    if not spans:
+    packed = span_ids(env).get(docname)
+    if not packed:
         return None
+    cached = _unpacked.get(docname)
+    if cached is None or cached[0] is not packed:
+        cached = _unpacked[docname] = (packed, unpack(packed))
+    spans = cached[1]
     found = spans.get(ref_id)
     if found is not None:
         return found, ""
@@ -74,7 +96,7 @@ class SpanIdCollector(EnvironmentCollector):
                 del anonlabels[name]
                 spans[name] = labelid
         if spans:
-            span_ids(env)[docname] = spans
+            span_ids(env)[docname] = pack(spans)
 
 
 def setup_plainids(app: Sphinx) -> None:
