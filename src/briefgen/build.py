@@ -195,7 +195,8 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
 
     ``write_all``: write every page again, re-reading only the changed ones (the navigation changed);
     when false, the navigation (page titles, toctrees) is the last build's, so a page is not written
-    again only because its toctree lists a re-read page (``sphinxapp.skip_unchanged_parents``).
+    again only because its toctree lists a re-read page, nor is the search page
+    (``sphinxapp.skip_unchanged_navigation_pages``).
     ``kept``: a warm process's Sphinx applications (``briefgen.sphinxapp``): the application of the
     last build is used again when nothing it was created from changed.
     """
@@ -220,7 +221,7 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
             }
             if write_all:
                 kept_app.hooks["env-get-updated"] = lambda sphinx, env: sorted(env.found_docs)
-            kept_app.write_parents = write_all
+            kept_app.navigation_changed = write_all
             kept_app.app.build()
         except Exception as exc:  # Sphinx, its extensions and conf.py raise all kinds of errors
             text = warnings.getvalue().strip() or f"{type(exc).__name__}: {exc}"

@@ -70,7 +70,7 @@ class KeptApp:
     assets: dict[str, list[Any]] = field(default_factory=dict)  # CSS/JS lists as created, before any page added its own
     env_file: tuple[int, int, int] | None = None
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)  # replaced per build
-    write_parents: bool = True  # set per build: see ``skip_unchanged_parents``
+    navigation_changed: bool = True  # set per build: see ``skip_unchanged_navigation_pages``
 
 
 @dataclass
@@ -138,28 +138,32 @@ def create(warnings: io.StringIO, *, key: str, srcdir: Path, confdir: Path, outd
     # build sets none, each returns what Sphinx takes as "nothing" for its event.
     for event, nothing in (("env-before-read-docs", None), ("html-page-context", None), ("env-get-updated", [])):
         kept.app.connect(event, lambda *args, _event=event, _nothing=nothing: kept.hooks[_event](*args) if _event in kept.hooks else _nothing)
-    skip_unchanged_parents(kept)
+    skip_unchanged_navigation_pages(kept)
     copy_static_files_once(kept.app)
     keep_search_index(kept.app)
     return kept
 
 
-def skip_unchanged_parents(kept: KeptApp) -> None:
-    """Write a page whose toctree lists a re-read page only when the navigation changed.
+def skip_unchanged_navigation_pages(kept: KeptApp) -> None:
+    """Write the pages that show only the navigation of a re-read page when the navigation changed.
 
     Sphinx writes every page whose toctree includes a re-read page, since the child's title may
-    show there; a timeline edit rewrote the timeline's hub page each time. A toctree shows titles
-    only, and the caller knows when a title or a toctree changed (``build.navigation_digest``):
-    then every page is written anyway, and otherwise (``write_parents`` false) the parents' HTML
-    cannot change. The toctree index is set aside only while Sphinx picks the pages to write.
+    show there (a timeline edit rewrote the timeline's hub page each time), and the search page
+    after every build. A toctree shows titles only, and the search page the navigation only; the
+    caller knows when a title or a toctree changed (``build.navigation_digest``): then every page
+    is written anyway. Otherwise (``navigation_changed`` false) neither can change: the toctree
+    index is set aside while Sphinx picks the pages to write, and the search page this application
+    wrote last is kept while it is still the file on disk.
     """
     builder = kept.app.builder
     if builder.name != "html":
         return
-    write = builder.write
+    write, handle_page = builder.write, builder.handle_page
+    search_page = Path(builder.outdir) / f"search{builder.out_suffix}"
+    search_written: list[tuple[int, int, int] | None] = []
 
     def write_without_parents(build_docnames: Any, updated_docnames: Any, method: Any = "update") -> None:
-        if kept.write_parents:
+        if kept.navigation_changed:
             return write(build_docnames, updated_docnames, method)
         env = builder.env
         parents, env.files_to_rebuild = env.files_to_rebuild, {}
@@ -168,7 +172,17 @@ def skip_unchanged_parents(kept: KeptApp) -> None:
         finally:
             env.files_to_rebuild = parents
 
+    def handle_page_unless_same_search(pagename: str, *args: Any, **kwargs: Any) -> None:
+        if pagename != "search":
+            return handle_page(pagename, *args, **kwargs)
+        if not kept.navigation_changed and search_written and search_written[0] == file_state(search_page):
+            return None
+        search_written.clear()
+        handle_page(pagename, *args, **kwargs)
+        search_written.append(file_state(search_page))
+
     builder.write = write_without_parents
+    builder.handle_page = handle_page_unless_same_search
 
 
 def _tree_state(folder: Path) -> list[tuple[str, int, int]]:
