@@ -19,6 +19,7 @@ created is registered again around each reuse.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -242,6 +243,8 @@ def keep_search_index(app: Any) -> None:
     (800 kB of JSON at 1000 sources). When the file is still the one this application wrote, the
     index it dumped holds the same words, titles and pages: they are handed over, and pages about
     to be written are pruned from them as after a load. Any other file on disk is loaded as usual.
+    The language's stemmer (snowball, no memory of its own) is kept too, remembering its words:
+    a re-read page brings back mostly the words it had.
     """
     builder = app.builder
     load, dump = getattr(builder, "load_indexer", None), getattr(builder, "dump_search_index", None)
@@ -252,6 +255,10 @@ def keep_search_index(app: Any) -> None:
 
     def load_indexer(docnames: Any) -> None:
         previous, written = last.pop("indexer", None), last.pop("file", None)
+        if previous is not None:
+            builder.indexer.lang = previous.lang
+        else:
+            builder.indexer.lang.stem = functools.lru_cache(maxsize=1 << 16)(builder.indexer.lang.stem)
         if previous is None or written is None or written != file_state(path):
             return load(docnames)
         for name in _LOADED_INDEX:
