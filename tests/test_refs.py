@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from myst_parser.sphinx_ext.myst_refs import MystReferenceResolver
 
-from briefgen.sphinxext.refs import IndexedMystReferenceResolver, label_index, setup_refs
+from briefgen.sphinxext.refs import IndexedMystReferenceResolver, forget_label_index, label_index, setup_refs
 
 
 def test_index_gives_upstreams_answer_for_every_document_and_id() -> None:
@@ -33,7 +33,20 @@ def test_index_is_rebuilt_when_labels_change() -> None:
     assert label_index({"labels": {}, "anonlabels": {"z": ("a", "z")}}).get(("a", "y")) is None  # a new env
 
 
+def test_index_is_dropped_after_reading_when_a_kept_environment_changed_a_label_in_place() -> None:
+    """A kept application re-reads a page into the same dictionaries: same sizes, other contents."""
+    std = {"labels": {}, "anonlabels": {"x": ("a", "x")}}
+    assert label_index(std).get(("a", "x")) == ("x", "")
+    del std["anonlabels"]["x"]
+    std["anonlabels"]["y"] = ("a", "y")
+    forget_label_index()  # what env-updated does once Sphinx has read
+    assert label_index(std).get(("a", "x")) is None
+    assert label_index(std).get(("a", "y")) == ("y", "")
+
+
 def test_setup_swaps_the_resolver_in_place() -> None:
     registry = SimpleNamespace(post_transforms=[object, MystReferenceResolver, str])
-    setup_refs(SimpleNamespace(registry=registry))
+    connected = []
+    setup_refs(SimpleNamespace(registry=registry, connect=lambda event, handler: connected.append((event, handler))))
     assert registry.post_transforms == [object, IndexedMystReferenceResolver, str]
+    assert connected == [("env-updated", forget_label_index)]

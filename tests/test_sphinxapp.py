@@ -138,7 +138,8 @@ def test_the_inventory_is_written_only_when_its_objects_change(warm) -> None:
 
 def test_briefgen_writes_the_inventory_sphinx_would(warm, tmp_path: Path) -> None:
     """``write_inventory`` is a faster ``InventoryFile.dump``: same bytes, on a book with labels,
-    headings, passages and two pages' worth of objects."""
+    headings and two pages' worth of objects (passages, paragraphs and claims are plain ids, see
+    test_span_ids_are_no_labels)."""
     from sphinx.util.inventory import InventoryFile
 
     from briefgen.sphinxext.inventory import write_inventory
@@ -149,4 +150,65 @@ def test_briefgen_writes_the_inventory_sphinx_would(warm, tmp_path: Path) -> Non
     write_inventory(ours, app.env, app.builder)
     InventoryFile.dump(theirs, app.env, app.builder)
     assert ours.read_bytes() == theirs.read_bytes()
-    assert len(zlib.decompress(ours.read_bytes().split(b"\n", 4)[4]).splitlines()) > 50
+    assert len(zlib.decompress(ours.read_bytes().split(b"\n", 4)[4]).splitlines()) > 20
+
+
+def test_a_page_listing_a_re_read_page_is_written_again_only_when_the_navigation_changed(warm) -> None:
+    """Sphinx writes every page whose toctree lists a re-read page, and the search page; toctrees
+    show titles only, the search page the navigation, so with the same titles and toctrees neither
+    can change."""
+    root, cache, colds = warm
+    _edit_first_claim(root, "Words only.")
+    run = build(root, ("html",), cache=cache).sphinx["html"]
+    assert run.read == ["timeline"]
+    assert run.written == ["timeline"]  # not "index", whose toctree lists the timeline, nor the search page
+    assert _tree(root / "_build/html") == _cold_html(root, colds)
+    (root / "_build/.work/html/search.html").unlink()  # not the page this application wrote: written again
+    _edit_first_claim(root, "More words.")
+    assert build(root, ("html",), cache=cache).sphinx["html"].written == ["timeline", "search"]
+    assert _tree(root / "_build/html") == _cold_html(root, colds)
+    source = root / "briefing" / "sources" / "gazette.yaml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data["title"] = "A retitled source"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    run = build(root, ("html",), cache=cache).sphinx["html"]
+    assert {"index", "search"} <= set(run.written) and len(run.written) > 10  # a page title changed: every page's navigation did
+    assert _tree(root / "_build/html") == _cold_html(root, colds)
+
+
+def test_static_files_are_copied_once_per_application_unless_removed(warm, monkeypatch) -> None:
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    root, cache, colds = warm
+    copies = []
+    original = StandaloneHTMLBuilder.copy_theme_static_files
+    monkeypatch.setattr(StandaloneHTMLBuilder, "copy_theme_static_files", lambda self, context: copies.append(1) or original(self, context))
+    _edit_first_claim(root, "First.")
+    build(root, ("html",), cache=cache)
+    assert copies == []
+    css = root / "_build/.work/html/_static/briefgen.css"
+    css.unlink()
+    _edit_first_claim(root, "Second.")
+    build(root, ("html",), cache=cache)
+    assert copies == [1] and css.is_file()
+    assert _tree(root / "_build/html") == _cold_html(root, colds)
+
+
+def test_the_search_index_is_carried_over_in_memory_while_its_file_is_the_one_written(warm, monkeypatch) -> None:
+    from sphinx.search import IndexBuilder
+
+    root, cache, colds = warm
+    loads = []
+    original = IndexBuilder.load
+    monkeypatch.setattr(IndexBuilder, "load", lambda self, stream, fmt: loads.append(1) or original(self, stream, fmt))
+    _edit_first_claim(root, "Indexed word zanzibarish.")
+    build(root, ("html",), cache=cache)
+    assert loads == []
+    index = root / "_build/.work/html/searchindex.js"
+    assert "zanzibarish" in index.read_text(encoding="utf-8")
+    assert _tree(root / "_build/html") == _cold_html(root, colds)
+    os.utime(index, ns=(1, 1))  # another file than the one written: read back as Sphinx does
+    _edit_first_claim(root, "Another word.")
+    build(root, ("html",), cache=cache)
+    assert loads == [1]
+    assert _tree(root / "_build/html") == _cold_html(root, colds)

@@ -193,7 +193,10 @@ def navigation_digest(pages: dict[str, str]) -> str:
 def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1, write_all: bool = False, kept: KeptApps | None = None) -> SphinxRun:
     """Run one Sphinx builder over the composed pages; warnings fail the build with their text.
 
-    ``write_all``: write every page again, re-reading only the changed ones (the navigation changed).
+    ``write_all``: write every page again, re-reading only the changed ones (the navigation changed);
+    when false, the navigation (page titles, toctrees) is the last build's, so a page is not written
+    again only because its toctree lists a re-read page, nor is the search page
+    (``sphinxapp.skip_unchanged_navigation_pages``).
     ``kept``: a warm process's Sphinx applications (``briefgen.sphinxapp``): the application of the
     last build is used again when nothing it was created from changed.
     """
@@ -216,6 +219,7 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
             }
             if write_all:
                 kept_app.hooks["env-get-updated"] = lambda sphinx, env: sorted(env.found_docs)
+            kept_app.navigation_changed = write_all
             kept_app.app.build()
         except Exception as exc:  # Sphinx, its extensions and conf.py raise all kinds of errors
             text = warnings.getvalue().strip() or f"{type(exc).__name__}: {exc}"

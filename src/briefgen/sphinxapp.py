@@ -19,6 +19,7 @@ created is registered again around each reuse.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -70,6 +71,7 @@ class KeptApp:
     assets: dict[str, list[Any]] = field(default_factory=dict)  # CSS/JS lists as created, before any page added its own
     env_file: tuple[int, int, int] | None = None
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)  # replaced per build
+    navigation_changed: bool = True  # set per build: see ``skip_unchanged_navigation_pages``
 
 
 @dataclass
@@ -138,6 +140,9 @@ def create(warnings: io.StringIO, *, key: str, srcdir: Path, confdir: Path, outd
     # build sets none, each returns what Sphinx takes as "nothing" for its event.
     for event, nothing in (("env-before-read-docs", None), ("html-page-context", None), ("env-get-updated", [])):
         kept.app.connect(event, lambda *args, _event=event, _nothing=nothing: kept.hooks[_event](*args) if _event in kept.hooks else _nothing)
+    skip_unchanged_navigation_pages(kept)
+    copy_static_files_once(kept.app)
+    keep_search_index(kept.app)
     return kept
 
 
@@ -150,6 +155,136 @@ def forget_local_modules(confdir: Path) -> None:
         where = getattr(module, "__file__", None)
         if where and where.startswith(top) and "site-packages" not in where:
             del sys.modules[name]
+
+
+def skip_unchanged_navigation_pages(kept: KeptApp) -> None:
+    """Write the pages that show only the navigation of a re-read page when the navigation changed.
+
+    Sphinx writes every page whose toctree includes a re-read page, since the child's title may
+    show there (a timeline edit rewrote the timeline's hub page each time), and the search page
+    after every build. A toctree shows titles only, and the search page the navigation only; the
+    caller knows when a title or a toctree changed (``build.navigation_digest``): then every page
+    is written anyway. Otherwise (``navigation_changed`` false) neither can change: the toctree
+    index is set aside while Sphinx picks the pages to write, and the search page this application
+    wrote last is kept while it is still the file on disk.
+    """
+    builder = kept.app.builder
+    if builder.name != "html":
+        return
+    write, handle_page = builder.write, builder.handle_page
+    search_page = Path(builder.outdir) / f"search{builder.out_suffix}"
+    search_written: list[tuple[int, int, int] | None] = []
+
+    def write_without_parents(build_docnames: Any, updated_docnames: Any, method: Any = "update") -> None:
+        if kept.navigation_changed:
+            return write(build_docnames, updated_docnames, method)
+        env = builder.env
+        parents, env.files_to_rebuild = env.files_to_rebuild, {}
+        try:
+            return write(build_docnames, updated_docnames, method)
+        finally:
+            env.files_to_rebuild = parents
+
+    def handle_page_unless_same_search(pagename: str, *args: Any, **kwargs: Any) -> None:
+        if pagename != "search":
+            return handle_page(pagename, *args, **kwargs)
+        if not kept.navigation_changed and search_written and search_written[0] == file_state(search_page):
+            return None
+        search_written.clear()
+        handle_page(pagename, *args, **kwargs)
+        search_written.append(file_state(search_page))
+
+    builder.write = write_without_parents
+    builder.handle_page = handle_page_unless_same_search
+
+
+def _tree_state(folder: Path) -> list[tuple[str, int, int]]:
+    return sorted((entry.path, entry.stat().st_size, entry.stat().st_mtime_ns) for entry in _walk(folder))
+
+
+def _walk(folder: Path) -> Iterator[os.DirEntry[str]]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        else:
+            yield entry
+
+
+def copy_static_files_once(app: Any) -> None:
+    """Copy the theme's and the book's static files once per application, not once per build.
+
+    What ``copy_static_files`` writes (theme assets, the book's CSS and JS, templated files) is a
+    function of what the application was created from (``app_key``), so a reused application
+    copies them again (about 230 files, compared byte for byte) only if ``_static`` is no longer
+    what its last successful build left there (taken when the build ends: the theme rewrites
+    ``pygments.css`` then).
+    """
+    builder = app.builder
+    copy = getattr(builder, "copy_static_files", None)
+    if copy is None:
+        return
+    static = Path(builder.outdir) / "_static"
+    left: list[list[tuple[str, int, int]]] = []
+
+    def copy_static_files() -> None:
+        if left and left[0] == _tree_state(static):
+            return
+        left.clear()
+        copy()
+
+    def build_finished(app: Any, error: Exception | None) -> None:
+        left.clear()
+        if error is None:
+            left.append(_tree_state(static))
+
+    builder.copy_static_files = copy_static_files
+    app.connect("build-finished", build_finished, priority=1000)  # after the theme's own handlers
+
+
+_LOADED_INDEX = ("_filenames", "_titles", "_all_titles", "_mapping", "_title_mapping")  # what IndexBuilder.load sets
+
+
+def keep_search_index(app: Any) -> None:
+    """Start a build's search index from the last build's, in memory, instead of re-reading it.
+
+    Sphinx's HTML builder makes a new index each build and loads ``searchindex.js`` back into it
+    (800 kB of JSON at 1000 sources). When the file is still the one this application wrote, the
+    index it dumped holds the same words, titles and pages: they are handed over, and pages about
+    to be written are pruned from them as after a load. Any other file on disk is loaded as usual.
+    The language's stemmer (snowball, no memory of its own) is kept too, remembering its words:
+    a re-read page brings back mostly the words it had.
+    """
+    builder = app.builder
+    load, dump = getattr(builder, "load_indexer", None), getattr(builder, "dump_search_index", None)
+    if load is None or dump is None:
+        return
+    path = Path(builder.outdir) / builder.searchindex_filename
+    last: dict[str, Any] = {}
+
+    def load_indexer(docnames: Any) -> None:
+        previous, written = last.pop("indexer", None), last.pop("file", None)
+        if previous is not None:
+            builder.indexer.lang = previous.lang
+        else:
+            builder.indexer.lang.stem = functools.lru_cache(maxsize=1 << 16)(builder.indexer.lang.stem)
+        if previous is None or written is None or written != file_state(path):
+            return load(docnames)
+        for name in _LOADED_INDEX:
+            setattr(builder.indexer, name, getattr(previous, name))
+        builder.indexer.prune(set(builder.env.all_docs).difference(docnames))
+
+    def dump_search_index() -> None:
+        last.clear()
+        dump()
+        if builder.indexer is not None:
+            last.update(indexer=builder.indexer, file=file_state(path))
+
+    builder.load_indexer = load_indexer
+    builder.dump_search_index = dump_search_index
 
 
 def _asset_lists(app: Any) -> list[tuple[str, Any]]:

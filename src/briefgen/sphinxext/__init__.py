@@ -13,6 +13,7 @@ from .citations import setup_citations
 from .figures import setup_figures
 from .inventory import setup_inventory
 from .metadata import setup_metadata
+from .plainids import setup_plainids
 from .refs import setup_refs
 from .searchindex import setup_searchindex
 from .templates import setup_templates
@@ -27,7 +28,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_figures(app)
     setup_templates(app)
     setup_refs(app)
+    setup_plainids(app)
     setup_typst(app)
     setup_searchindex(app)
     setup_inventory(app)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

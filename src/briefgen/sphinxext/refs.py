@@ -7,11 +7,18 @@ many labels) it took about a third of the HTML build. This subclass answers the 
 from a dictionary built once per set of labels; the answer is the same (the first label, in the
 order upstream scans them, whose document matches and whose id or name is the one asked for).
 If a future myst-parser drops the method, the upstream resolver is left in place, unchanged.
+
+Ids of inline spans (passages, paragraphs, claims) are not labels (``plainids.py``): they are
+looked up, after the labels, in their page's own ids, as upstream would have found them among the
+anonymous labels. The index is dropped whenever Sphinx has read pages (a kept application reuses
+the same label dictionaries, whose sizes can stay equal when their contents change).
 """
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
+
+from .plainids import span_target
 
 try:
     from myst_parser.sphinx_ext.myst_refs import MystReferenceResolver
@@ -20,8 +27,14 @@ except ImportError:  # pragma: no cover - myst-parser is a dependency
 
 _Index = dict[tuple[str, str], tuple[str, str]]
 # The label stores the index was built from (held, so they cannot be freed and their ids reused),
-# their sizes then, and the index. Labels only change while Sphinx reads; links are resolved after.
+# their sizes then, and the index. Labels only change while Sphinx reads; links are resolved after,
+# and the index is dropped when reading is over (``env-updated``).
 _cache: tuple[list[dict], list[int], _Index] | None = None
+
+
+def forget_label_index(*args: object) -> None:
+    global _cache
+    _cache = None
 
 
 def label_index(std: dict) -> _Index:
@@ -46,7 +59,8 @@ if MystReferenceResolver is not None and hasattr(MystReferenceResolver, "_std_la
 
     class IndexedMystReferenceResolver(MystReferenceResolver):  # type: ignore[misc,valid-type]
         def _std_label_in_doc(self, docname: str, ref_id: str) -> tuple[str, str] | None:
-            return label_index(self.env.domaindata.get("std", {})).get((docname, ref_id))
+            found = label_index(self.env.domaindata.get("std", {})).get((docname, ref_id))
+            return found if found is not None else span_target(self.env, docname, ref_id)
 
 else:  # pragma: no cover
     IndexedMystReferenceResolver = None  # type: ignore[assignment,misc]
@@ -56,6 +70,7 @@ def setup_refs(app: Sphinx) -> None:
     """Swap MyST's resolver for the indexed one (myst_parser must be loaded first)."""
     if IndexedMystReferenceResolver is None:
         return
+    app.connect("env-updated", forget_label_index)
     transforms = app.registry.post_transforms
     if MystReferenceResolver in transforms:
         transforms[transforms.index(MystReferenceResolver)] = IndexedMystReferenceResolver
