@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from itertools import chain
+from operator import is_
 from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
@@ -34,7 +35,11 @@ _BY_VALUE = (str, tuple)
 
 def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
     """Objects by identity, strings (and tuples) by value: equal inputs give equal output, others a miss."""
-    return len(old) == len(new) and all(a is b or (type(a) in _BY_VALUE and a == b) for a, b in zip(old, new, strict=True))
+    if len(old) != len(new):
+        return False
+    if all(map(is_, old, new)):  # the usual case, compared in C (the sources' inputs are three thousand)
+        return True
+    return all(a is b or (type(a) in _BY_VALUE and a == b) for a, b in zip(old, new, strict=True))
 
 
 class Scope(Generic[V]):
