@@ -221,3 +221,20 @@ def test_no_op_check_of_a_warm_process_sees_same_size_edits(harbour: Path, monke
         assert not build(harbour, ("html",), cache=cache).up_to_date, f"{path.name} edited: the build must run"
         settle()
         assert build(harbour, ("html",), cache=cache).up_to_date
+
+
+def test_an_edition_file_changed_by_hand_is_written_again(harbour: Path, tmp_path: Path) -> None:
+    """write_edition_files remembers which pieces each file holds: a file edited behind its back is rewritten."""
+    from briefgen.edition import ANNOTATIONS_FILE, build_edition, write_edition_files
+
+    cache = FrontCache()
+    out = tmp_path / "edition"
+    p = prepare(harbour, cache)
+    write_edition_files(build_edition(p.briefing, p.anchors, cache.edition), out, cache.edition)
+    settle()
+    write_edition_files(build_edition(p.briefing, p.anchors, cache.edition), out, cache.edition)  # checked by reading, remembered
+    path = out / ANNOTATIONS_FILE
+    good = path.read_bytes()
+    same_size_edit(path, b"Annotation", b"ANNOTATION")
+    write_edition_files(build_edition(p.briefing, p.anchors, cache.edition), out, cache.edition)
+    assert path.read_bytes() == good

@@ -330,10 +330,10 @@ def edit_yaml_keeping_size_and_time(root: Path, rng: random.Random) -> None:
 
 
 def tamper_with_a_composed_page(root: Path, rng: random.Random) -> None:
-    """A page of the warm build's output changed behind its back: the next build must write it again."""
-    pages = sorted((root.parent / "warm").rglob("*.md"))
-    if pages:
-        _keeping_size_and_time(rng.choice(pages), rng)
+    """A page or edition file of the warm build's output changed behind its back: the next build must write it again."""
+    files = sorted((root.parent / "warm").rglob("*.md")) + sorted((root.parent / "warm-edition").glob("*"))
+    if files:
+        _keeping_size_and_time(rng.choice(files), rng)
 
 
 EDITS = [edit_claim_text, edit_quote, add_citation, drop_citation, edit_source_metadata, edit_article, add_or_remove_event, add_key_point, break_quote, edit_claim_id, repeat_claim, edit_source_url, edit_citation_note, edit_book_title, retitle_event_in_place, move_event_in_place, redate_event_in_place, break_event_in_place]
