@@ -63,9 +63,10 @@ class FrontCache:
         """``iter_citations(b)``, walking only parts not seen before (unchanged files are the same Part)."""
         if self._last is not None and self._last[0] is b:
             return self._last[1]
+        parts = b.parts()
         out: list[tuple[Part, KeyPath, Citation]] = []
         seen: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = {}
-        for part in b.parts():
+        for part in parts:
             hit = self._citations.get(id(part))
             found = hit[1] if hit is not None and hit[0] is part else self.walks.walk(part, Citation)
             seen[id(part)] = (part, found)

@@ -124,7 +124,7 @@ def book_metadata(briefing: Briefing, pdf: str | None = None) -> dict[str, objec
     }
 
 
-def write_if_changed(path: Path, text: str, known: FileStates[str] | None = None) -> bool:
+def write_if_changed(path: Path | str, text: str, known: FileStates[str] | None = None) -> bool:
     """Write ``text`` unless the file holds it already; return whether it was written.
 
     ``known``: texts found in (or written to) files before, by file state (``briefgen.filestate``):
@@ -150,6 +150,7 @@ def write_if_changed(path: Path, text: str, known: FileStates[str] | None = None
         known.forget(name)  # written now: its times are too recent to be trusted until the next build reads it
     if data is None:
         data = text.encode("utf-8")
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
@@ -183,9 +184,10 @@ def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf:
     else:
         pages, assets = cache.compose(briefing, anchors, compose_units(briefing, changes), changes)
     known = cache.written if cache is not None else None
-    written = [doc for doc, text in pages.items() if write_if_changed(outdir / f"{doc}.md", text, known)]
+    top = os.path.join(outdir, "")  # page paths as strings: a thousand Path objects cost more than checking the pages
+    written = [doc for doc, text in pages.items() if write_if_changed(f"{top}{doc}.md", text, known)]
     for path, text in assets.items():
-        write_if_changed(outdir / path, text, known)
+        write_if_changed(f"{top}{path}", text, known)
     for stale in sorted((outdir / ASSET_DIR).glob("*")) if (outdir / ASSET_DIR).is_dir() else []:
         if f"{ASSET_DIR}/{stale.name}" not in assets:
             stale.unlink()
@@ -198,5 +200,5 @@ def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf:
                 (outdir / f"{doc}.md").unlink()
                 removed.append(doc)
     if known is not None:
-        known.keep_only({str(outdir / f"{doc}.md") for doc in pages} | {str(outdir / path) for path in assets})
+        known.keep_only({f"{top}{doc}.md" for doc in pages} | {f"{top}{path}" for path in assets})
     return ComposeResult(pages, written, removed)
