@@ -178,11 +178,11 @@ def _sync(src: str, dst: str, previous: str | None, extra: dict[str, str] | None
     unchanged there, else copied (``_LinkUnchanged``); what ``src`` no longer holds goes. ``extra``
     (top level only): files by name, published over ``src``'s of the same name.
     """
-    wanted: dict[str, str] = {}
+    wanted: dict[str, os.DirEntry[str] | str] = {}
     with os.scandir(src) as entries:
         for entry in entries:
             if entry.name not in _NOT_PUBLISHED:
-                wanted[entry.name] = entry.path
+                wanted[entry.name] = entry
     wanted.update(extra or {})
     with os.scandir(dst) as entries:
         held = {entry.name: entry for entry in entries}
@@ -193,15 +193,16 @@ def _sync(src: str, dst: str, previous: str | None, extra: dict[str, str] | None
         target = os.path.join(dst, name)
         old = held.get(name)
         old_stat = old.stat(follow_symlinks=False) if old is not None else None
-        if os.path.isdir(source) and name not in (extra or {}):  # copytree follows links in the staged folder
+        if isinstance(source, os.DirEntry) and source.is_dir():  # followed, as copytree follows links in the staged folder
             if old_stat is None or not stat.S_ISDIR(old_stat.st_mode):
                 if old is not None:
                     _remove(old)
                 os.mkdir(target)
-            _sync(source, target, os.path.join(previous, name) if previous is not None else None)
-            shutil.copystat(source, target)
+            _sync(source.path, target, os.path.join(previous, name) if previous is not None else None)
+            shutil.copystat(source.path, target)
             continue
-        st = os.stat(source)
+        path = source.path if isinstance(source, os.DirEntry) else source
+        st = source.stat() if isinstance(source, os.DirEntry) else os.stat(source)
         if old_stat is not None and stat.S_ISREG(old_stat.st_mode) and _same_file(st, old_stat):
             continue
         if old is not None:
@@ -213,7 +214,7 @@ def _sync(src: str, dst: str, previous: str | None, extra: dict[str, str] | None
                     continue
             except OSError:
                 pass
-        shutil.copy2(source, target)
+        shutil.copy2(path, target)
 
 
 def _remove(entry: os.DirEntry[str]) -> None:

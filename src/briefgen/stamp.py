@@ -67,14 +67,16 @@ def feed_tree(digest: hashlib._Hash, top: Path, label: str, known: FileStates[by
             digest.update(b"unreadable" if sha is None else sha)
 
 
-def _file_digest(path: str, known: FileStates[bytes] | None = None) -> bytes | None:
-    """SHA-256 of a file's bytes (None if unreadable); ``known``: digests kept by file state."""
+def _file_digest(path: str, known: FileStates[bytes] | None = None, seen: tuple[int, os.stat_result] | None = None) -> bytes | None:
+    """SHA-256 of a file's bytes (None if unreadable); ``known``: digests kept by file state;
+    ``seen``: the file's stat result, taken after the ``now_ns()`` given with it."""
     try:
         if known is None:
             with open(path, "rb") as f:
                 return hashlib.sha256(f.read()).digest()
-        before = now_ns()
-        st = os.stat(path)
+        before, st = seen if seen is not None else (now_ns(), None)
+        if st is None:
+            st = os.stat(path)
         sha = known.get(path, st)
         if sha is None:
             with open(path, "rb") as f:
@@ -114,8 +116,8 @@ def inputs_digest(root: Path, conf: Path, formats: Iterable[str], known: FileSta
     return digest.hexdigest()
 
 
-def _file_sha(path: str, known: FileStates[bytes] | None = None) -> str | None:
-    sha = _file_digest(path, known)
+def _file_sha(path: str, known: FileStates[bytes] | None = None, seen: tuple[int, os.stat_result] | None = None) -> str | None:
+    sha = _file_digest(path, known, seen)
     return None if sha is None else sha.hex()
 
 
@@ -180,16 +182,18 @@ def record(
     Returns whether a stamp was written.
     """
     files = sorted({str(path) for path in files_read})
+    before = now_ns()
     try:
-        if any(os.stat(path).st_mtime_ns >= started_ns - MTIME_MARGIN_NS for path in files):
-            return False
+        stats = {path: os.stat(path) for path in files}
     except OSError:
+        return False
+    if any(st.st_mtime_ns >= started_ns - MTIME_MARGIN_NS for st in stats.values()):
         return False
     stamp = {
         "version": STAMP_VERSION,
         "volatile": volatile,
         "inputs": inputs,
-        "files": {path: _file_sha(path, known) for path in files},
+        "files": {path: _file_sha(path, known, (before, stats[path])) for path in files},
     }
     path = stamp_path(root)
     stamp["outputs"] = outputs_state(path.parent)
