@@ -8,6 +8,7 @@ build never touches the last good book. A lock file stops two builds of one proj
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import io
 import os
@@ -16,7 +17,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from .compose import book_slug, compose_book
 from .defaults import CONF_DIR as DEFAULT_CONF
 from .edition import write_edition_files
 from .errors import BriefingError, Problem
+from .gcpause import paused_gc
 from .incremental import FrontCache
 from .pipeline import prepare
 from .previous import with_previous
@@ -362,14 +364,16 @@ def build(
     """Build the requested formats of the project at ``root``; raise BriefingError on any problem.
 
     ``cache``: kept by a process that builds the same project again (``serve``), so an edit loads,
-    anchors and composes only what it changed.
+    anchors and composes only what it changed. When such a process settles its heap after each
+    build (``gcpause.settle_after_build``, as serve does), the front half's objects are frozen
+    (``gc.freeze``) before Sphinx runs; the next settle collects them.
     """
     say = progress or (lambda message: None)
     layout = Layout(Path(root).resolve(), Path(conf).resolve() if conf else None)
     if not (layout.conf / "conf.py").is_file():
         raise BriefingError([Problem(str(layout.conf / "conf.py"), 1, 1, (), "Sphinx configuration not found", "pass --conf DIR holding a conf.py, or leave --conf out to use briefgen's defaults")])
     report = BuildReport(list(formats))
-    with build_lock(layout):
+    with build_lock(layout), ExitStack() as front_half:
         started_ns = time.time_ns()  # before anything is read: see stamp.record
         inputs = stamp.inputs_digest(layout.root, layout.conf, formats, cache.digests if cache else None)
         if stamp.is_current(layout.root, layout.conf, formats, inputs=inputs):
@@ -378,6 +382,7 @@ def build(
         stamp.clear(layout.root)
         t0 = time.perf_counter()
         say("checking briefing (load, references, quotes)")
+        front_half.enter_context(paused_gc())  # one pause for the whole front half: no collection between its steps walks what they made
         prepared = prepare(layout.root, cache)
         report.timings["prepare"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -407,6 +412,9 @@ def build(
         # (about 250 MB at 1000 sources, otherwise held through Sphinx and copied into its workers).
         # They hold no reference cycles, so reference counting frees them here without a collection.
         del prepared, result, changes
+        if cache is not None and gc.get_freeze_count() > 0:  # a warm process that settles its heap after each build (as serve does)
+            gc.freeze()  # what it keeps is most of the heap: frozen, no collection during Sphinx walks it (the settle collects it)
+        front_half.close()
         if "pdf" in formats:
             t0 = time.perf_counter()
             say("building PDF: Sphinx Typst builder (compiled in-process; skipped when nothing changed)")
