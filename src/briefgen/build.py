@@ -412,8 +412,8 @@ def build(
         # (about 250 MB at 1000 sources, otherwise held through Sphinx and copied into its workers).
         # They hold no reference cycles, so reference counting frees them here without a collection.
         del prepared, result, changes
-        if cache is not None and gc.get_freeze_count() > 0:  # a warm process that settles its heap after each build (as serve does)
-            gc.freeze()  # what it keeps is most of the heap: frozen, no collection during Sphinx walks it (the settle collects it)
+        if cache is not None and cache.settled_since_last_build():  # a warm process that settles its heap after each build (as serve does)
+            gc.freeze()  # what it keeps is most of the heap: frozen, no collection during Sphinx walks it (the next settle collects it)
         front_half.close()
         if "pdf" in formats:
             t0 = time.perf_counter()

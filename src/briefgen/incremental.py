@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import gcpause
 from .anchor import AnchorIndex, SourceText, anchor_briefing
 from .compose.cache import ComposeCache
 from .edition_cache import EditionCache
@@ -58,6 +59,16 @@ class FrontCache:
     _citations: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = field(default_factory=dict)
     _last: tuple[Briefing, list[tuple[Part, KeyPath, Citation]]] | None = None  # this build's, asked for by check and anchor
     walks: WalkCache = field(default_factory=WalkCache)  # models walked before, per file and list item
+
+    _settles: int = -1  # gcpause.settles() at the last build
+
+    def settled_since_last_build(self) -> bool:
+        """Whether the process settled its heap (``gcpause.settle_after_build``) since the last build with this cache;
+        such a process is taken to settle after this build too, so freezing the heap leaks nothing."""
+        now = gcpause.settles()
+        settled = self._settles >= 0 and now > self._settles
+        self._settles = now
+        return settled
 
     def citations(self, b: Briefing) -> list[tuple[Part, KeyPath, Citation]]:
         """``iter_citations(b)``, walking only parts not seen before (unchanged files are the same Part)."""
