@@ -106,3 +106,34 @@ def test_settling_between_builds_freezes_survivors_and_leaks_no_cycle() -> None:
         assert ref() is None
     finally:
         gc.unfreeze()
+
+
+def test_a_settling_warm_process_freezes_the_front_half_and_the_next_settle_frees_its_garbage(harbour: Path) -> None:
+    """A warm build in a process that settles between builds freezes the front half's objects before
+    Sphinx runs (its collections then skip them); a cycle dropped before the build is kept through
+    it and freed by the next settle."""
+    import gc
+    import weakref
+
+    from briefgen.gcpause import settle_after_build
+    from briefgen.incremental import FrontCache
+
+    class Node:
+        pass
+
+    cache = FrontCache()
+    build(harbour, ("html",), cache=cache)
+    try:
+        settle_after_build()
+        dropped = Node()
+        dropped.me = dropped
+        ref = weakref.ref(dropped)
+        del dropped
+        timeline = harbour / "briefing/timeline.yaml"
+        timeline.write_text(timeline.read_text().replace("title: Public meetings", "title: Public meetings held"))
+        build(harbour, ("html",), cache=cache)
+        assert ref() is not None  # frozen with the front half: no collection during the build walked it
+        settle_after_build()
+        assert ref() is None
+    finally:
+        gc.unfreeze()

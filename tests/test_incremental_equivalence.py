@@ -8,10 +8,12 @@ same problems; end to end, the published HTML too.
 from __future__ import annotations
 
 import copy
+import os
 import random
 import re
 import shutil
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from conftest import HARBOUR, REPO, copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefgen import filestate
 from briefgen.build import build
 from briefgen.compose import compose_book
 from briefgen.edition import write_edition_files
@@ -298,7 +301,44 @@ def break_event_in_place(root: Path, rng: random.Random) -> None:
     _save(path, lines)
 
 
+def _keeping_size_and_time(path: Path, rng: random.Random) -> None:
+    """Upper-case one lower-case ASCII letter of the file in place, then put its modification time
+    back (as ``touch -r`` or ``cp -p`` leave a file): only its status-change time tells the edit."""
+    data = path.read_bytes()
+    letters = [i for i, byte in enumerate(data) if 97 <= byte <= 122]
+    i = rng.choice(letters)
+    st = path.stat()
+    path.write_bytes(data[:i] + bytes([data[i] - 32]) + data[i + 1 :])
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def edit_article_keeping_size_and_time(root: Path, rng: random.Random) -> None:
+    _keeping_size_and_time(rng.choice(sorted(_sources(root).values())), rng)
+
+
+def edit_yaml_keeping_size_and_time(root: Path, rng: random.Random) -> None:
+    """A letter of an event's title changed, keeping the timeline's size and modification time."""
+    path = root / "briefing/timeline.yaml"
+    data = path.read_bytes()
+    start = rng.choice([m.end() for m in re.finditer(rb"title: ", data)])
+    letters = [i for i in range(start, data.index(b"\n", start)) if 97 <= data[i] <= 122]
+    if letters:
+        i = rng.choice(letters)
+        st = path.stat()
+        path.write_bytes(data[:i] + bytes([data[i] - 32]) + data[i + 1 :])
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def tamper_with_a_composed_page(root: Path, rng: random.Random) -> None:
+    """A page or edition file of the warm build's output changed behind its back: the next build must write it again."""
+    files = sorted((root.parent / "warm").rglob("*.md")) + sorted((root.parent / "warm-edition").glob("*"))
+    if files:
+        _keeping_size_and_time(rng.choice(files), rng)
+
+
 EDITS = [edit_claim_text, edit_quote, add_citation, drop_citation, edit_source_metadata, edit_article, add_or_remove_event, add_key_point, break_quote, edit_claim_id, repeat_claim, edit_source_url, edit_citation_note, edit_book_title, retitle_event_in_place, move_event_in_place, redate_event_in_place, break_event_in_place]
+STATE_EDITS = [*EDITS, edit_article_keeping_size_and_time, edit_yaml_keeping_size_and_time, tamper_with_a_composed_page]
+"""With the edits that only a file's state tells apart (for a warm process that knows files by state)."""
 REVERT = -1  # go back to an earlier state of the project (the cache then holds newer entries)
 
 
@@ -334,20 +374,28 @@ def _front(root: Path, out: Path, cache: FrontCache | None) -> list[str] | dict[
     return {**_tree(out), **{f"edition/{name}": data for name, data in _tree(editions).items()}}
 
 
-def _run_sequence(root: Path, steps: list[tuple[int, int]], tmp: Path) -> None:
+def _run_sequence(root: Path, steps: list[tuple[int, int]], tmp: Path, settle: float = 0.0, edits: list[Callable[[Path, random.Random], None]] = EDITS) -> None:
+    """``settle``: seconds to wait before each build, so files become old enough to be known by state."""
     cache = FrontCache()
     history = [_snapshot(root)]
+    time.sleep(settle)
     assert isinstance(_front(root, tmp / "warm", cache), dict)  # the project is sound to begin with
+    assert not settle or len(cache.known.articles) == len(_sources(root))  # known by state: the next build reads none
     for n, (edit, seed) in enumerate(steps):
         rng = random.Random(seed)
+        time.sleep(settle)
         if edit == REVERT:
             _restore(root, rng.choice(history))
         else:
-            EDITS[edit](root, rng)
+            try:
+                edits[edit](root, rng)
+            except yaml.YAMLError:  # an earlier step left a file that is no longer YAML: this edit cannot apply
+                pass
         history.append(_snapshot(root))
+        time.sleep(settle)
         cold_dir = tmp / f"cold-{n}"
         warm, cold = _front(root, tmp / "warm", cache), _front(root, cold_dir, None)
-        assert warm == cold, f"step {n}: {EDITS[edit].__name__ if edit >= 0 else 'revert'} gave different results warm and cold"
+        assert warm == cold, f"step {n}: {edits[edit].__name__ if edit >= 0 else 'revert'} gave different results warm and cold"
         assert isinstance(cold, list) or {"edition/edition.json", "edition/annotations.jsonld"} <= cold.keys()
         shutil.rmtree(cold_dir, ignore_errors=True)
         shutil.rmtree(cold_dir.with_name(f"{cold_dir.name}-edition"), ignore_errors=True)
@@ -423,6 +471,18 @@ def test_warm_front_half_equals_cold_with_a_timeline_paged_by_month(steps: list[
     shutil.copytree(synthetic, root)
     _run_sequence(root, steps, tmp)
     assert len(list((tmp / "warm" / "timeline").glob("*.md"))) > 3
+
+
+@settings(SETTINGS, max_examples=10)
+@given(steps=st.lists(st.tuples(st.integers(REVERT, len(STATE_EDITS) - 1), st.integers(0, 2**16)), min_size=1, max_size=6))
+def test_warm_front_half_equals_cold_when_unchanged_files_are_known_by_state(steps: list[tuple[int, int]], tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Files whose state is old enough are not read again (``briefgen.filestate``): with a short
+    margin, waited out before each build, the warm process reads only what changed state, and every
+    edit must still show, those keeping a file's size and time included."""
+    tmp = tmp_path_factory.mktemp("run")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(filestate, "RACY_MARGIN_NS", 20_000_000)  # file times here are far finer
+        _run_sequence(_with_previous_edition_and_urls(copy_project(HARBOUR, tmp / "p")), steps, tmp, settle=0.04, edits=STATE_EDITS)
 
 
 def test_events_changing_period_recompose_the_timeline_hub_and_both_pages(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,14 +8,16 @@ build never touches the last good book. A lock file stops two builds of one proj
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import io
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from .compose import book_slug, compose_book
 from .defaults import CONF_DIR as DEFAULT_CONF
 from .edition import write_edition_files
 from .errors import BriefingError, Problem
+from .gcpause import paused_gc
 from .incremental import FrontCache
 from .pipeline import prepare
 from .previous import with_previous
@@ -123,6 +126,9 @@ class _LinkUnchanged:
         return shutil.copy2(src, dst)
 
 
+_NOT_PUBLISHED = (".buildinfo", ".buildinfo.bak", ".doctrees")
+
+
 def publish(staged: Path, final: Path, extra: dict[str, Path] | None = None) -> None:
     """Make ``final`` show a copy of ``staged`` (plus ``extra`` files), in one atomic step.
 
@@ -130,22 +136,94 @@ def publish(staged: Path, final: Path, extra: dict[str, Path] | None = None) -> 
     then the link is swapped with ``os.replace``, so readers see the old book or the new one,
     never a gap. Unchanged files are hard links to the previous output, so publishing costs what
     changed, not the size of the book.
+
+    The folder the link pointed at before the last publish (no reader is sent there any more) is
+    kept as a spare: the next publish renames it and brings it up to date (``_sync``) rather than
+    making and later deleting a thousand links and a hundred folders; it ends holding the same
+    files, and the same hard links, as a fresh copy would.
     """
     previous = final.resolve() if final.is_symlink() else (final if final.is_dir() else None)
+    if previous is not None and not previous.is_dir():
+        previous = None
     fresh = final.with_name(f".{final.name}-{time.time_ns()}")
-    copier = _LinkUnchanged(previous, fresh) if previous is not None and previous.is_dir() else shutil.copy2
-    shutil.copytree(staged, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".buildinfo.bak", ".doctrees"), copy_function=copier)
-    for name, path in (extra or {}).items():
-        copier(path, fresh / name)  # linked when unchanged: the edition files are rewritten only when their bytes change
+    copier = _LinkUnchanged(previous, fresh) if previous is not None else shutil.copy2
+    spares = sorted(p for p in final.parent.glob(f".{final.name}-*") if p != previous and not p.name.endswith("-old") and p.is_dir() and not p.is_symlink())
+    if spares:
+        spares[-1].rename(fresh)
+        _sync(str(staged), str(fresh), str(previous) if previous is not None else None, {name: str(path) for name, path in (extra or {}).items()})
+        shutil.copystat(staged, fresh)
+    else:
+        shutil.copytree(staged, fresh, ignore=shutil.ignore_patterns(*_NOT_PUBLISHED), copy_function=copier)
+        for name, path in (extra or {}).items():
+            copier(path, fresh / name)  # linked when unchanged: the edition files are rewritten only when their bytes change
     if final.is_dir() and not final.is_symlink():  # a plain folder from an older layout: move it aside once
         final.rename(final.with_name(f".{final.name}-{time.time_ns()}-old"))
+        previous = None
     link = final.with_name(f".{final.name}.link")
     link.unlink(missing_ok=True)
     link.symlink_to(fresh.name)
     os.replace(link, final)
     for stale in final.parent.glob(f".{final.name}-*"):
-        if stale != fresh:
+        if stale != fresh and stale != previous:  # the previous folder is the next publish's spare
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    """Unchanged, as ``_LinkUnchanged`` decides it: same size and modification time (copy2 keeps both)."""
+    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
+
+
+def _sync(src: str, dst: str, previous: str | None, extra: dict[str, str] | None = None) -> None:
+    """Make folder ``dst`` (not visible to readers) hold what ``copytree(src, dst)`` would give.
+
+    What ``dst`` already holds unchanged stays; every other file is linked from ``previous`` when
+    unchanged there, else copied (``_LinkUnchanged``); what ``src`` no longer holds goes. ``extra``
+    (top level only): files by name, published over ``src``'s of the same name.
+    """
+    wanted: dict[str, os.DirEntry[str] | str] = {}
+    with os.scandir(src) as entries:
+        for entry in entries:
+            if entry.name not in _NOT_PUBLISHED:
+                wanted[entry.name] = entry
+    wanted.update(extra or {})
+    with os.scandir(dst) as entries:
+        held = {entry.name: entry for entry in entries}
+    for name, entry in held.items():
+        if name not in wanted:
+            _remove(entry)
+    for name, source in wanted.items():
+        target = os.path.join(dst, name)
+        old = held.get(name)
+        old_stat = old.stat(follow_symlinks=False) if old is not None else None
+        if isinstance(source, os.DirEntry) and source.is_dir():  # followed, as copytree follows links in the staged folder
+            if old_stat is None or not stat.S_ISDIR(old_stat.st_mode):
+                if old is not None:
+                    _remove(old)
+                os.mkdir(target)
+            _sync(source.path, target, os.path.join(previous, name) if previous is not None else None)
+            shutil.copystat(source.path, target)
+            continue
+        path = source.path if isinstance(source, os.DirEntry) else source
+        st = source.stat() if isinstance(source, os.DirEntry) else os.stat(source)
+        if old_stat is not None and stat.S_ISREG(old_stat.st_mode) and _same_file(st, old_stat):
+            continue
+        if old is not None:
+            _remove(old)
+        if previous is not None:
+            try:
+                if _same_file(st, os.stat(os.path.join(previous, name))):
+                    os.link(os.path.join(previous, name), target)
+                    continue
+            except OSError:
+                pass
+        shutil.copy2(path, target)
+
+
+def _remove(entry: os.DirEntry[str]) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
 
 
 # The HTML and PDF builders read the same pages into the same doctrees (only-directives and
@@ -169,25 +247,41 @@ def _before_reading(run: SphinxRun, app: Any, docnames: list[str]) -> None:
 NAVIGATION_FILE = "navigation.sha256"
 
 
-def navigation_digest(pages: dict[str, str]) -> str:
+def navigation_digest(pages: dict[str, str], memo: dict[str, tuple[str, bytes]] | None = None) -> str:
     """What every HTML page's navigation shows: each page's title and every table of contents.
 
     Sphinx rewrites only the pages it re-reads (and those whose toctree lists them), yet each page's
     sidebar shows the whole book's tree: when a title or a toctree changes, every page must be
     written again, or the unchanged ones keep the old navigation (found by the incremental-vs-cold test).
+    ``memo``: each page's share of the digest by its text, kept by a warm process (a page of the
+    same text gives the same lines).
     """
     digest = hashlib.sha256()
+    seen: dict[str, tuple[str, bytes]] = {}
     for doc in sorted(pages):
-        digest.update(f"\0{doc}\0".encode())
-        in_toctree = False
-        for line in pages[doc].splitlines():
-            if line.startswith("```{toctree}"):
-                in_toctree = True
-            if in_toctree or line.startswith("# "):
-                digest.update(line.encode() + b"\n")
-            if in_toctree and line == "```":
-                in_toctree = False
+        text = pages[doc]
+        hit = memo.get(doc) if memo is not None else None
+        lines = hit[1] if hit is not None and hit[0] == text else _navigation_lines(doc, text)
+        seen[doc] = (text, lines)
+        digest.update(lines)
+    if memo is not None:
+        memo.clear()
+        memo.update(seen)
     return digest.hexdigest()
+
+
+def _navigation_lines(doc: str, text: str) -> bytes:
+    """A page's share of ``navigation_digest``: its name, title lines and tables of contents."""
+    out = [f"\0{doc}\0".encode()]
+    in_toctree = False
+    for line in text.splitlines():
+        if line.startswith("```{toctree}"):
+            in_toctree = True
+        if in_toctree or line.startswith("# "):
+            out.append(line.encode() + b"\n")
+        if in_toctree and line == "```":
+            in_toctree = False
+    return b"".join(out)
 
 
 def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1, write_all: bool = False, kept: KeptApps | None = None) -> SphinxRun:
@@ -314,22 +408,25 @@ def build(
     """Build the requested formats of the project at ``root``; raise BriefingError on any problem.
 
     ``cache``: kept by a process that builds the same project again (``serve``), so an edit loads,
-    anchors and composes only what it changed.
+    anchors and composes only what it changed. When such a process settles its heap after each
+    build (``gcpause.settle_after_build``, as serve does), the front half's objects are frozen
+    (``gc.freeze``) before Sphinx runs; the next settle collects them.
     """
     say = progress or (lambda message: None)
     layout = Layout(Path(root).resolve(), Path(conf).resolve() if conf else None)
     if not (layout.conf / "conf.py").is_file():
         raise BriefingError([Problem(str(layout.conf / "conf.py"), 1, 1, (), "Sphinx configuration not found", "pass --conf DIR holding a conf.py, or leave --conf out to use briefgen's defaults")])
     report = BuildReport(list(formats))
-    with build_lock(layout):
+    with build_lock(layout), ExitStack() as front_half:
         started_ns = time.time_ns()  # before anything is read: see stamp.record
-        inputs = stamp.inputs_digest(layout.root, layout.conf, formats)
+        inputs = stamp.inputs_digest(layout.root, layout.conf, formats, cache.digests if cache else None)
         if stamp.is_current(layout.root, layout.conf, formats, inputs=inputs):
             report.up_to_date = True
             return report
         stamp.clear(layout.root)
         t0 = time.perf_counter()
         say("checking briefing (load, references, quotes)")
+        front_half.enter_context(paused_gc())  # one pause for the whole front half: no collection between its steps walks what they made
         prepared = prepare(layout.root, cache)
         report.timings["prepare"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -341,9 +438,9 @@ def build(
         del edition
         result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None, changes=changes, cache=cache.compose if cache else None)
         report.composed = result.written
-        articles = {(layout.root / part.model.file).resolve() for part in prepared.briefing.sources.values()}
-        report.article_dirs = {path.parent for path in articles}
-        files_read = set(articles)  # outside briefing/ and conf/: what the no-op check must also compare
+        articles = set(prepared.briefing.article_paths.values())  # their real paths, as loading resolved them
+        report.article_dirs = {Path(folder) for folder in {os.path.dirname(path) for path in articles}}
+        files_read: set[Path | str] = set(articles)  # outside briefing/ and conf/: what the no-op check must also compare
         previous = _previous_edition_file(layout.root, prepared.briefing.book.model.previous_edition)
         if previous is not None:
             files_read.add(previous)
@@ -351,7 +448,7 @@ def build(
         for doc in result.removed:  # Sphinx keeps outputs of removed pages: drop them before publishing
             (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
         report.timings["compose"] = time.perf_counter() - t0
-        navigation = navigation_digest(result.pages)
+        navigation = navigation_digest(result.pages, cache.navigation if cache else None)
         navigation_file = layout.work / NAVIGATION_FILE
         same_navigation = navigation_file.is_file() and navigation_file.read_text() == navigation
         say(f"composed {len(result.pages)} pages ({len(result.written)} changed) in {layout.src.relative_to(layout.root)}/")
@@ -359,6 +456,9 @@ def build(
         # (about 250 MB at 1000 sources, otherwise held through Sphinx and copied into its workers).
         # They hold no reference cycles, so reference counting frees them here without a collection.
         del prepared, result, changes
+        if cache is not None and cache.settled_since_last_build():  # a warm process that settles its heap after each build (as serve does)
+            gc.freeze()  # what it keeps is most of the heap: frozen, no collection during Sphinx walks it (the next settle collects it)
+        front_half.close()
         if "pdf" in formats:
             t0 = time.perf_counter()
             say("building PDF: Sphinx Typst builder (compiled in-process; skipped when nothing changed)")
@@ -377,5 +477,5 @@ def build(
             publish(report.sphinx["html"].outdir, layout.output("html"), extra=extra)
             report.timings["html"] = time.perf_counter() - t0
             say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")
-        stamp.record(layout.root, layout.conf, formats, files_read, inputs=inputs, started_ns=started_ns, volatile=volatile)  # last: only a complete build is ever "up to date"
+        stamp.record(layout.root, layout.conf, formats, files_read, inputs=inputs, started_ns=started_ns, volatile=volatile, known=cache.digests if cache else None)  # last: only a complete build is ever "up to date"
     return report

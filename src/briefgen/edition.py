@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .anchor import AnchorIndex, SourceText
 from .errors import KeyPath, format_key_path
 from .estimative import likelihood_terms
+from .filestate import now_ns
 from .gcpause import paused_gc
 from .edition_cache import EditionCache, Scope, Segments, interleave, spaced
 from .load import Briefing, Part
@@ -182,6 +183,10 @@ class Edition(_Data):
         those of unchanged items). Bytes joined once: the text is not ASCII, and each copy of
         it costs a good part of a warm rebuild's whole edition.
         """
+        return b"".join(self.to_pieces(joined))
+
+    def to_pieces(self, joined: Callable[[str, list[Any]], list[bytes]] | None = None) -> list[bytes]:
+        """The pieces ``to_bytes`` joins (those of unchanged items the very objects of the last build, with ``joined``)."""
         join = joined or _joined
         pieces = [b'{\n"format": ', _compact(self.format).encode(), b',\n"book": ', self.book.model_dump_json().encode()]
         for name in ("claims", "sources", "positions", "events", "questions"):
@@ -191,7 +196,7 @@ class Edition(_Data):
                 pieces += (b"\n", *join(name, items), b"\n")
             pieces.append(b"]")
         pieces.append(b"\n}\n")
-        return b"".join(pieces)
+        return pieces
 
     @classmethod
     def from_file(cls, path: Path) -> Edition:
@@ -225,10 +230,15 @@ def json_lines(obj: dict[str, Any]) -> str:
 
 def json_lines_bytes(obj: dict[str, Any]) -> bytes:
     """``json_lines`` as UTF-8; a ``JsonItems`` list is written as a list of objects whose lines are given."""
+    return b"".join(json_lines_pieces(obj))
+
+
+def json_lines_pieces(obj: dict[str, Any]) -> list[bytes]:
+    """The pieces ``json_lines_bytes`` joins."""
     pieces: list[bytes] = []
     _json_lines(obj, pieces)
     pieces.append(b"\n")
-    return b"".join(pieces)
+    return pieces
 
 
 def _json_lines(obj: dict[str, Any], pieces: list[bytes]) -> None:
@@ -624,6 +634,11 @@ def annotations_json(edition: Edition) -> str:
 @paused_gc()
 def annotations_bytes(edition: Edition, cache: EditionCache | None = None) -> bytes:
     """``json_lines(annotations(edition))`` as UTF-8, reusing the lines of the claims (and files) the cache has seen."""
+    return b"".join(annotations_pieces(edition, cache))
+
+
+def annotations_pieces(edition: Edition, cache: EditionCache | None = None) -> list[bytes]:
+    """The pieces ``annotations_bytes`` joins."""
     memo = cache or EditionCache()
     slug = edition.book.slug
     urls = {s.id: s.url for s in edition.sources}
@@ -634,7 +649,7 @@ def annotations_bytes(edition: Edition, cache: EditionCache | None = None) -> by
     else:
         chunks = [memo.annotation_chunks.nested(name, (s, *key), "annotations", _annotation_chunk, s, slug, urls, key) for name, s in segments]
     items = JsonItems(interleave(chunks))
-    return json_lines_bytes(_annotation_collection(edition, items, sum((len(pieces) + 1) // 2 for pieces in chunks)))
+    return json_lines_pieces(_annotation_collection(edition, items, sum((len(pieces) + 1) // 2 for pieces in chunks)))
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -650,9 +665,15 @@ def write_edition_files(edition: Edition, outdir: Path, cache: EditionCache | No
     (or keep) them. ``cache`` (the one ``build_edition`` was given) holds the lines of unchanged items.
     """
     memo = cache or EditionCache()
-    files = {EDITION_FILE: edition.to_bytes(memo.joined), ANNOTATIONS_FILE: annotations_bytes(edition, memo)}
-    for name, data in files.items():
-        _write_if_changed(outdir / name, data)
+    files = {EDITION_FILE: edition.to_pieces(memo.joined), ANNOTATIONS_FILE: annotations_pieces(edition, memo)}
+    for name, pieces in files.items():
+        path = str(outdir / name)
+        if cache is not None and cache.holds(path, pieces):  # the pieces the file was found to hold: nothing to join or read
+            continue
+        before = now_ns()
+        _write_if_changed(outdir / name, b"".join(pieces))
+        if cache is not None:
+            cache.found(path, pieces, before)
     return {name: outdir / name for name in files}
 
 

@@ -17,14 +17,21 @@ The edition's lists are assembled from segments (the claims of one file, the sou
 items in the two files are joined once and reused whole. The bytes equal a cold build's
 (tests/test_incremental_equivalence.py, tests/test_edition_incremental.py); without a cache,
 ``build_edition`` and the writers use a fresh one.
+
+The pieces each written file was found to hold are kept by the file's state (``briefgen.filestate``):
+a file whose pieces are equal and whose state is unchanged is neither joined, read nor written.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from itertools import chain
+from operator import is_
 from typing import Any, Generic, TypeVar
+
+from .filestate import FileStates
 
 V = TypeVar("V")
 Entry = tuple[tuple[Any, ...], Any]  # the inputs a value was made from, and the value
@@ -34,7 +41,11 @@ _BY_VALUE = (str, tuple)
 
 def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
     """Objects by identity, strings (and tuples) by value: equal inputs give equal output, others a miss."""
-    return len(old) == len(new) and all(a is b or (type(a) in _BY_VALUE and a == b) for a, b in zip(old, new, strict=True))
+    if len(old) != len(new):
+        return False
+    if all(map(is_, old, new)):  # the usual case, compared in C (the sources' inputs are three thousand)
+        return True
+    return all(a is b or (type(a) in _BY_VALUE and a == b) for a, b in zip(old, new, strict=True))
 
 
 class Scope(Generic[V]):
@@ -109,6 +120,22 @@ class EditionCache:
         self.annotation_chunks: Memo[list[bytes]] = Memo("annotation chunks", m)  # a segment's lines in annotations.jsonld; inputs: the segment, slug, urls; nests each claim's
         self._segments: dict[str, Segments] = {}
         self._urls: tuple[Any, ...] = ()
+        self._files: FileStates[list[bytes]] = FileStates()  # each written file's pieces, by the file's state
+
+    def holds(self, path: str, pieces: list[bytes]) -> bool:
+        """Whether the file at ``path`` is known (by its state) to hold these pieces, joined."""
+        try:
+            known = self._files.get(path, os.stat(path))
+        except OSError:
+            return False
+        return known is not None and known == pieces  # compared in C: the large pieces are the very same objects
+
+    def found(self, path: str, pieces: list[bytes], before: int) -> None:
+        """The file at ``path`` holds ``pieces`` joined (written or checked after ``before``): remembered by its state."""
+        try:
+            self._files.remember(path, os.stat(path), pieces, before)
+        except OSError:
+            self._files.forget(path)
 
     def turn(self) -> None:
         """A new build starts: what the last one did not use is let go."""

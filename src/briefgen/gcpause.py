@@ -25,6 +25,14 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+_settled = 0  # how many times this process settled its heap
+
+
+def settles() -> int:
+    """How many times ``settle_after_build`` ran in this process (a build can tell whether its process settles)."""
+    return _settled
+
+
 def settle_after_build() -> None:
     """In a warm process, between builds: collect now, then freeze what survives.
 
@@ -35,6 +43,8 @@ def settle_after_build() -> None:
     collections only what it allocates itself. Unfreezing first lets the collection free any
     cycle among what the last build replaced, so nothing leaks from one build to the next.
     """
+    global _settled
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    _settled += 1

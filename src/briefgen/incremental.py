@@ -14,6 +14,11 @@ Five caches, each keyed by content so a stale entry can only be missed, never us
   annotations.jsonld (``briefgen.edition_cache``);
 - and, for the back half, the Sphinx applications of the last build (``briefgen.sphinxapp``).
 
+Reading files is kept too, by file state (``briefgen.filestate``: device, inode, size, modification
+and change times, remembered only once older than the read by a margin): the YAML bytes and article
+texts loaded, the digests the no-op stamp takes, and what each composed page holds. Each page's
+share of the navigation digest is kept by the page's text.
+
 The result equals a cold build's, byte for byte (tests/test_incremental_equivalence.py).
 """
 
@@ -21,11 +26,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import gcpause
 from .anchor import AnchorIndex, SourceText, anchor_briefing
 from .compose.cache import ComposeCache
 from .edition_cache import EditionCache
 from .errors import KeyPath, Problem
-from .load import Briefing, Part, PartCache
+from .filestate import FileStates
+from .load import Briefing, KnownFiles, Part, PartCache
 from .model import Citation, Strict
 from .sphinxapp import KeptApps
 from .validate import WalkCache
@@ -42,6 +49,9 @@ class _Quotes(Strict):
 @dataclass
 class FrontCache:
     files: PartCache = field(default_factory=dict)
+    known: KnownFiles = field(default_factory=KnownFiles)  # YAML bytes and article texts by file state
+    digests: FileStates[bytes] = field(default_factory=FileStates)  # SHA-256 of the files the no-op stamp hashes, by file state
+    navigation: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # each page's share of build.navigation_digest, by its text
     anchors: dict[str, tuple[AnchorKey, SourceText]] = field(default_factory=dict)
     compose: ComposeCache = field(default_factory=ComposeCache)
     edition: EditionCache = field(default_factory=EditionCache)
@@ -50,13 +60,24 @@ class FrontCache:
     _last: tuple[Briefing, list[tuple[Part, KeyPath, Citation]]] | None = None  # this build's, asked for by check and anchor
     walks: WalkCache = field(default_factory=WalkCache)  # models walked before, per file and list item
 
+    _settles: int = -1  # gcpause.settles() at the last build
+
+    def settled_since_last_build(self) -> bool:
+        """Whether the process settled its heap (``gcpause.settle_after_build``) since the last build with this cache;
+        such a process is taken to settle after this build too, so freezing the heap leaks nothing."""
+        now = gcpause.settles()
+        settled = self._settles >= 0 and now > self._settles
+        self._settles = now
+        return settled
+
     def citations(self, b: Briefing) -> list[tuple[Part, KeyPath, Citation]]:
         """``iter_citations(b)``, walking only parts not seen before (unchanged files are the same Part)."""
         if self._last is not None and self._last[0] is b:
             return self._last[1]
+        parts = b.parts()
         out: list[tuple[Part, KeyPath, Citation]] = []
         seen: dict[int, tuple[Part, list[tuple[KeyPath, Citation]]]] = {}
-        for part in b.parts():
+        for part in parts:
             hit = self._citations.get(id(part))
             found = hit[1] if hit is not None and hit[0] is part else self.walks.walk(part, Citation)
             seen[id(part)] = (part, found)
@@ -67,13 +88,13 @@ class FrontCache:
 
     def anchor(self, b: Briefing) -> tuple[AnchorIndex, list[Problem]]:
         """``anchor_briefing(b)``, re-anchoring only sources whose text, passages or citing quotes changed."""
-        quotes: dict[str, list[Citation]] = {}
+        quotes: dict[str, list[str]] = {}
         for _, _, cite in self.citations(b):
-            quotes.setdefault(cite.source, []).append(cite)
+            quotes.setdefault(cite.source, []).append(cite.quote)
         keys: dict[str, AnchorKey] = {}
         for sid, text in b.texts.items():
             passages = repr([item.model_dump_json() for item in b.sources[sid].model.non_article])
-            keys[sid] = (sid, text, passages, tuple(c.quote for c in quotes.get(sid, [])))
+            keys[sid] = (sid, text, passages, tuple(quotes.get(sid, ())))
         texts: dict[str, SourceText] = {}
         missed = []
         for sid, key in keys.items():

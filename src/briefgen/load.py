@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import BriefingError, KeyPath, Problem, ProblemCollector
+from .filestate import FileStates, now_ns
 from .gcpause import paused_gc
 from .model import (
     SECTION_FILES,
@@ -56,6 +58,7 @@ class Briefing:
     sources: dict[str, Part]  # by source id, in file-name order
     texts: dict[str, str]  # article text by source id
     sections: dict[str, Part] = field(default_factory=dict)
+    article_paths: dict[str, str] = field(default_factory=dict)  # real path of each article text read, by source id
 
     def section(self, name: str) -> Any | None:
         part = self.sections.get(name)
@@ -168,9 +171,12 @@ def validate_document(doc: YamlDocument, model: type[M]) -> M:
         raise BriefingError(problems_from_validation(doc, model, exc)) from None
 
 
-def _relative(root: Path, path: Path) -> str:
+def _relative(root: Path, path: Path | str) -> str:
+    inside, whole = str(root).rstrip(os.sep) + os.sep, str(path)
+    if whole.startswith(inside) and whole != inside:  # the common case, without pathlib's parsing (a thousand files)
+        return whole[len(inside) :]
     try:
-        return str(path.relative_to(root))
+        return str(Path(path).relative_to(root))
     except ValueError:
         return str(path)
 
@@ -197,7 +203,7 @@ def todo_problems(doc: YamlDocument, only: list[tuple[KeyPath, Any]] | None = No
     return found
 
 
-PartCache = dict[tuple[Path, str, type], tuple[bytes, Part]]
+PartCache = dict[tuple[str, str, type], tuple[bytes, Part]]
 """Parts loaded before, by file, displayed name and model, with the bytes they were parsed from."""
 
 
@@ -226,18 +232,39 @@ def _validate_again(doc: YamlDocument, model: type[M], previous: Part | None) ->
         return validate_document(doc, model)
 
 
-def _load_part(root: Path, path: Path, model: type[Strict], problems: ProblemCollector, cache: PartCache | None = None) -> Part | None:
-    display = _relative(root, path)
+def _read_bytes(name: str, known: FileStates[bytes] | None) -> bytes | None:
+    """The file's bytes, or None if unreadable; ``known``: bytes read before, given again while the file's state is unchanged."""
+    if known is None:
+        try:
+            with open(name, "rb") as f:
+                return f.read()
+        except OSError:
+            return None
+    try:
+        before = now_ns()
+        st = os.stat(name)
+        data = known.get(name, st)
+        if data is None:
+            with open(name, "rb") as f:
+                data = f.read()
+            known.remember(name, st, data, before)
+        return data
+    except OSError:
+        known.forget(name)
+        return None
+
+
+def _load_part(root: Path, where: Path | str, model: type[Strict], problems: ProblemCollector, cache: PartCache | None = None, known: FileStates[bytes] | None = None) -> Part | None:
+    name = str(where)
+    display = _relative(root, name)
     data: bytes | None = None
     hit = None
     if cache is not None:  # unchanged bytes: the same Part (parsing and validating is most of loading)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            pass
-        hit = cache.get((path, display, model))
+        data = _read_bytes(name, known)
+        hit = cache.get((name, display, model))
         if data is not None and hit is not None and hit[0] == data:
             return hit[1]
+    path = Path(where)
     try:
         if cache is None:
             doc, fresh = read_yaml(path, display), None
@@ -251,7 +278,7 @@ def _load_part(root: Path, path: Path, model: type[Strict], problems: ProblemCol
         problems.extend(exc.problems)
         return None
     if cache is not None and data is not None:  # bytes read before parsing: a later change never hides behind this entry
-        cache[(path, display, model)] = (data, part)
+        cache[(name, display, model)] = (data, part)
     return part
 
 
@@ -261,6 +288,12 @@ def resolve_inside(root: Path, relative: str, real_root: Path | None = None, rea
     ``real_root``: ``root.resolve()``; ``real_dirs``: real paths of folders resolved before, by
     path. Both for a caller resolving many paths at one moment (a thousand articles in one folder).
     """
+    target = _real_inside(root, relative, real_root, real_dirs)
+    return None if target is None else Path(target)
+
+
+def _real_inside(root: Path, relative: str, real_root: Path | None = None, real_dirs: dict[str, str] | None = None) -> str | None:
+    """``resolve_inside`` as a string (no Path made: a thousand of them cost more than the check)."""
     if os.path.isabs(relative) or "\x00" in relative:
         return None
     real_root = root.resolve() if real_root is None else real_root
@@ -270,18 +303,39 @@ def resolve_inside(root: Path, relative: str, real_root: Path | None = None, rea
         real_dirs = {}
     if (real_folder := real_dirs.get(folder)) is None:
         real_folder = real_dirs[folder] = os.path.realpath(folder)
-    target = os.path.realpath(os.path.join(real_folder, name))  # as Path.resolve(): a real folder then the name in it
+    joined = os.path.join(real_folder, name)
+    try:  # a plain name (no link) in a real folder is its own real path: no walk over every component
+        plain = name not in ("", ".", "..") and not stat.S_ISLNK(os.lstat(joined).st_mode)
+    except OSError:
+        plain = False
+    target = joined if plain else os.path.realpath(joined)  # as Path.resolve(): a real folder then the name in it
     if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
         return None
-    return Path(target)
+    return target
 
 
-def _load_source_text(root: Path, part: Part, problems: ProblemCollector, real_root: Path, real_dirs: dict[str, str]) -> str | None:
+def _load_source_text(root: Path, part: Part, problems: ProblemCollector, real_root: Path, real_dirs: dict[str, str], known: FileStates[str] | None = None) -> tuple[str, str] | None:
+    """The article text of a source and its real path, or None with the problem recorded.
+
+    ``known``: texts read before by a warm process, given again while their file's state is
+    unchanged (``briefgen.filestate``); anything else takes the path below, with its messages.
+    """
     source: Source = part.model
-    target = resolve_inside(root, source.file, real_root, real_dirs)
-    if target is None:
+    name = _real_inside(root, source.file, real_root, real_dirs)
+    if name is None:
         problems.add(part.doc.problem(("file",), f"path {source.file!r} leaves the project folder", "article files must live inside the project, e.g. seeds/article.txt"))
         return None
+    before, st = 0, None
+    if known is not None:
+        try:
+            before = now_ns()
+            st = os.stat(name)
+        except OSError:
+            known.forget(name)
+        else:
+            if stat.S_ISREG(st.st_mode) and (text := known.get(name, st)) is not None:
+                return text, name
+    target = Path(name)
     try:
         exists = target.is_file()
     except OSError as exc:  # e.g. a name too long for the file system
@@ -297,20 +351,33 @@ def _load_source_text(root: Path, part: Part, problems: ProblemCollector, real_r
         return None
     text, file_problems = read_text(target, source.file, max_bytes=MAX_SOURCE_BYTES)
     if text is None:
+        if known is not None:
+            known.forget(name)
         for p in file_problems:
             problems.add(part.doc.problem(("file",), f"article file {source.file!r}: {p.message}", p.hint))
         return None
     if not text.strip():
         problems.add(part.doc.problem(("file",), f"article file {source.file!r} is empty"))
         return None
-    return text
+    if known is not None and st is not None:
+        known.remember(name, st, text, before)
+    return text, name
+
+
+@dataclass
+class KnownFiles:
+    """What a warm process read before, by file state (``briefgen.filestate``): YAML bytes and article texts."""
+
+    yaml: FileStates[bytes] = field(default_factory=FileStates)
+    articles: FileStates[str] = field(default_factory=FileStates)
 
 
 @paused_gc()
-def load_briefing(root: Path, *, cache: PartCache | None = None) -> Briefing:
+def load_briefing(root: Path, *, cache: PartCache | None = None, known: KnownFiles | None = None) -> Briefing:
     """Read and type every file of the project at ``root``; raise BriefingError listing all problems.
 
     With ``cache``, files whose bytes are unchanged since they were cached give their earlier Part.
+    With ``known`` too, files whose state is unchanged since they were read are not read again.
     """
     root = Path(root)
     problems = ProblemCollector()
@@ -322,7 +389,7 @@ def load_briefing(root: Path, *, cache: PartCache | None = None) -> Briefing:
         raise BriefingError([Problem(str(root)[:80], 1, 1, (), f"cannot use this project folder: {exc.strerror}")]) from None
     if not has_book:
         raise BriefingError([Problem(_relative(root, book_path), 1, 1, (), "book.yaml not found", f"run briefgen in the project folder (the one holding {BRIEFING_DIR}/), or pass --project")])
-    book = _load_part(root, book_path, Book, problems, cache)
+    book = _load_part(root, book_path, Book, problems, cache, known.yaml if known else None)
     wanted = set(book.model.sections) if book else set(SECTION_NEEDS)
 
     sections: dict[str, Part] = {}
@@ -332,31 +399,39 @@ def load_briefing(root: Path, *, cache: PartCache | None = None) -> Briefing:
             if name in SECTION_NEEDS and name in wanted:
                 problems.add(Problem(_relative(root, path), 1, 1, (), f"{name}.yaml is missing but book.yaml lists the {name!r} section", f"create it, or remove {name!r} from sections in book.yaml"))
             continue
-        part = _load_part(root, path, model, problems, cache)
+        part = _load_part(root, path, model, problems, cache, known.yaml if known else None)
         if part:
             sections[name] = part
 
     sources: dict[str, Part] = {}
     texts: dict[str, str] = {}
-    source_files = sorted((bdir / "sources").glob("*.yaml"), key=lambda p: p.name) if (bdir / "sources").is_dir() else []  # one folder: by name
+    article_paths: dict[str, str] = {}
+    source_dir = str(bdir / "sources")
+    try:  # one folder, by name (strings: a thousand Path objects cost more than loading unchanged files)
+        source_files = sorted(name for name in os.listdir(source_dir) if name.endswith(".yaml")) if os.path.isdir(source_dir) else []
+    except OSError:
+        source_files = []
     real_root, real_dirs = root.resolve(), {}  # type: ignore[var-annotated]
     if not source_files:
         problems.add(Problem(_relative(root, bdir / "sources"), 1, 1, (), "no source files found", "add one YAML file per article in briefing/sources/ (see 'briefgen --help')"))
-    for path in source_files:
-        part = _load_part(root, path, Source, problems, cache)
+    for file_name in source_files:
+        part = _load_part(root, os.path.join(source_dir, file_name), Source, problems, cache, known.yaml if known else None)
         if not part:
             continue
         sid = part.model.id
-        if path.stem != sid:
-            problems.add(part.doc.problem(("id",), f"id {sid!r} does not match the file name {path.name!r}", f"rename the file to {sid}.yaml or set id: {path.stem}"))
+        if (stem := os.path.splitext(file_name)[0]) != sid:  # as Path.stem
+            problems.add(part.doc.problem(("id",), f"id {sid!r} does not match the file name {file_name!r}", f"rename the file to {sid}.yaml or set id: {stem}"))
         if sid in sources:
             problems.add(part.doc.problem(("id",), f"duplicate source id {sid!r}", f"also used in {sources[sid].doc.display}"))
             continue
         sources[sid] = part
-        text = _load_source_text(root, part, problems, real_root, real_dirs)
-        if text is not None:
-            texts[sid] = text
+        found = _load_source_text(root, part, problems, real_root, real_dirs, known.articles if known else None)
+        if found is not None:
+            texts[sid], article_paths[sid] = found
 
     problems.raise_if_any()
     assert book is not None
-    return Briefing(root=root, book=book, sources=sources, texts=texts, sections=sections)
+    if known is not None:  # let go of what no longer belongs to the project
+        known.yaml.keep_only({str(p) for p in (book_path, *(bdir / f"{n}.yaml" for n in SECTION_FILES))} | {os.path.join(source_dir, n) for n in source_files})
+        known.articles.keep_only(set(article_paths.values()))
+    return Briefing(root=root, book=book, sources=sources, texts=texts, sections=sections, article_paths=article_paths)

@@ -29,7 +29,7 @@ def prepare(root: Path, cache: FrontCache | None = None) -> Prepared:
     ``cache`` (a warm process's memory of earlier builds) skips parsing unchanged files and
     anchoring unchanged sources; the result is the same.
     """
-    briefing = load_briefing(Path(root), cache=cache.files if cache else None)
+    briefing = load_briefing(Path(root), cache=cache.files if cache else None, known=cache.known if cache else None)
     problems = check_references(briefing, cache.citations(briefing) if cache else None, cache.walks if cache else None)
     anchors, anchor_problems = cache.anchor(briefing) if cache else anchor_briefing(briefing)
     problems += anchor_problems

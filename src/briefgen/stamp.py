@@ -26,6 +26,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from .filestate import FileStates, now_ns
+
 STAMP_FILE = ".stamp.json"
 STAMP_VERSION = 2
 ENVIRONMENT = ("SOURCE_DATE_EPOCH", "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_TIME", "TZ")
@@ -46,21 +48,45 @@ def conf_dir(root: Path, conf: Path | None) -> Path:
     return CONF_DIR
 
 
-def feed_tree(digest: hashlib._Hash, top: Path, label: str) -> None:
-    """Feed every file below ``top`` (path and bytes, in sorted order) into ``digest``."""
+def feed_tree(digest: hashlib._Hash, top: Path, label: str, known: FileStates[bytes] | None = None) -> None:
+    """Feed every file below ``top`` (path and bytes, in sorted order) into ``digest``.
+
+    ``known``: a warm process's file digests, by file state (``briefgen.filestate``).
+    """
     digest.update(f"\0tree\0{label}\0".encode())
     if not top.is_dir():
         digest.update(b"absent")
         return
-    for folder, dirs, files in os.walk(top):
+    base = str(top)
+    for folder, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        prefix = "" if folder == base else folder[len(base) + 1 :].replace(os.sep, "/") + "/"
         for name in sorted(files):
-            path = Path(folder, name)
-            digest.update(f"\0{path.relative_to(top).as_posix()}\0".encode())
-            try:
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-            except OSError:
-                digest.update(b"unreadable")
+            digest.update(f"\0{prefix}{name}\0".encode())
+            sha = _file_digest(os.path.join(folder, name), known)
+            digest.update(b"unreadable" if sha is None else sha)
+
+
+def _file_digest(path: str, known: FileStates[bytes] | None = None, seen: tuple[int, os.stat_result] | None = None) -> bytes | None:
+    """SHA-256 of a file's bytes (None if unreadable); ``known``: digests kept by file state;
+    ``seen``: the file's stat result, taken after the ``now_ns()`` given with it."""
+    try:
+        if known is None:
+            with open(path, "rb") as f:
+                return hashlib.sha256(f.read()).digest()
+        before, st = seen if seen is not None else (now_ns(), None)
+        if st is None:
+            st = os.stat(path)
+        sha = known.get(path, st)
+        if sha is None:
+            with open(path, "rb") as f:
+                sha = hashlib.sha256(f.read()).digest()
+            known.remember(path, st, sha, before)
+        return sha
+    except OSError:
+        if known is not None:
+            known.forget(path)
+        return None
 
 
 def feed_distributions(digest: hashlib._Hash) -> None:
@@ -75,23 +101,24 @@ def feed_distributions(digest: hashlib._Hash) -> None:
     digest.update(f"\0distributions\0{','.join(sorted(names))}".encode())
 
 
-def inputs_digest(root: Path, conf: Path, formats: Iterable[str]) -> str:
-    """One digest of everything a build reads except the article texts (those are listed in the stamp)."""
+def inputs_digest(root: Path, conf: Path, formats: Iterable[str], known: FileStates[bytes] | None = None) -> str:
+    """One digest of everything a build reads except the article texts (those are listed in the stamp).
+
+    ``known``: a warm process's file digests by file state, so unchanged files are not read again.
+    """
     digest = hashlib.sha256(f"briefgen stamp {STAMP_VERSION}\0{root.resolve()}\0{sorted(formats)}\0{conf.resolve()}".encode())
     for name in ENVIRONMENT:
         digest.update(f"\0env\0{name}={os.environ.get(name)}".encode())
-    feed_tree(digest, root / "briefing", "briefing")
-    feed_tree(digest, conf, "conf")
-    feed_tree(digest, _PACKAGE, "briefgen")
+    feed_tree(digest, root / "briefing", "briefing", known)
+    feed_tree(digest, conf, "conf", known)
+    feed_tree(digest, _PACKAGE, "briefgen", known)
     feed_distributions(digest)
     return digest.hexdigest()
 
 
-def _file_sha(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+def _file_sha(path: str, known: FileStates[bytes] | None = None, seen: tuple[int, os.stat_result] | None = None) -> str | None:
+    sha = _file_digest(path, known, seen)
+    return None if sha is None else sha.hex()
 
 
 def outputs_state(build_dir: Path) -> dict[str, object]:
@@ -136,11 +163,12 @@ def record(
     root: Path,
     conf: Path,
     formats: Iterable[str],
-    files_read: Iterable[Path],
+    files_read: Iterable[Path | str],
     *,
     inputs: str,
     started_ns: int,
     volatile: bool = False,
+    known: FileStates[bytes] | None = None,
 ) -> bool:
     """Write the stamp of a build that has just published everything it was asked for.
 
@@ -150,19 +178,22 @@ def record(
     without a file changing (a git revision, another project): it is never taken as up to date.
     ``inputs``: ``inputs_digest`` taken before the build read anything (a file saved while it ran
     then differs from the stamp, so the next build runs); ``started_ns``: ``time.time_ns()`` then.
+    ``known``: a warm process's file digests by file state (``briefgen.filestate``).
     Returns whether a stamp was written.
     """
-    files = sorted(set(files_read))
+    files = sorted({str(path) for path in files_read})
+    before = now_ns()
     try:
-        if any(path.stat().st_mtime_ns >= started_ns - MTIME_MARGIN_NS for path in files):
-            return False
+        stats = {path: os.stat(path) for path in files}
     except OSError:
+        return False
+    if any(st.st_mtime_ns >= started_ns - MTIME_MARGIN_NS for st in stats.values()):
         return False
     stamp = {
         "version": STAMP_VERSION,
         "volatile": volatile,
         "inputs": inputs,
-        "files": {str(path): _file_sha(path) for path in files},
+        "files": {path: _file_sha(path, known, (before, stats[path])) for path in files},
     }
     path = stamp_path(root)
     stamp["outputs"] = outputs_state(path.parent)
@@ -186,6 +217,6 @@ def is_current(root: Path, conf: Path, formats: Iterable[str], *, inputs: str | 
             return False
         if stamp.get("inputs") != (inputs if inputs is not None else inputs_digest(root, conf, formats)):
             return False
-        return not any(sha is None or _file_sha(Path(path)) != sha for path, sha in stamp["files"].items())
+        return not any(sha is None or _file_sha(path) != sha for path, sha in stamp["files"].items())
     except (OSError, ValueError, TypeError, AttributeError):
         return False

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import stat
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..anchor import AnchorIndex
 from ..dates import parse_date
+from ..filestate import FileStates
 from ..gcpause import paused_gc
 from ..load import Briefing
 from .actors import actors_pages
@@ -122,21 +124,48 @@ def book_metadata(briefing: Briefing, pdf: str | None = None) -> dict[str, objec
     }
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    data = text.encode("utf-8")
+def write_if_changed(path: Path | str, text: str, known: FileStates[str] | None = None) -> bool:
+    """Write ``text`` unless the file holds it already; return whether it was written.
+
+    ``known``: texts found in (or written to) files before, by file state (``briefgen.filestate``):
+    a file whose state is unchanged since it held ``text`` is not read again.
+    """
+    name = str(path)
+    data = None
     try:  # a regular file of another size differs without reading it (a large book checks a thousand pages)
-        info = os.stat(path)
+        before = time.time_ns()
+        info = os.stat(name)
+        if known is not None and known.get(name, info) == text:
+            return False
+        data = text.encode("utf-8")
         if stat.S_ISREG(info.st_mode) and info.st_size == len(data):
-            with open(path, "rb") as f:
+            with open(name, "rb") as f:
                 if f.read() == data:
+                    if known is not None:
+                        known.remember(name, info, text, before)
                     return False
     except OSError:
         pass
+    if known is not None:
+        known.forget(name)  # written now: its times are too recent to be trusted until the next build reads it
+    if data is None:
+        data = text.encode("utf-8")
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
     return True
+
+
+def _markdown_files(outdir: Path) -> list[str]:
+    """Docnames of the ``.md`` files below ``outdir``, in the order of ``sorted(outdir.rglob("*.md"))``."""
+    found = []
+    top = str(outdir)
+    for folder, dirs, files in os.walk(top):
+        prefix = "" if folder == top else folder[len(top) + 1 :].replace(os.sep, "/") + "/"
+        found.extend(prefix + name[:-3] for name in files if name.endswith(".md"))
+    return sorted(found, key=lambda doc: f"{doc}.md".split("/"))  # as paths sort: part by part
 
 
 @paused_gc()
@@ -154,9 +183,11 @@ def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf:
         assets = {path: text for p in composed for path, text in p.assets.items()}
     else:
         pages, assets = cache.compose(briefing, anchors, compose_units(briefing, changes), changes)
-    written = [doc for doc, text in pages.items() if write_if_changed(outdir / f"{doc}.md", text)]
+    known = cache.written if cache is not None else None
+    top = os.path.join(outdir, "")  # page paths as strings: a thousand Path objects cost more than checking the pages
+    written = [doc for doc, text in pages.items() if write_if_changed(f"{top}{doc}.md", text, known)]
     for path, text in assets.items():
-        write_if_changed(outdir / path, text)
+        write_if_changed(f"{top}{path}", text, known)
     for stale in sorted((outdir / ASSET_DIR).glob("*")) if (outdir / ASSET_DIR).is_dir() else []:
         if f"{ASSET_DIR}/{stale.name}" not in assets:
             stale.unlink()
@@ -164,9 +195,10 @@ def compose_book(briefing: Briefing, anchors: AnchorIndex, outdir: Path, *, pdf:
     write_if_changed(outdir / METADATA_FILE, meta)
     removed = []
     if outdir.is_dir():
-        for path in sorted(outdir.rglob("*.md")):
-            doc = path.relative_to(outdir).with_suffix("").as_posix()
+        for doc in _markdown_files(outdir):
             if doc not in pages:
-                path.unlink()
+                (outdir / f"{doc}.md").unlink()
                 removed.append(doc)
+    if known is not None:
+        known.keep_only({f"{top}{doc}.md" for doc in pages} | {f"{top}{path}" for path in assets})
     return ComposeResult(pages, written, removed)

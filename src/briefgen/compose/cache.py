@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
+from itertools import repeat
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..anchor import Anchor, AnchorIndex, SourceText
+from ..filestate import FileStates
 from ..load import Briefing, Part
 from .page import BookContext, CitingClaim, Page
 
@@ -32,8 +34,9 @@ WHATS_NEW = "whats-new"  # the unit of the What's new page (see compose.compose_
 class _Journal(list):  # type: ignore[type-arg]
     """One passage's 'cited by' list that logs every entry added, for the unit that adds it."""
 
-    def __init__(self, key: str, log: list[tuple[str, CitingClaim]]) -> None:
-        super().__init__()
+    __slots__ = ("key", "log")
+
+    def __init__(self, key: str, log: list[tuple[str, CitingClaim]]) -> None:  # empty, as list.__new__ made it
         self.key, self.log = key, log
 
     def append(self, item: CitingClaim) -> None:
@@ -125,6 +128,7 @@ class ComposeCache:
     """The units of the last composed book, for a process that builds the same project again."""
 
     def __init__(self) -> None:
+        self.written: FileStates[str] = FileStates()  # the composed files' texts, by file state (compose_book)
         self._entries: dict[str, _Entry] = {}
         self._dumps: dict[tuple[int, str], tuple[Any, str]] = {}  # per object (kept alive, so ids stay theirs)
 
@@ -161,7 +165,7 @@ class ComposeCache:
             sid = name.removeprefix("source:")
             st = anchors.texts[sid]
             aids = self._dump(st, "ids", lambda: sorted(a.anchor_id for a in st.anchors.values()))
-            cited = tuple(tuple(register.get(aid, ())) for aid in aids)  # 'cited by' so far: what its back-links show
+            cited = tuple(map(tuple, map(register.get, aids, repeat(()))))  # 'cited by' so far: what its back-links show
             return (base, self._part(b.sources[sid]), self._text(st), cited)
         return (base,)
 
@@ -173,6 +177,7 @@ class ComposeCache:
         catalogue = [(sid, self._part(part, "catalogue")) for sid, part in b.sources.items()]
         base = _digest(self._part(b.book), self._part(b.sections.get("actors")), repr(catalogue), repr(changes))
         register = CitedByRegister()
+        log = register.log
         claims = ClaimRegister()
         memo: dict[str, Any] = {}
         pages: dict[str, str] = {}
@@ -183,8 +188,12 @@ class ComposeCache:
             entry = self._entries.get(name)
             if entry is not None and name != WHATS_NEW and entry.key == key and _same_anchors(entry, anchors):
                 for aid, citing in entry.cited:
-                    if citing not in (entries_of := register[aid]):
-                        list.append(entries_of, citing)  # not logged: the log is read for the units composed
+                    entries_of = register.get(aid)
+                    if entries_of is None:
+                        entries_of = register[aid] = _Journal(aid, log)
+                    elif citing in entries_of:
+                        continue
+                    list.append(entries_of, citing)  # not logged: the log is read for the units composed
                 for claim, where in entry.claims:
                     claims.setdefault(claim, where)
             else:  # the What's new page reads every claim's placement: always composed
