@@ -357,13 +357,16 @@ def warm_up(root: Path, formats: tuple[str, ...], *, cache: FrontCache, conf: Pa
     """
     layout = Layout(Path(root).resolve(), Path(conf).resolve() if conf else None)
     with build_lock(layout):
-        prepared = prepare(layout.root, cache)
-        pdf_name = f"{book_slug(prepared.briefing)}.pdf"
-        offers_pdf = "pdf" in formats or (layout.output("pdf") / pdf_name).is_file()
-        edition, changes = with_previous(prepared.briefing, prepared.anchors, cache.edition)
-        write_edition_files(edition, layout.work / "edition", cache.edition)
-        compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None, changes=changes, cache=cache.compose)
-        del prepared, edition, changes
+        stamp.inputs_digest(layout.root, layout.conf, formats, cache.digests)  # the file digests the next build compares
+        with paused_gc():
+            prepared = prepare(layout.root, cache)
+            pdf_name = f"{book_slug(prepared.briefing)}.pdf"
+            offers_pdf = "pdf" in formats or (layout.output("pdf") / pdf_name).is_file()
+            edition, changes = with_previous(prepared.briefing, prepared.anchors, cache.edition)
+            write_edition_files(edition, layout.work / "edition", cache.edition)
+            result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None, changes=changes, cache=cache.compose)
+            navigation_digest(result.pages, cache.navigation)
+            del prepared, edition, changes, result
         for builder in (["typst"] if "pdf" in formats else []) + (["html"] if "html" in formats else []):
             open_sphinx(layout, builder, kept=cache.sphinx, quiet=True, jobs=jobs)
 
