@@ -114,6 +114,12 @@ def running(files: ServerFiles) -> bool:
     return False
 
 
+def is_running(root: Path) -> bool:
+    """Whether ``root`` has a server (starting, warming up, idle or building)."""
+    files = server_files(root)
+    return files is not None and running(files)
+
+
 # -- the wire: one JSON object per line ---------------------------------------------------------
 
 
@@ -565,4 +571,8 @@ def _warm_up(state: ServerState, formats: list[str], jobs: str, conf: Path | Non
     except Exception:
         say(f"warm-up failed; the first build starts cold:\n{traceback.format_exc()}")
         state.cache = FrontCache()
+    from .gcpause import settle_after_build
+
+    state.cache.settled_since_last_build()  # the warm-up counts as this cache's first build, and is settled as builds are:
+    settle_after_build()  # the first real build then freezes what the warm-up kept, as later ones do
     state.ready = True

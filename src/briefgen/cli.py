@@ -235,11 +235,13 @@ def build(ctx: click.Context, formats: tuple[str, ...], project: Path, conf: Pat
             if f not in wanted:
                 wanted.append(f)
     n_jobs = _jobs(jobs)
-    if _up_to_date(project, conf, wanted):  # before importing the build machinery: a no-op costs next to nothing
-        return
     say = lambda m: click.echo(f"briefgen: {m}", err=True)  # noqa: E731
     in_server = ctx.obj.get("server") if ctx.obj else None
     use_server = in_server is None and buildserver.wanted(server)
+    # The no-op check, before importing the build machinery: a no-op costs next to nothing. A running
+    # server makes the same check faster (it remembers the files it hashed), and a build inside it was just checked by its client.
+    if in_server is None and not (use_server and buildserver.is_running(project.resolve())) and _up_to_date(project, conf, wanted):
+        return
     if use_server:
         argv = [*(["--debug"] if ctx.obj and ctx.obj.get("debug") else []), "build", *wanted, "-p", str(project), "-j", jobs, *(["--conf", str(conf)] if conf else []), *(["-v"] if verbose else [])]
         code = buildserver.delegate(project.resolve(), argv, color=sys.stderr.isatty(), say=say)
