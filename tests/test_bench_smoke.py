@@ -42,12 +42,15 @@ def test_benchmark_harness_runs_and_reports(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     row = next(line for line in done.stdout.splitlines() if line.startswith("| 5 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert len(cells) == 16 and re.match(r"^\d+\.\d \(\d+\.\d\)$", cells[9]), cells  # PDF (no-change PDF)
+    assert len(cells) == 18 and re.match(r"^\d+\.\d \(\d+\.\d\)$", cells[9]), cells  # PDF (no-change PDF)
     assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[10]) and re.match(r"^\d+\.\d\d$", cells[11]), cells  # no-op (/ Sphinx's no-change), Sphinx's no-change
+    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[12]) and re.match(r"^\d+\.\d\d$", cells[13]), cells  # edit via the build server (/ cold), edit without
+    assert re.match(r"^\d+$", cells[17]) and int(cells[17]) > 50, cells  # the build server's resident MiB
     run = json.loads(results.read_text())["results"]["5"][0]
     assert 0 < run["load"]["s"] < run["sphinx_html"]["s"]
     assert run["pdf_no_change"]["s"] < run["pdf"]["s"]  # the compile is skipped when nothing changed
     assert run["edit_warm"]["pages_composed"] == 1 and run["edit_warm"]["pages_read"] == 1  # the edit touched one page
     assert run["quotes"]["n"] >= 90 and run["cold_peak"]["mib"] > 50
+    assert run["edit_cli"]["s"] < run["edit_cli_fresh"]["s"]  # the build server saves the start-up
     again = subprocess.run([sys.executable, str(REPO / "benchmarks/run.py"), "--report", str(results)], capture_output=True, text=True, check=True)
     assert row in again.stdout
