@@ -118,6 +118,9 @@ def goto(pg: Page, url: str, theme: str) -> None:
     pg.goto(url)
     pg.wait_for_load_state("load")
     assert pg.evaluate("document.documentElement.dataset.theme") == theme  # the theme follows the reader's setting
+    # The theme is applied by script at load, and colours then fade in (CSS transitions): check the
+    # page as the reader sees it once they have settled, not halfway (a mid-fade colour can fail contrast).
+    pg.evaluate("Promise.all(document.getAnimations().filter(a => isFinite(a.effect?.getComputedTiming().endTime)).map(a => a.finished.catch(() => null)))")
 
 
 @pytest.mark.parametrize(("width", "theme"), VIEWS)
