@@ -212,3 +212,24 @@ def test_the_search_index_is_carried_over_in_memory_while_its_file_is_the_one_wr
     build(root, ("html",), cache=cache)
     assert loads == [1]
     assert _tree(root / "_build/html") == _cold_html(root, colds)
+
+
+def test_a_search_index_from_other_extension_versions_is_remade_whole(harbour: Path) -> None:
+    """An index Sphinx cannot load (e.g. left by an older briefgen, whose PDF build then shared the
+    doctrees) would leave the search incomplete and fail the build with Sphinx's warning: every
+    page is written instead, and the index covers the whole book again."""
+    import json
+
+    from briefgen.build import build
+
+    build(harbour, ("html",))
+    index = harbour / "_build/.work/html/searchindex.js"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace('"envversion":{', '"envversion":{"older.extension":1,', 1), encoding="utf-8")
+    path = harbour / "briefing/background.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Engineers put the repairs", "Engineers estimated the repairs"), encoding="utf-8")
+    report = build(harbour, ("html",))
+    published = (harbour / "_build/html/searchindex.js").read_text(encoding="utf-8")
+    frozen = json.loads(published[published.index("(") + 1 : published.rindex(")")])
+    assert "older.extension" not in frozen["envversion"]
+    assert set(report.sphinx["html"].written) >= set(frozen["docnames"])

@@ -311,7 +311,7 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
                 "env-before-read-docs": lambda sphinx, env, docnames: _before_reading(run, sphinx, docnames),
                 "html-page-context": lambda sphinx, pagename, *args: run.written.append(pagename),
             }
-            if write_all:
+            if write_all or (builder == "html" and not sphinxapp.search_index_loads(kept_app.app)):
                 kept_app.hooks["env-get-updated"] = lambda sphinx, env: sorted(env.found_docs)
             kept_app.navigation_changed = write_all
             kept_app.app.build()

@@ -287,6 +287,25 @@ def keep_search_index(app: Any) -> None:
     builder.dump_search_index = dump_search_index
 
 
+def search_index_loads(app: Any) -> bool:
+    """Whether the HTML builder's ``searchindex.js`` can carry this build's unchanged pages.
+
+    Sphinx re-indexes only the pages it writes and loads the rest from the last index; an index
+    it cannot load (missing, or written under other extension versions, e.g. by an older
+    briefgen that shared the doctrees with a PDF build since) is only a warning to Sphinx, and an
+    incomplete search. Then every page is written, so the index is whole again.
+    """
+    from sphinx.search import js_index
+
+    path = Path(app.builder.outdir) / app.builder.searchindex_filename
+    try:
+        with open(path, encoding="utf-8") as handle:
+            frozen = js_index.load(handle)
+    except (OSError, ValueError):
+        return False
+    return isinstance(frozen, dict) and frozen.get("envversion") == app.env.version
+
+
 def _asset_lists(app: Any) -> list[tuple[str, Any]]:
     """Where CSS and JS files are listed. Themes add a page's own scripts while it is written
     (pydata-sphinx-theme: ``DOCUMENTATION_OPTIONS.pagename``), which Sphinx also records in its
