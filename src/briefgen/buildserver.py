@@ -497,8 +497,9 @@ def _interrupt_while_building(state: ServerState) -> None:
     signal.signal(signal.SIGINT, on_sigint)
 
 
-def run_server(root: Path, *, formats: list[str], jobs: str, conf: Path | None, idle_minutes: float, say: Callable[[str], None], lock_fd: int | None = None) -> int:
-    """Serve builds of ``root`` until idle for ``idle_minutes``, stopped, or the project is gone."""
+def run_server(root: Path, *, formats: list[str], n_jobs: int, conf: Path | None, idle_minutes: float, say: Callable[[str], None], lock_fd: int | None = None) -> int:
+    """Serve builds of ``root`` until idle for ``idle_minutes``, stopped, or the project is gone.
+    ``n_jobs``: Sphinx processes for the warm-up (each build brings its own ``-j``)."""
     root = root.resolve()
     files = server_files(root)
     if files is None:
@@ -520,7 +521,7 @@ def run_server(root: Path, *, formats: list[str], jobs: str, conf: Path | None, 
         _interrupt_while_building(state)
         say(f"build server for {root} (pid {os.getpid()}), listening on {files.socket}")
         try:
-            _warm_up(state, formats, jobs, conf, say)
+            _warm_up(state, formats, n_jobs, conf, say)
             last = time.monotonic()
             while time.monotonic() - last < state.idle_s and root.is_dir():
                 if not select.select([listener], [], [], min(60.0, state.idle_s))[0]:
@@ -550,7 +551,7 @@ def run_server(root: Path, *, formats: list[str], jobs: str, conf: Path | None, 
     return 0
 
 
-def _warm_up(state: ServerState, formats: list[str], jobs: str, conf: Path | None, say: Callable[[str], None]) -> None:
+def _warm_up(state: ServerState, formats: list[str], n_jobs: int, conf: Path | None, say: Callable[[str], None]) -> None:
     """Import everything and fill the caches as a build would, publishing nothing (``build.warm_up``).
 
     Requests arriving meanwhile wait in the listen queue. A briefing with errors, or a build
@@ -563,7 +564,6 @@ def _warm_up(state: ServerState, formats: list[str], jobs: str, conf: Path | Non
     state.cache = FrontCache()
     t0 = time.perf_counter()
     try:
-        n_jobs = (os.cpu_count() or 1) if jobs == "auto" else int(jobs)
         warm_up(state.root, tuple(formats), cache=state.cache, conf=conf, jobs=n_jobs)
         say(f"warmed up in {time.perf_counter() - t0:.1f} s")
     except (BriefingError, BuildLocked) as exc:

@@ -479,9 +479,8 @@ def server_run(project: Path, conf: Path | None, jobs: str, idle: float | None, 
     """Run the build server in this process (what 'start' and 'build' launch in the background)."""
     from . import buildserver
 
-    _jobs(jobs)
     say = lambda m: click.echo(f"briefgen server: {m}", err=True)  # noqa: E731
-    code = buildserver.run_server(project, formats=list(formats), jobs=jobs, conf=conf, idle_minutes=idle or buildserver.IDLE_MINUTES, say=say, lock_fd=lock_fd)
+    code = buildserver.run_server(project, formats=list(formats), n_jobs=_jobs(jobs), conf=conf, idle_minutes=idle or buildserver.IDLE_MINUTES, say=say, lock_fd=lock_fd)
     raise SystemExit(code)
 
 
