@@ -24,9 +24,8 @@ import time
 from pathlib import Path
 
 from briefgen.anchor import anchor_briefing
-from briefgen.build import NAVIGATION_FILE, Layout, build, navigation_digest, publish, run_sphinx
+from briefgen.build import NAVIGATION_FILE, Layout, after_build, build, navigation_digest, publish, run_sphinx
 from briefgen.compose import book_slug, compose_book
-from briefgen.gcpause import settle_after_build
 from briefgen.incremental import FrontCache
 from briefgen.load import load_briefing
 from briefgen.validate import check_references
@@ -120,15 +119,16 @@ def main() -> None:
     # stamp and fills the warm cache (what `briefgen serve` holds after its first build).
     cache = FrontCache()
     stage("no_change_full", lambda: build(root, ("html",), jobs=args.jobs, cache=cache))
-    settle_after_build()  # as serve does once a build is published (not timed: the book is already up)
+    after_build(root, cache)  # as serve does once a build is published (not timed: the book is already up)
     out["no_change_cli"] = {"s": cli_build(root, args.jobs)}
     stage("no_change_warm", lambda: build(root, ("html",), jobs=args.jobs, cache=cache))
-    settle_after_build()
+    after_build(root, cache)
     # The warm edit first, as in serve: no other build has touched the environment since this
     # process's last one, so it keeps its Sphinx application (a build by another process would
     # make it start a new one, see briefgen.sphinxapp).
     edit_one_event(root, "warm")
     report = stage("edit_warm", lambda: build(root, ("html",), jobs=args.jobs, cache=cache))
+    after_build(root, cache)  # as serve does once the book is published (the environment's file, the heap): not timed
     edit_one_event(root, "cli")
     out["edit_cli_fresh"] = {"s": cli_build(root, args.jobs)}
     # As a user's second and later builds run: handed to the build server that the first one left

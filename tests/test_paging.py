@@ -94,17 +94,17 @@ def _internal_links_resolve(html: Path) -> int:
 @pytest.mark.build
 def test_paged_sections_build_html_and_pdf_and_an_edit_rereads_one_period(harbour: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(blocks, "PAGE_CLAIMS", 1)  # timeline by month (March, April 2024), actors by party
-    monkeypatch.setattr(sources, "SOURCES_PER_LIST", 1)  # source texts listed by month of publication
+    monkeypatch.setattr(sources, "SOURCES_PER_LIST", 1)  # source texts listed by publication date: 4 and 6 May 2024, days 1-5 and 6-10
     build(harbour, ("html", "pdf"))
     html = harbour / "_build/html"
-    for page in ("timeline/2024-03", "timeline/2024-04", "actors/party-authority", "actors/party-guild", "source-texts/2024-05"):
+    for page in ("timeline/2024-03", "timeline/2024-04", "actors/party-authority", "actors/party-guild", "source-texts/2024-05-01", "source-texts/2024-05-06"):
         assert (html / f"{page}.html").is_file(), page
     assert check_citation_links(html, anchored_quotes(harbour)) >= 15
     assert _internal_links_resolve(html) >= 30  # event tables, actor links from events, 'cited in' links
     assert "2024-03.html" in (html / "timeline.html").read_text()
     # texts listed by period: a text's page links back to its period and carries no navigation tree
     text_page = BeautifulSoup((html / "sources/gazette.html").read_text(), "html.parser")
-    assert text_page.select_one("a[href='../source-texts/2024-05.html']") is not None
+    assert text_page.select_one("a[href='../source-texts/2024-05-01.html']") is not None
     assert not text_page.select(".bd-sidenav"), "source pages of a large book skip the navigation tree"
     assert BeautifulSoup((html / "timeline.html").read_text(), "html.parser").select(".bd-sidenav")
     actor_map = next(p for p in (html / "_images").glob("graphviz-*.svg"))
@@ -115,7 +115,7 @@ def test_paged_sections_build_html_and_pdf_and_an_edit_rereads_one_period(harbou
 
     top = [plain(item.title) for item in reader.outline if not isinstance(item, list)]
     nested = [plain(item.title) for items in reader.outline if isinstance(items, list) for item in items if not isinstance(item, list)]
-    assert {"Timeline", "Actors", "Sources published in May 2024"} <= set(top)
+    assert {"Timeline", "Actors", "Sources published in May 2024, days 1\u20135"} <= set(top)
     assert {"March 2024", "April 2024", "Port Authority", "Authority votes to close north pier"} <= set(nested)
     timeline_yaml = harbour / "briefing/timeline.yaml"
     timeline_yaml.write_text(timeline_yaml.read_text().replace("text: The Port Authority voted to close the north pier.", "text: The Port Authority voted on a Tuesday to close the north pier."))
@@ -142,3 +142,44 @@ def test_a_crowded_month_is_split_into_three_fixed_parts_by_day() -> None:
     grown = blocks.group_by_period([*days[:3], dt.date(2025, 1, 15), *days[3:]], lambda d: d, len, 3)
     changed = [slug for (slug, _, items), (_, _, before) in zip(grown, periods, strict=True) if items != before]
     assert changed == ["2025-01-11"]
+
+
+def test_a_month_part_still_crowded_is_halved_then_split_by_day() -> None:
+    """A fixed day range over the limit splits further (a third into halves, a half into days), only
+    as far as needed, so a crowded week does not make one long page; the finer boundaries are fixed
+    too: an added item changes only its own range. What dates cannot split is cut into parts."""
+    import datetime as dt
+
+    days = [dt.date(2025, 3, d) for d in (2, 3, 3, 7, 9, 14, 22, 22, 22, 22, 28)]
+    periods = blocks.group_by_period(days, lambda d: d, len, 3)
+    assert [(slug, name, len(items)) for slug, name, items in periods] == [
+        ("2025-03-01", "March 2025, days 1\u20135", 3),  # the third of 5 items, halved
+        ("2025-03-06", "March 2025, days 6\u201310", 2),
+        ("2025-03-11", "March 2025, days 11\u201320", 1),
+        ("2025-03-21-part1", "March 2025, days 21\u201325, part 1", 3),  # all on one day: dates cannot split it, so parts
+        ("2025-03-21-part2", "March 2025, days 21\u201325, part 2", 1),
+        ("2025-03-26", "March 2025, days 26\u201331", 1),
+    ]
+    assert sum(len(items) for _, _, items in periods) == len(days)
+    grown = blocks.group_by_period(sorted([*days, dt.date(2025, 3, 8)]), lambda d: d, len, 3)
+    before = {slug: items for slug, _, items in periods}
+    assert [slug for slug, _, items in grown if before.get(slug) != items] == ["2025-03-06"]
+    crowded = blocks.group_by_period(sorted([*days, *[dt.date(2025, 3, 8)] * 2]), lambda d: d, len, 3)
+    assert [name for _, name, _ in crowded][1:4] == ["March 2025, day 7", "March 2025, day 8", "March 2025, day 9"]  # days 6-10 outgrew 3: by day
+
+
+def test_items_dated_only_to_a_crowded_month_are_cut_into_parts_in_order() -> None:
+    """Events known only to the month all count from its first day: no day range can split them, so
+    past the limit they are cut into numbered parts, in order, each within the limit."""
+    import datetime as dt
+
+    items = [(dt.date(2025, 2, 1), n) for n in range(7)] + [(dt.date(2025, 3, 1), 7)]
+    periods = blocks.group_by_period(items, lambda item: item[0], len, 3)
+    assert [(slug, name, [n for _, n in part]) for slug, name, part in periods] == [
+        ("2025-02-part1", "February 2025, part 1", [0, 1, 2]),
+        ("2025-02-part2", "February 2025, part 2", [3, 4, 5]),
+        ("2025-02-part3", "February 2025, part 3", [6]),
+        ("2025-03", "March 2025", [7]),
+    ]
+    weighted = blocks.group_by_period(items, lambda item: item[0], lambda part: sum(5 if n == 1 else 1 for _, n in part), 3)
+    assert [[n for _, n in part] for _, _, part in weighted][:3] == [[0], [1], [2, 3, 4]]  # an item over the limit stands alone

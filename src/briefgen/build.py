@@ -17,17 +17,17 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import sphinxapp, stamp
+from . import envpickle, sphinxapp, stamp
 from .compose import book_slug, compose_book
 from .defaults import CONF_DIR as DEFAULT_CONF
 from .edition import write_edition_files
 from .errors import BriefingError, Problem
-from .gcpause import paused_gc
+from .gcpause import paused_gc, settle_after_build
 from .incremental import FrontCache
 from .pipeline import prepare
 from .previous import with_previous
@@ -314,7 +314,8 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
             if write_all or (builder == "html" and not sphinxapp.search_index_loads(kept_app.app)):
                 kept_app.hooks["env-get-updated"] = lambda sphinx, env: sorted(env.found_docs)
             kept_app.navigation_changed = write_all
-            kept_app.app.build()
+            with envpickle.deferring() if kept is not None else nullcontext([]) as pending:
+                kept_app.app.build()
         except Exception as exc:  # Sphinx, its extensions and conf.py raise all kinds of errors
             text = warnings.getvalue().strip() or f"{type(exc).__name__}: {exc}"
             raise BriefingError(_sphinx_problems(layout, text)) from None
@@ -322,7 +323,7 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
     if kept_app.app.statuscode or text:
         raise BriefingError(_sphinx_problems(layout, text or "Sphinx failed"))
     if kept is not None:
-        kept.keep(builder, kept_app, env_file)
+        kept.keep(builder, kept_app, env_file, pending)
     return run
 
 
@@ -344,6 +345,22 @@ def open_sphinx(layout: Layout, builder: str, *, kept: KeptApps, quiet: bool = T
         with patch_docutils(layout.conf), sphinxapp.docutils_registry(None):
             app = sphinxapp.create(io.StringIO(), key=key, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, builder=builder, quiet=quiet, jobs=jobs)
     kept.keep(builder, app, env_file)
+
+
+def after_build(root: Path, cache: FrontCache | None) -> None:
+    """What a warm process does once a build is published, before it waits for the next one: write
+    the Sphinx environment its builds left pending (``briefgen.envpickle``), under the project's
+    lock, then settle the heap (``gcpause.settle_after_build``). While another build holds the
+    lock the file is left to it (that build writes its own). Neither changes the published book,
+    so a user waits for neither."""
+    layout = Layout(Path(root).resolve())
+    if cache is not None and layout.build.is_dir():  # not recreated for a project removed since
+        try:
+            with build_lock(layout):
+                cache.sphinx.write_pending()
+        except (BuildLocked, OSError):
+            pass
+    settle_after_build()
 
 
 def warm_up(root: Path, formats: tuple[str, ...], *, cache: FrontCache, conf: Path | None = None, jobs: int = 1) -> None:

@@ -534,9 +534,9 @@ def run_server(root: Path, *, formats: list[str], n_jobs: int, conf: Path | None
                         say(f"request failed:\n{traceback.format_exc()}")
                         going_on, built = True, False
                 if built:
-                    from .gcpause import settle_after_build
+                    from .build import after_build
 
-                    settle_after_build()
+                    after_build(root, state.cache)
                     last = time.monotonic()
                 if not going_on:
                     break

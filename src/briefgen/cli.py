@@ -348,10 +348,9 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
     Example:
       briefgen serve --open
     """
-    from .build import Layout, build
+    from .build import Layout, after_build, build
     from .incremental import FrontCache
     from .stamp import clear as clear_stamp
-    from .gcpause import settle_after_build
     from .serve import check_port, free_port, serve_book
 
     layout = Layout(project.resolve())
@@ -367,7 +366,7 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
     try:
         # article texts may live anywhere inside the project: watch the folders that hold them
         watch |= build(layout.root, ("html",), jobs=n_jobs, cache=cache).article_dirs
-        settle_after_build()
+        after_build(layout.root, cache)
     except BriefingError as exc:
         if not (layout.output("html") / "index.html").is_file():
             raise  # nothing good to show yet

@@ -23,9 +23,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .build import Layout, build
+from .build import Layout, after_build, build
 from .errors import BriefingError
-from .gcpause import settle_after_build
 from .incremental import FrontCache
 
 IGNORED = (".git", ".hg", ".svn", ".venv", "node_modules", "__pycache__")
@@ -73,7 +72,7 @@ def rebuild(root: Path, jobs: int, cache: FrontCache | None = None, *, changed_p
         _say("nothing changed since the last build")
         return
     _say(f"rebuilt in {time.perf_counter() - t0:.1f} s ({len(report.composed)} page(s) changed); the browser reloads")
-    settle_after_build()  # the book is published: tidy the heap now, not during the next build
+    after_build(root, cache)  # the book is published: write the environment, tidy the heap, now rather than during the next build
 
 
 def free_port(host: str) -> int:

@@ -70,6 +70,7 @@ class KeptApp:
     nodes: set[Any]
     assets: dict[str, list[Any]] = field(default_factory=dict)  # CSS/JS lists as created, before any page added its own
     env_file: tuple[int, int, int] | None = None
+    pending_env: Any = None  # the environment its last build left to pickle (``briefgen.envpickle``), with its path
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)  # replaced per build
     navigation_changed: bool = True  # set per build: see ``skip_unchanged_navigation_pages``
 
@@ -81,15 +82,46 @@ class KeptApps:
     apps: dict[str, KeptApp] = field(default_factory=dict)
 
     def take(self, builder: str, key: str, env_file: Path) -> KeptApp | None:
-        """The kept application for ``builder`` if it may be used again, removed from the store."""
+        """The kept application for ``builder`` if it may be used again, removed from the store.
+
+        Called under the project's build lock. An application not used again first writes the
+        environment its last build left pending, if the file is still the one it read (a new
+        application then starts from it rather than from an older one)."""
         kept = self.apps.pop(builder, None)
-        if kept is None or kept.key != key or kept.env_file is None or kept.env_file != file_state(env_file):
+        if kept is None:
+            return None
+        unchanged = kept.env_file is not None and kept.env_file == file_state(env_file)
+        if kept.key != key or not unchanged:
+            if unchanged:
+                _write_pending(kept)
             return None
         return kept
 
-    def keep(self, builder: str, kept: KeptApp, env_file: Path) -> None:
+    def keep(self, builder: str, kept: KeptApp, env_file: Path, pending: list[Any] | None = None) -> None:
+        """Keep ``kept`` after a successful build; ``pending``: the environment pickles it deferred."""
+        if pending:
+            kept.pending_env = pending[-1]
         kept.env_file = file_state(env_file)
+        if kept.env_file is None:  # a first build: no file to tell a later take that it is still this one
+            _write_pending(kept)
         self.apps[builder] = kept
+
+    def write_pending(self) -> None:
+        """Write the environments the last builds deferred (``briefgen.envpickle``). Call under the
+        project's build lock, once the book is published."""
+        for kept in self.apps.values():
+            if kept.pending_env is not None and kept.env_file == file_state(kept.pending_env.path):
+                _write_pending(kept)
+            kept.pending_env = None  # else another process wrote its own since: this application goes at its next take
+
+
+def _write_pending(kept: KeptApp) -> None:
+    from . import envpickle
+
+    if kept.pending_env is not None and kept.pending_env.env is not None:
+        envpickle.write(kept.pending_env.path, kept.pending_env.env)
+        kept.env_file = file_state(kept.pending_env.path)
+    kept.pending_env = None
 
 
 @contextmanager

@@ -73,10 +73,20 @@ scroll through all of it); below this size a section reads best as one page."""
 T = TypeVar("T")
 
 
+PERIOD_CLAIMS = 60
+"""Once a section is paged by period (the timeline), each period page holds at most this many
+claims where the calendar allows: a year splits into months, a crowded month into fixed day ranges
+(``_day_parts``). A one-event edit re-reads its period's page, so this bounds what an edit costs
+(at 1000 sources a 144-claim month part took 0.7 s of Sphinx's time per edit), and about thirty
+events is what a reader scans in one chart and chronology table. Never above ``PAGE_CLAIMS``."""
+
+
 def group_by_period(items: Sequence[T], date_of: Callable[[T], _dt.date], size_of: Callable[[Sequence[T]], int], limit: int) -> list[tuple[str, str, list[T]]]:
     """Date-ordered ``items`` as ``(slug, title, items)`` periods: a year each, split into months
-    where a year's ``size_of`` exceeds ``limit``. Periods, not fixed-size chunks, keep the
-    boundaries stable: adding an item changes only its own period."""
+    where a year's ``size_of`` exceeds ``limit``, and a crowded month into fixed day ranges
+    (``_day_parts``). Periods, not fixed-size chunks, keep the boundaries stable: adding an item
+    changes only its own period (or splits it, once it outgrows ``limit``); only what the calendar
+    cannot split is cut into numbered parts."""
     by_year: dict[int, list[T]] = {}
     for item in items:
         by_year.setdefault(date_of(item).year, []).append(item)
@@ -90,24 +100,60 @@ def group_by_period(items: Sequence[T], date_of: Callable[[T], _dt.date], size_o
             by_month.setdefault(date_of(item).month, []).append(item)
         for month, in_month in by_month.items():
             slug, name = f"{year:04d}-{month:02d}", f"{calendar.month_name[month]} {year}"
-            if size_of(in_month) <= limit:
-                periods.append((slug, name, in_month))
-            else:
-                periods.extend(_month_parts(slug, name, in_month, date_of, calendar.monthrange(year, month)[1]))
+            days = calendar.monthrange(year, month)[1]
+            for first, last, part, in_part in _day_parts(in_month, date_of, size_of, limit, 1, days):
+                whole = (first, last) == (1, days)  # the month's own name says more than "days 1-31"
+                where = "" if whole else "-" + f"{first:02d}"
+                title = name if whole else f"{name}, " + (f"day {first}" if first == last else f"days {first}\u2013{last}")
+                periods.append((slug + where + (f"-part{part}" if part else ""), title + (f", part {part}" if part else ""), in_part))
     return periods
 
 
-def _month_parts(slug: str, name: str, items: Sequence[T], date_of: Callable[[T], _dt.date], days: int) -> list[tuple[str, str, list[T]]]:
-    """A crowded month in three parts by day (1-10, 11-20, 21-end): fixed boundaries, so an added
-    item changes one part only. Items dated only to the month start on its first day: part one.
-    A month whose items all fall in one part stays whole."""
-    parts: dict[int, list[T]] = {}
+def _day_ranges(first: int, last: int) -> list[tuple[int, int]]:
+    """The fixed finer ranges of days ``first``-``last`` of a month: a whole month in thirds (1-10,
+    11-20, 21-end), a third in halves (its first five days, the rest), a half in single days."""
+    if last - first >= 11:
+        return [(1, 10), (11, 20), (21, last)]
+    if last - first >= 6:
+        return [(first, first + 4), (first + 5, last)]
+    return [(day, day) for day in range(first, last + 1)]
+
+
+def _day_parts(items: Sequence[T], date_of: Callable[[T], _dt.date], size_of: Callable[[Sequence[T]], int], limit: int, first: int, last: int) -> list[tuple[int, int, int, list[T]]]:
+    """Items of days ``first``-``last`` of one month as ``(first, last, part, items)``: fixed day
+    ranges of at most ``limit``, split only as far as needed, so an added item changes one range.
+    Items dated only to the month count from its first day. Where dates cannot split a range
+    further (all its items on one day, or in one finer range that cannot be split either), the
+    range is kept and its items are cut in date order into numbered parts (``part`` 1, 2, ...; 0
+    for a range not cut), each up to ``limit`` where one item allows."""
+    if size_of(items) <= limit:
+        return [(first, last, 0, list(items))]
+    by_range: dict[tuple[int, int], list[T]] = {}
+    if first != last:
+        ranges = _day_ranges(first, last)
+        for item in items:
+            day = date_of(item).day
+            by_range.setdefault(next(r for r in ranges if r[0] <= day <= r[1]), []).append(item)
+    if len(by_range) == 1:
+        ((sub_first, sub_last), only), = by_range.items()
+        finer = _day_parts(only, date_of, size_of, limit, sub_first, sub_last)
+        if len(finer) > 1 and not all(part for *_, part, _ in finer):  # the dates did split it
+            return finer
+    if len(by_range) <= 1:
+        return [(first, last, n, chunk) for n, chunk in enumerate(_chunks(items, size_of, limit), start=1)]
+    return [part for (sub_first, sub_last), in_range in by_range.items() for part in _day_parts(in_range, date_of, size_of, limit, sub_first, sub_last)]
+
+
+def _chunks(items: Sequence[T], size_of: Callable[[Sequence[T]], int], limit: int) -> list[list[T]]:
+    """``items`` in order, cut into runs of at most ``limit`` (a larger item alone in its run);
+    sizes add up (claims, items), so each item is measured once."""
+    chunks: list[list[T]] = [[]]
+    total = 0
     for item in items:
-        parts.setdefault(min((date_of(item).day - 1) // 10, 2), []).append(item)
-    if len(parts) == 1:  # all in one part: the month's own name says more
-        return [(slug, name, list(items))]
-    out = []
-    for part, in_part in parts.items():
-        first, last = 10 * part + 1, days if part == 2 else 10 * part + 10
-        out.append((f"{slug}-{first:02d}", f"{name}, days {first}\u2013{last}", in_part))
-    return out
+        size = size_of([item])
+        if chunks[-1] and total + size > limit:
+            chunks.append([])
+            total = 0
+        chunks[-1].append(item)
+        total += size
+    return chunks
