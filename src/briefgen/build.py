@@ -367,7 +367,9 @@ def warm_up(root: Path, formats: tuple[str, ...], *, cache: FrontCache, conf: Pa
     """Fill a new warm process's caches as a build of ``formats`` would, publishing nothing.
 
     Loads, checks, anchors and composes (pages are written to ``_build/src`` only where they
-    differ, as a build would write them), and opens the Sphinx applications. Outputs, the stamp
+    differ, as a build would write them), and opens the Sphinx applications; when no page
+    changed since the last build, runs the HTML one over them (it finds nothing to do, but loads
+    what a first build would). Outputs, the stamp
     and the published book are untouched, so a warm-up can never publish a book nobody asked
     for, nor make the next no-change build do work. Raises BuildLocked when a build is running
     and BriefingError on a briefing's problems (the caches keep what was done before).
@@ -382,10 +384,17 @@ def warm_up(root: Path, formats: tuple[str, ...], *, cache: FrontCache, conf: Pa
             edition, changes = with_previous(prepared.briefing, prepared.anchors, cache.edition)
             write_edition_files(edition, layout.work / "edition", cache.edition)
             result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None, changes=changes, cache=cache.compose)
-            navigation_digest(result.pages, cache.navigation)
+            navigation = navigation_digest(result.pages, cache.navigation)
+            nothing_new = not result.written and not result.removed
             del prepared, edition, changes, result
         for builder in (["typst"] if "pdf" in formats else []) + (["html"] if "html" in formats else []):
             open_sphinx(layout, builder, kept=cache.sphinx, quiet=True, jobs=jobs)
+        navigation_file = layout.work / NAVIGATION_FILE
+        if "html" in formats and nothing_new and navigation_file.is_file() and navigation_file.read_text() == navigation:
+            # Sphinx with nothing to read or write: it still loads the search index, compiles the
+            # templates and checks the static files, which the first build would otherwise pay
+            # for. Its output stays in the working folder, the same as the published book's.
+            run_sphinx(layout, "html", quiet=True, jobs=jobs, kept=cache.sphinx)
 
 
 def _sphinx_problems(layout: Layout, text: str) -> list[Problem]:

@@ -311,9 +311,11 @@ def keep_search_index(app: Any) -> None:
 
     def dump_search_index() -> None:
         last.clear()
+        builder._briefgen_search_index = None  # type: ignore[attr-defined]
         dump()
         if builder.indexer is not None:
             last.update(indexer=builder.indexer, file=file_state(path))
+            builder._briefgen_search_index = last["file"]  # type: ignore[attr-defined]  # see search_index_loads
 
     builder.load_indexer = load_indexer
     builder.dump_search_index = dump_search_index
@@ -330,6 +332,9 @@ def search_index_loads(app: Any) -> bool:
     from sphinx.search import js_index
 
     path = Path(app.builder.outdir) / app.builder.searchindex_filename
+    written = getattr(app.builder, "_briefgen_search_index", None)
+    if written is not None and written == file_state(path):  # the file this application dumped last (keep_search_index)
+        return True
     try:
         with open(path, encoding="utf-8") as handle:
             frozen = js_index.load(handle)
