@@ -16,13 +16,13 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import envpickle, sphinxapp, stamp
+from . import envpickle, knownpages, sphinxapp, stamp
 from .compose import book_slug, compose_book
 from .defaults import CONF_DIR as DEFAULT_CONF
 from .edition import write_edition_files
@@ -284,7 +284,7 @@ def _navigation_lines(doc: str, text: str) -> bytes:
     return b"".join(out)
 
 
-def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1, write_all: bool = False, kept: KeptApps | None = None) -> SphinxRun:
+def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1, write_all: bool = False, kept: KeptApps | None = None, pages: Collection[str] | None = None) -> SphinxRun:
     """Run one Sphinx builder over the composed pages; warnings fail the build with their text.
 
     ``write_all``: write every page again, re-reading only the changed ones (the navigation changed);
@@ -293,6 +293,8 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
     (``sphinxapp.skip_unchanged_navigation_pages``).
     ``kept``: a warm process's Sphinx applications (``briefgen.sphinxapp``): the application of the
     last build is used again when nothing it was created from changed.
+    ``pages``: the pages compose left in the source folder, handed to a kept application instead
+    of its walking the folder (``briefgen.knownpages``).
     """
     from sphinx.util.docutils import patch_docutils
 
@@ -314,7 +316,7 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
             if write_all or (builder == "html" and not sphinxapp.search_index_loads(kept_app.app)):
                 kept_app.hooks["env-get-updated"] = lambda sphinx, env: sorted(env.found_docs)
             kept_app.navigation_changed = write_all
-            with envpickle.deferring() if kept is not None else nullcontext([]) as pending:
+            with envpickle.deferring() if kept is not None else nullcontext([]) as pending, knownpages.known_pages(pages) if kept is not None and pages is not None else nullcontext():
                 kept_app.app.build()
         except Exception as exc:  # Sphinx, its extensions and conf.py raise all kinds of errors
             text = warnings.getvalue().strip() or f"{type(exc).__name__}: {exc}"
@@ -386,6 +388,7 @@ def warm_up(root: Path, formats: tuple[str, ...], *, cache: FrontCache, conf: Pa
             result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=pdf_name if offers_pdf else None, changes=changes, cache=cache.compose)
             navigation = navigation_digest(result.pages, cache.navigation)
             nothing_new = not result.written and not result.removed
+            pages = list(result.pages)
             del prepared, edition, changes, result
         for builder in (["typst"] if "pdf" in formats else []) + (["html"] if "html" in formats else []):
             open_sphinx(layout, builder, kept=cache.sphinx, quiet=True, jobs=jobs)
@@ -394,7 +397,7 @@ def warm_up(root: Path, formats: tuple[str, ...], *, cache: FrontCache, conf: Pa
             # Sphinx with nothing to read or write: it still loads the search index, compiles the
             # templates and checks the static files, which the first build would otherwise pay
             # for. Its output stays in the working folder, the same as the published book's.
-            run_sphinx(layout, "html", quiet=True, jobs=jobs, kept=cache.sphinx)
+            run_sphinx(layout, "html", quiet=True, jobs=jobs, kept=cache.sphinx, pages=pages)
 
 
 def _sphinx_problems(layout: Layout, text: str) -> list[Problem]:
@@ -481,6 +484,7 @@ def build(
         navigation_file = layout.work / NAVIGATION_FILE
         same_navigation = navigation_file.is_file() and navigation_file.read_text() == navigation
         say(f"composed {len(result.pages)} pages ({len(result.written)} changed) in {layout.src.relative_to(layout.root)}/")
+        pages = list(result.pages)
         # Sphinx needs only the pages on disk: let the model and the composed text go before it runs
         # (about 250 MB at 1000 sources, otherwise held through Sphinx and copied into its workers).
         # They hold no reference cycles, so reference counting frees them here without a collection.
@@ -491,14 +495,14 @@ def build(
         if "pdf" in formats:
             t0 = time.perf_counter()
             say("building PDF: Sphinx Typst builder (compiled in-process; skipped when nothing changed)")
-            report.sphinx["typst"] = run_sphinx(layout, "typst", quiet=not verbose, kept=cache.sphinx if cache else None)
+            report.sphinx["typst"] = run_sphinx(layout, "typst", quiet=not verbose, kept=cache.sphinx if cache else None, pages=pages)
             pdf = publish_file(report.sphinx["typst"].outdir / pdf_name, layout.output("pdf"))
             report.timings["pdf"] = time.perf_counter() - t0
             say(f"PDF: {pdf.relative_to(layout.root)}")
         if "html" in formats:
             t0 = time.perf_counter()
             say("building HTML with Sphinx")
-            report.sphinx["html"] = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs, write_all=not same_navigation, kept=cache.sphinx if cache else None)
+            report.sphinx["html"] = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs, write_all=not same_navigation, kept=cache.sphinx if cache else None, pages=pages)
             navigation_file.write_text(navigation)
             pdf = layout.output("pdf") / pdf_name
             # the HTML book serves its own PDF download

@@ -370,6 +370,10 @@ def prepare_reuse(kept: KeptApp, jobs: int) -> None:
     # one on disk (Sphinx's own test application clears this before every build for that reason).
     app.env._pickled_doctree_cache.clear()
     app.env._write_doc_doctree_cache.clear()
+    # The images the written pages use, which the builder copies at the end: a new builder starts
+    # with none. Kept, a page's chart removed since (a timeline split into periods) failed the copy.
+    if isinstance(getattr(app.builder, "images", None), dict):
+        app.builder.images = {}
     app._warncount = 0
     app.statuscode = 0
     app.parallel = jobs
