@@ -68,7 +68,7 @@ def test_a_process_gone_before_writing_leaves_a_file_that_still_builds_the_right
     _edit_first_claim(root, "and again on Tuesday")
     stamp.clear(root)
     report = build(root, ("html",))
-    assert set(edited) <= set(report.sphinx["html"].read), "the pages read since the file was written are read again"
+    assert report.sphinx["html"].read == edited, "exactly the pages read since the file was written are read again"
     colds = tmp_path / "colds"
     colds.mkdir()
     assert _tree(root / "_build" / "html") == _cold_html(root, colds)
@@ -114,3 +114,38 @@ def test_a_removed_project_is_not_recreated_by_after_build(warm) -> None:
     shutil.rmtree(root)
     after_build(root, cache)
     assert not root.exists()
+
+
+def test_a_deferred_write_that_fails_keeps_the_older_file_and_the_process_going(warm, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import envpickle
+
+    root, cache = warm
+    before = file_state(_env_file(root))
+    _edit_first_claim(root, "on a full disk")
+    build(root, ("html",), cache=cache)
+
+    def full_disk(path: Path, env: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(envpickle, "write", full_disk)
+    after_build(root, cache)  # the book is published: nothing to report, nothing to retry
+    assert file_state(_env_file(root)) == before
+    assert cache.sphinx.apps["html"].pending_env is None
+    monkeypatch.undo()
+    _edit_first_claim(root, "and after")
+    assert build(root, ("html",), cache=cache).sphinx["html"].read
+
+
+def test_the_file_has_the_permissions_the_umask_gives(warm) -> None:
+    import os
+    import stat
+
+    root, cache = warm
+    _edit_first_claim(root, "shared")
+    build(root, ("html",), cache=cache)
+    old = os.umask(0o002)
+    try:
+        after_build(root, cache)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(_env_file(root).stat().st_mode) == 0o664

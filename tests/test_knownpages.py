@@ -52,8 +52,10 @@ def test_exclude_patterns_apply_to_the_handed_pages(tmp_path: Path) -> None:
     for name in ("index", "drafts/one", "two"):
         (srcdir / f"{name}.md").write_text("# x\n")
     project = Project(srcdir, [".rst", ".md"])
-    with knownpages.known_pages(["index", "drafts/one", "two"]):
-        assert project.discover(["drafts/**"]) == {"index", "two"}
+    for pattern in ("drafts/**", "drafts"):  # a file pattern, and a folder Sphinx skips whole
+        assert project.discover([pattern]) == {"index", "two"}
+        with knownpages.known_pages(["index", "drafts/one", "two"]):
+            assert project.discover([pattern]) == {"index", "two"}
 
 
 @pytest.mark.build

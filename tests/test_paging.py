@@ -156,8 +156,8 @@ def test_a_month_part_still_crowded_is_halved_then_split_by_day() -> None:
         ("2025-03-01", "March 2025, days 1\u20135", 3),  # the third of 5 items, halved
         ("2025-03-06", "March 2025, days 6\u201310", 2),
         ("2025-03-11", "March 2025, days 11\u201320", 1),
-        ("2025-03-21-part1", "March 2025, days 21\u201325, part 1", 3),  # all on one day: dates cannot split it, so parts
-        ("2025-03-21-part2", "March 2025, days 21\u201325, part 2", 1),
+        ("2025-03-22-part1", "March 2025, day 22, part 1", 3),  # all on one day: dates cannot split it, so parts
+        ("2025-03-22-part2", "March 2025, day 22, part 2", 1),
         ("2025-03-26", "March 2025, days 26\u201331", 1),
     ]
     assert sum(len(items) for _, _, items in periods) == len(days)
@@ -170,16 +170,38 @@ def test_a_month_part_still_crowded_is_halved_then_split_by_day() -> None:
 
 def test_items_dated_only_to_a_crowded_month_are_cut_into_parts_in_order() -> None:
     """Events known only to the month all count from its first day: no day range can split them, so
-    past the limit they are cut into numbered parts, in order, each within the limit."""
+    past the limit they are cut into numbered parts of that day, in order, each within the limit."""
     import datetime as dt
 
     items = [(dt.date(2025, 2, 1), n) for n in range(7)] + [(dt.date(2025, 3, 1), 7)]
     periods = blocks.group_by_period(items, lambda item: item[0], len, 3)
     assert [(slug, name, [n for _, n in part]) for slug, name, part in periods] == [
-        ("2025-02-part1", "February 2025, part 1", [0, 1, 2]),
-        ("2025-02-part2", "February 2025, part 2", [3, 4, 5]),
-        ("2025-02-part3", "February 2025, part 3", [6]),
+        ("2025-02-01-part1", "February 2025, day 1, part 1", [0, 1, 2]),
+        ("2025-02-01-part2", "February 2025, day 1, part 2", [3, 4, 5]),
+        ("2025-02-01-part3", "February 2025, day 1, part 3", [6]),
         ("2025-03", "March 2025", [7]),
     ]
     weighted = blocks.group_by_period(items, lambda item: item[0], lambda part: sum(5 if n == 1 else 1 for _, n in part), 3)
     assert [[n for _, n in part] for _, _, part in weighted][:3] == [[0], [1], [2, 3, 4]]  # an item over the limit stands alone
+
+
+def test_parts_belong_to_their_day_and_an_item_elsewhere_renames_none() -> None:
+    """Two crowded days in one third each get their own parts (never mixed across dates), and an
+    item added on another day leaves their names alone; a month of one oversized item keeps its name."""
+    import datetime as dt
+
+    days = [dt.date(2025, 3, 2)] * 4 + [dt.date(2025, 3, 7)] * 4
+    periods = blocks.group_by_period(days, lambda d: d, len, 3)
+    assert [(slug, len(items), {d.day for d in items}) for slug, _, items in periods] == [
+        ("2025-03-02-part1", 3, {2}),
+        ("2025-03-02-part2", 1, {2}),
+        ("2025-03-07-part1", 3, {7}),
+        ("2025-03-07-part2", 1, {7}),
+    ]
+    grown = blocks.group_by_period(sorted([*days, dt.date(2025, 3, 15)]), lambda d: d, len, 3)
+    assert [slug for slug, _, _ in grown] == [slug for slug, _, _ in periods] + ["2025-03-11"]
+    alone = blocks.group_by_period([dt.date(2025, 4, 22)], lambda d: d, lambda items: 10 * len(items), 3)
+    assert [(slug, name) for slug, name, _ in alone] == [("2025-04", "April 2025")]  # over the limit, yet one item: no parts
+    crowded_year = blocks.group_by_period([dt.date(2025, 4, 22), dt.date(2025, 5, 1)], lambda d: d, lambda items: 10 * len(items), 3)
+    assert [(slug, name) for slug, name, _ in crowded_year] == [("2025-04", "April 2025"), ("2025-05", "May 2025")]
+    assert blocks.group_by_period([], lambda d: d, len, 3) == []

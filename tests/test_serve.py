@@ -46,8 +46,12 @@ def test_serve_rebuilds_on_save_and_keeps_the_last_good_book(harbour: Path, tmp_
     timeline = harbour / "briefing/timeline.yaml"
     try:
         assert _wait_for(lambda: _get(url) is not None), log.read_text()
+        env_file = harbour / "_build/.work/doctrees/shared/environment.pickle"
+        env_before = env_file.stat().st_mtime_ns
         timeline.write_text(timeline.read_text().replace("text: The Port Authority voted to close", "text: The Port Authority voted LIVE to close"))
         assert _wait_for(lambda: "voted LIVE" in (_get(url) or "")), log.read_text()
+        # Sphinx's environment file is written after the reload (build.after_build), not left undone
+        assert _wait_for(lambda: env_file.stat().st_mtime_ns > env_before), log.read_text()
         timeline.write_text(timeline.read_text().replace("We held two public meetings in March}", "We held nine public meetings in March}"))
         assert _wait_for(lambda: "quote has 'nine' where the source has 'two'" in log.read_text()), log.read_text()
         time.sleep(2)

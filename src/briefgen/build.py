@@ -389,6 +389,8 @@ def warm_up(root: Path, formats: tuple[str, ...], *, cache: FrontCache, conf: Pa
             navigation = navigation_digest(result.pages, cache.navigation)
             nothing_new = not result.written and not result.removed
             pages = list(result.pages)
+            for doc in result.removed:  # as build() does: the next build's compose will not see them go
+                (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
             del prepared, edition, changes, result
         for builder in (["typst"] if "pdf" in formats else []) + (["html"] if "html" in formats else []):
             open_sphinx(layout, builder, kept=cache.sphinx, quiet=True, jobs=jobs)

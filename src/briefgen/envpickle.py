@@ -4,8 +4,9 @@ Sphinx pickles its whole environment after reading any page (0.12 to 0.2 s at 10
 the next process that opens the project. A warm process (``briefgen serve``, the build server)
 builds again with the environment it holds in memory (``briefgen.sphinxapp``), so the file only
 matters to another process: a kept application's build leaves it for ``write_pending``, which
-the warm process calls once the book is published (``FrontCache.after_build``), as it settles its
-heap then.
+the warm process calls once the book is published (``briefgen.build.after_build``), as it settles
+its heap then. (The build server replies first; ``briefgen serve`` reloads the browser once its
+rebuild returns, after it.)
 
 A file one build behind is never wrong, only slower to start from: Sphinx re-reads every page
 newer than the environment's record of it, which includes every page read since. So a process
@@ -100,11 +101,20 @@ def deferring() -> Iterator[list[_Pending]]:
 def write(path: Path, env: Any) -> None:
     """Pickle ``env`` to ``path`` as Sphinx does, through a temporary file: a reader (or a kill
     midway) never meets a half-written environment."""
+    for stale in path.parent.glob(f".{ENV_PICKLE}.*"):  # left by a process killed while writing
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{ENV_PICKLE}.", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # as Sphinx's own open() leaves it (mkstemp makes it 0600)
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(env, handle, pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

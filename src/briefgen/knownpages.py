@@ -43,9 +43,10 @@ def _discover(original: Any) -> Any:
         self._docname_to_path.clear()
         for docname in pages:
             name = unicodedata.normalize("NFC", docname + _SUFFIX)
-            if not any(match(name) for match in included) or any(match(name) for match in excluded):
+            folders = [name.rsplit("/", depth)[0] for depth in range(1, name.count("/") + 1)]  # Sphinx skips excluded folders whole
+            if not any(match(name) for match in included) or any(match(path) for path in (name, *folders) for match in excluded):
                 continue
-            path = Path(name)
+            path, docname = Path(name), name.removesuffix(_SUFFIX)
             self.docnames.add(docname)
             self._path_to_docname[path] = docname
             self._docname_to_path[docname] = path

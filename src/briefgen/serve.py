@@ -34,8 +34,11 @@ def _say(message: str) -> None:
     print(f"briefgen: {message}", file=sys.stderr, flush=True)
 
 
-def warm_rebuild_server(paths: list[Path], ignore: Any, callback: Callable[..., None]) -> Any:
-    """sphinx-autobuild's ``RebuildServer``, calling back in this process instead of a forked worker."""
+def warm_rebuild_server(paths: list[Path], ignore: Any, callback: Callable[..., bool], after: Callable[[], None] | None = None) -> Any:
+    """sphinx-autobuild's ``RebuildServer``, calling back in this process instead of a forked worker.
+
+    ``after``: run once the browsers were told to reload, when ``callback`` published a book
+    (``build.after_build``); changes arriving meanwhile wait for it, as they wait for a rebuild."""
     import watchfiles
     from sphinx_autobuild.server import RebuildServer
 
@@ -43,16 +46,20 @@ def warm_rebuild_server(paths: list[Path], ignore: Any, callback: Callable[..., 
         async def watch(self) -> None:
             async for changes in watchfiles.awatch(*self.paths, watch_filter=lambda _, path: not self.ignore(path)):
                 changed_paths = [Path(path).resolve() for (_, path) in changes]
-                await asyncio.to_thread(self.change_callback, changed_paths=changed_paths)  # one rebuild at a time
+                built = await asyncio.to_thread(self.change_callback, changed_paths=changed_paths)  # one rebuild at a time
                 self.flag.set()
+                if built and after is not None:
+                    await asyncio.sleep(0)  # let the reload go out first
+                    await asyncio.to_thread(after)
 
     return WarmRebuildServer(paths, ignore, callback)
 
 
-def rebuild(root: Path, jobs: int, cache: FrontCache | None = None, *, changed_paths: Sequence[Path] = ()) -> None:
-    """Rebuild the HTML book after a change: report what went wrong, never raise.
+def rebuild(root: Path, jobs: int, cache: FrontCache | None = None, *, changed_paths: Sequence[Path] = ()) -> bool:
+    """Rebuild the HTML book after a change: report what went wrong, never raise; whether a new
+    book was published (the watcher then runs ``build.after_build``, after the reload).
 
-    Runs in the watcher's worker process; an exception here would stop the watcher, so every
+    Runs in the watcher's worker thread; an exception here would stop the watcher, so every
     failure becomes a message and the last good book stays served.
     """
     names = ", ".join(sorted({p.name for p in changed_paths if p.exists()})[:5])  # not editors' temp files
@@ -64,15 +71,15 @@ def rebuild(root: Path, jobs: int, cache: FrontCache | None = None, *, changed_p
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         _say(f"{len(exc.problems)} problem(s) found; serving the last good book until they are fixed")
-        return
+        return False
     except Exception as exc:  # a bug must not take the preview down
         _say(f"internal error: {type(exc).__name__}: {exc} (this is a bug in briefgen); serving the last good book")
-        return
+        return False
     if report.up_to_date:
         _say("nothing changed since the last build")
-        return
+        return False
     _say(f"rebuilt in {time.perf_counter() - t0:.1f} s ({len(report.composed)} page(s) changed); the browser reloads")
-    after_build(root, cache)  # the book is published: write the environment, tidy the heap, now rather than during the next build
+    return True
 
 
 def free_port(host: str) -> int:
@@ -104,7 +111,9 @@ def serve_book(root: Path, *, host: str, port: int, watch: Iterable[Path], jobs:
     layout = Layout(root)
     url_host = f"{host}:{port}"
     ignore = IgnoreFilter([str(layout.build), *(str(root / name) for name in IGNORED)], [r"/\.#", r"~$", r"\.sw[px]$"])
-    watcher = warm_rebuild_server(sorted(set(watch)), ignore, partial(rebuild, root, jobs, cache if cache is not None else FrontCache()))
+    cache = cache if cache is not None else FrontCache()
+    # after a published rebuild, once the browser was told to reload: the environment file and the heap
+    watcher = warm_rebuild_server(sorted(set(watch)), ignore, partial(rebuild, root, jobs, cache), after=partial(after_build, root, cache))
     app = Starlette(
         routes=[
             WebSocketRoute("/websocket-reload", watcher, name="reload"),

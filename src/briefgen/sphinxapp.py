@@ -116,12 +116,19 @@ class KeptApps:
 
 
 def _write_pending(kept: KeptApp) -> None:
+    """Write the environment ``kept``'s last build deferred. A write that fails (a full disk, an
+    extension that left something unpicklable in the environment) leaves the older file, which is
+    correct, only slower to start from (``briefgen.envpickle``): the book is published already."""
     from . import envpickle
 
-    if kept.pending_env is not None and kept.pending_env.env is not None:
-        envpickle.write(kept.pending_env.path, kept.pending_env.env)
-        kept.env_file = file_state(kept.pending_env.path)
-    kept.pending_env = None
+    pending, kept.pending_env = kept.pending_env, None
+    if pending is None or pending.env is None:
+        return
+    try:
+        envpickle.write(pending.path, pending.env)
+    except Exception:  # noqa: BLE001 - see the docstring: nothing is lost but start-up time
+        return
+    kept.env_file = file_state(pending.path)
 
 
 @contextmanager

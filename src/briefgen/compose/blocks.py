@@ -121,27 +121,24 @@ def _day_ranges(first: int, last: int) -> list[tuple[int, int]]:
 
 def _day_parts(items: Sequence[T], date_of: Callable[[T], _dt.date], size_of: Callable[[Sequence[T]], int], limit: int, first: int, last: int) -> list[tuple[int, int, int, list[T]]]:
     """Items of days ``first``-``last`` of one month as ``(first, last, part, items)``: fixed day
-    ranges of at most ``limit``, split only as far as needed, so an added item changes one range.
-    Items dated only to the month count from its first day. Where dates cannot split a range
-    further (all its items on one day, or in one finer range that cannot be split either), the
-    range is kept and its items are cut in date order into numbered parts (``part`` 1, 2, ...; 0
-    for a range not cut), each up to ``limit`` where one item allows."""
+    ranges of at most ``limit``, split only as far as needed, so an added item changes only its
+    own range. Items dated only to the month count from its first day. A day still over the limit
+    has its items cut in date order into numbered parts (``part`` 1, 2, ...; 0 for a range not
+    cut) of at most ``limit`` each where one item allows: parts belong to their day, so an item
+    added on another day renames none of them. What stays in one piece is named by the widest
+    range it fills (a month of one long event is that month, not its day)."""
     if size_of(items) <= limit:
         return [(first, last, 0, list(items))]
+    if first == last:
+        chunks = _chunks(items, size_of, limit)
+        return [(first, last, n if len(chunks) > 1 else 0, chunk) for n, chunk in enumerate(chunks, start=1)]
+    ranges = _day_ranges(first, last)
     by_range: dict[tuple[int, int], list[T]] = {}
-    if first != last:
-        ranges = _day_ranges(first, last)
-        for item in items:
-            day = date_of(item).day
-            by_range.setdefault(next(r for r in ranges if r[0] <= day <= r[1]), []).append(item)
-    if len(by_range) == 1:
-        ((sub_first, sub_last), only), = by_range.items()
-        finer = _day_parts(only, date_of, size_of, limit, sub_first, sub_last)
-        if len(finer) > 1 and not all(part for *_, part, _ in finer):  # the dates did split it
-            return finer
-    if len(by_range) <= 1:
-        return [(first, last, n, chunk) for n, chunk in enumerate(_chunks(items, size_of, limit), start=1)]
-    return [part for (sub_first, sub_last), in_range in by_range.items() for part in _day_parts(in_range, date_of, size_of, limit, sub_first, sub_last)]
+    for item in items:
+        day = date_of(item).day
+        by_range.setdefault(next(r for r in ranges if r[0] <= day <= r[1]), []).append(item)
+    parts = [part for (sub_first, sub_last), in_range in by_range.items() for part in _day_parts(in_range, date_of, size_of, limit, sub_first, sub_last)]
+    return [(first, last, 0, list(items))] if len(parts) == 1 else parts
 
 
 def _chunks(items: Sequence[T], size_of: Callable[[Sequence[T]], int], limit: int) -> list[list[T]]:

@@ -1,0 +1,58 @@
+"""The build server's warm-up (build.warm_up) fills a process's caches and, when nothing changed,
+runs Sphinx over the pages; it publishes nothing, and the next build publishes what a cold one does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import HARBOUR, copy_project
+from test_sphinxapp import _tree
+
+from briefgen import stamp
+from briefgen.build import Layout, build, warm_up
+from briefgen.compose import blocks
+from briefgen.incremental import FrontCache
+
+pytestmark = pytest.mark.build
+
+
+def test_warm_up_runs_sphinx_when_nothing_changed_and_publishes_nothing(tmp_path: Path) -> None:
+    root = copy_project(HARBOUR, tmp_path / "p")
+    twin = copy_project(HARBOUR, tmp_path / "twin")
+    build(root, ("html",))
+    build(twin, ("html",))
+    layout = Layout(root)
+    published = _tree(layout.output("html"))
+    search = layout.work / "html" / "searchindex.js"
+    before = search.stat().st_mtime_ns
+    cache = FrontCache()
+    warm_up(root, ("html",), cache=cache)
+    assert search.stat().st_mtime_ns > before, "the warm-up ran the HTML builder (it dumps the search index)"
+    assert cache.sphinx.apps["html"].app.builder.indexer is not None
+    assert _tree(layout.output("html")) == published, "the warm-up published"
+    for project in (root, twin):
+        path = project / "briefing" / "timeline.yaml"
+        path.write_text(path.read_text().replace("voted to close the north pier.", "voted to close the north pier at once."))
+    assert build(root, ("html",), cache=cache).sphinx["html"].read
+    build(twin, ("html",))
+    assert _tree(layout.output("html")) == _tree(Layout(twin).output("html"))
+
+
+def test_pages_the_warm_up_removes_are_not_published_by_the_next_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_project(HARBOUR, tmp_path / "p")
+    twin = copy_project(HARBOUR, tmp_path / "twin")
+    monkeypatch.setattr(blocks, "PAGE_CLAIMS", 1)  # a timeline page per month
+    build(root, ("html",))
+    build(twin, ("html",))
+    layout = Layout(root)
+    assert (layout.output("html") / "timeline" / "2024-03.html").is_file()
+    monkeypatch.setattr(blocks, "PAGE_CLAIMS", 150)  # one page again: the warm-up's compose removes the months
+    cache = FrontCache()
+    warm_up(root, ("html",), cache=cache)
+    for project in (root, twin):
+        stamp.clear(project)
+    build(root, ("html",), cache=cache)
+    build(twin, ("html",))
+    assert not (layout.output("html") / "timeline" / "2024-03.html").exists()
+    assert _tree(layout.output("html")) == _tree(Layout(twin).output("html"))
