@@ -168,21 +168,30 @@ def test_a_month_part_still_crowded_is_halved_then_split_by_day() -> None:
     assert [name for _, name, _ in crowded][1:4] == ["March 2025, day 7", "March 2025, day 8", "March 2025, day 9"]  # days 6-10 outgrew 3: by day
 
 
-def test_items_dated_only_to_a_crowded_month_are_cut_into_parts_in_order() -> None:
-    """Events known only to the month all count from its first day: no day range can split them, so
-    past the limit they are cut into numbered parts of that day, in order, each within the limit."""
+def test_items_without_a_known_day_get_their_own_periods_in_a_split_month() -> None:
+    """Events dated only to the month (or a season, or approximately) sit on no day: a split month
+    lists them first, as "no day given", cut into numbered parts in order if they are many; a reader
+    is never told "day 1". A month that stays whole keeps them with the rest."""
     import datetime as dt
 
-    items = [(dt.date(2025, 2, 1), n) for n in range(7)] + [(dt.date(2025, 3, 1), 7)]
-    periods = blocks.group_by_period(items, lambda item: item[0], len, 3)
-    assert [(slug, name, [n for _, n in part]) for slug, name, part in periods] == [
-        ("2025-02-01-part1", "February 2025, day 1, part 1", [0, 1, 2]),
-        ("2025-02-01-part2", "February 2025, day 1, part 2", [3, 4, 5]),
-        ("2025-02-01-part3", "February 2025, day 1, part 3", [6]),
-        ("2025-03", "March 2025", [7]),
+    items = [(dt.date(2025, 2, 1), n, False) for n in range(7)] + [(dt.date(2025, 2, 1), 7, True), (dt.date(2025, 2, 9), 8, True), (dt.date(2025, 3, 1), 9, False)]
+    periods = blocks.group_by_period(items, lambda item: item[0], len, 3, lambda item: item[2])
+    assert [(slug, name, [n for _, n, _ in part]) for slug, name, part in periods] == [
+        ("2025-02-no-day-part1", "February 2025, no day given, part 1", [0, 1, 2]),
+        ("2025-02-no-day-part2", "February 2025, no day given, part 2", [3, 4, 5]),
+        ("2025-02-no-day-part3", "February 2025, no day given, part 3", [6]),
+        ("2025-02-01", "February 2025, days 1\u201328", [7, 8]),  # a real 1 February and the 9th: the dated days, named as such
+        ("2025-03", "March 2025", [9]),
     ]
-    weighted = blocks.group_by_period(items, lambda item: item[0], lambda part: sum(5 if n == 1 else 1 for _, n in part), 3)
-    assert [[n for _, n in part] for _, _, part in weighted][:3] == [[0], [1], [2, 3, 4]]  # an item over the limit stands alone
+    weighted = blocks.group_by_period(items, lambda item: item[0], lambda part: sum(5 if n == 1 else 1 for _, n, _ in part), 3, lambda item: item[2])
+    assert [[n for _, n, _ in part] for _, _, part in weighted][:3] == [[0], [1], [2, 3, 4]]  # an item over the limit stands alone
+
+
+@pytest.mark.parametrize("text, known", [("2025-02-17", True), ("2025-02-17~", True), ("2025-02-17/2025-03-30", True), ("2025-02", False), ("2025-03~", False), ("2025-21", False), ("2025", False), ("2025-02/2025-03", False)])
+def test_a_date_knows_whether_it_names_its_day(text: str, known: bool) -> None:
+    from briefgen.dates import parse_date
+
+    assert parse_date(text).day_known is known
 
 
 def test_parts_belong_to_their_day_and_an_item_elsewhere_renames_none() -> None:

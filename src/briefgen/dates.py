@@ -38,6 +38,14 @@ class FuzzyDate:
     def sort_key(self) -> tuple[_dt.date, _dt.date, str]:
         return (self.earliest, self.latest, self.text)
 
+    @property
+    def day_known(self) -> bool:
+        """Whether the text names the day it starts on (``2025-02-17``, ``2025-02-17~``, a range from
+        a day), rather than ``earliest`` standing in for a month, season or year."""
+        start = self.text.split("/")[0].rstrip("~?%")
+        bits = start.split("-")
+        return len(bits) == 3 and 1 <= int(bits[1]) <= 12
+
     def display(self) -> str:
         """Reader-facing form, e.g. '17 February 2025', 'c. March 2025', 'Spring 2025'."""
         return _display(self.text)

@@ -81,12 +81,16 @@ claims where the calendar allows: a year splits into months, a crowded month int
 events is what a reader scans in one chart and chronology table. Never above ``PAGE_CLAIMS``."""
 
 
-def group_by_period(items: Sequence[T], date_of: Callable[[T], _dt.date], size_of: Callable[[Sequence[T]], int], limit: int) -> list[tuple[str, str, list[T]]]:
+def group_by_period(
+    items: Sequence[T], date_of: Callable[[T], _dt.date], size_of: Callable[[Sequence[T]], int], limit: int, day_known: Callable[[T], bool] = lambda item: True
+) -> list[tuple[str, str, list[T]]]:
     """Date-ordered ``items`` as ``(slug, title, items)`` periods: a year each, split into months
     where a year's ``size_of`` exceeds ``limit``, and a crowded month into fixed day ranges
     (``_day_parts``). Periods, not fixed-size chunks, keep the boundaries stable: adding an item
     changes only its own period (or splits it, once it outgrows ``limit``); only what the calendar
-    cannot split is cut into numbered parts."""
+    cannot split is cut into numbered parts. In a month that is split, items without a known day
+    (``day_known`` false: dated to the month, a season, approximately) come first, in their own
+    period "<month>, no day given": a reader is never told "day 1" of an event dated to the month."""
     by_year: dict[int, list[T]] = {}
     for item in items:
         by_year.setdefault(date_of(item).year, []).append(item)
@@ -101,8 +105,16 @@ def group_by_period(items: Sequence[T], date_of: Callable[[T], _dt.date], size_o
         for month, in_month in by_month.items():
             slug, name = f"{year:04d}-{month:02d}", f"{calendar.month_name[month]} {year}"
             days = calendar.monthrange(year, month)[1]
-            for first, last, part, in_part in _day_parts(in_month, date_of, size_of, limit, 1, days):
-                whole = (first, last) == (1, days)  # the month's own name says more than "days 1-31"
+            set_apart = size_of(in_month) > limit and not all(day_known(item) for item in in_month)
+            if set_apart:
+                undated = [item for item in in_month if not day_known(item)]
+                chunks = _chunks(undated, size_of, limit)
+                for n, chunk in enumerate(chunks, start=1):
+                    numbered = len(chunks) > 1
+                    periods.append((f"{slug}-no-day" + (f"-part{n}" if numbered else ""), f"{name}, no day given" + (f", part {n}" if numbered else ""), chunk))
+                in_month = [item for item in in_month if day_known(item)]
+            for first, last, part, in_part in _day_parts(in_month, date_of, size_of, limit, 1, days) if in_month else ():
+                whole = (first, last) == (1, days) and not set_apart  # the month's own name says more than "days 1-31"
                 where = "" if whole else "-" + f"{first:02d}"
                 title = name if whole else f"{name}, " + (f"day {first}" if first == last else f"days {first}\u2013{last}")
                 periods.append((slug + where + (f"-part{part}" if part else ""), title + (f", part {part}" if part else ""), in_part))
@@ -122,7 +134,7 @@ def _day_ranges(first: int, last: int) -> list[tuple[int, int]]:
 def _day_parts(items: Sequence[T], date_of: Callable[[T], _dt.date], size_of: Callable[[Sequence[T]], int], limit: int, first: int, last: int) -> list[tuple[int, int, int, list[T]]]:
     """Items of days ``first``-``last`` of one month as ``(first, last, part, items)``: fixed day
     ranges of at most ``limit``, split only as far as needed, so an added item changes only its
-    own range. Items dated only to the month count from its first day. A day still over the limit
+    own range (items without a known day are set apart before: ``group_by_period``). A day still over the limit
     has its items cut in date order into numbered parts (``part`` 1, 2, ...; 0 for a range not
     cut) of at most ``limit`` each where one item allows: parts belong to their day, so an item
     added on another day renames none of them. What stays in one piece is named by the widest

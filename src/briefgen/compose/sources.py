@@ -80,7 +80,7 @@ def _source_groups(ctx: BookContext) -> list[tuple[str, str, list[str]]]:
     sources = ctx.briefing.sources
     if not listed_by_period(len(sources)):
         return []
-    periods = group_by_period(sources_by_date(ctx), lambda sid: sources[sid].model.published.parsed.earliest, len, SOURCES_PER_LIST)
+    periods = group_by_period(sources_by_date(ctx), lambda sid: sources[sid].model.published.parsed.earliest, len, SOURCES_PER_LIST, lambda sid: sources[sid].model.published.parsed.day_known)
     return [(f"{GROUP_DIR}/{slug}", f"Sources published in {name}", members) for slug, name, members in periods]
 
 

@@ -26,7 +26,7 @@ def _claims(events: Sequence[Event]) -> int:
 
 def timeline_periods(events: Sequence[Event]) -> list[tuple[str, str, list[Event]]]:
     """Group date-ordered events into ``(slug, title, events)`` periods, by each event's earliest date."""
-    return blocks.group_by_period(events, lambda e: e.date.parsed.earliest, _claims, min(blocks.PERIOD_CLAIMS, blocks.PAGE_CLAIMS))
+    return blocks.group_by_period(events, lambda e: e.date.parsed.earliest, _claims, min(blocks.PERIOD_CLAIMS, blocks.PAGE_CLAIMS), lambda e: e.date.parsed.day_known)
 
 
 def _timeline_chart(page: Page, events: Sequence[Event], asset: str) -> None:
