@@ -284,6 +284,18 @@ def _navigation_lines(doc: str, text: str) -> bytes:
     return b"".join(out)
 
 
+def _drop_removed_outputs(layout: Layout, removed: list[str]) -> None:
+    """Sphinx keeps the HTML of pages no longer composed: drop it before anything is published."""
+    for doc in removed:
+        (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
+
+
+def _same_navigation(layout: Layout, navigation: str) -> bool:
+    """Whether ``navigation`` (``navigation_digest``) is the one the last HTML build recorded."""
+    navigation_file = layout.work / NAVIGATION_FILE
+    return navigation_file.is_file() and navigation_file.read_text() == navigation
+
+
 def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1, write_all: bool = False, kept: KeptApps | None = None, pages: Collection[str] | None = None) -> SphinxRun:
     """Run one Sphinx builder over the composed pages; warnings fail the build with their text.
 
@@ -389,13 +401,11 @@ def warm_up(root: Path, formats: tuple[str, ...], *, cache: FrontCache, conf: Pa
             navigation = navigation_digest(result.pages, cache.navigation)
             nothing_new = not result.written and not result.removed
             pages = list(result.pages)
-            for doc in result.removed:  # as build() does: the next build's compose will not see them go
-                (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
+            _drop_removed_outputs(layout, result.removed)  # the next build's compose will not see them go
             del prepared, edition, changes, result
         for builder in (["typst"] if "pdf" in formats else []) + (["html"] if "html" in formats else []):
             open_sphinx(layout, builder, kept=cache.sphinx, quiet=True, jobs=jobs)
-        navigation_file = layout.work / NAVIGATION_FILE
-        if "html" in formats and nothing_new and navigation_file.is_file() and navigation_file.read_text() == navigation:
+        if "html" in formats and nothing_new and _same_navigation(layout, navigation):
             # Sphinx with nothing to read or write: it still loads the search index, compiles the
             # templates and checks the static files, which the first build would otherwise pay
             # for. Its output stays in the working folder, the same as the published book's.
@@ -479,12 +489,10 @@ def build(
         if previous is not None:
             files_read.add(previous)
         volatile = previous is None and prepared.briefing.book.model.previous_edition is not None  # a git revision or a project folder
-        for doc in result.removed:  # Sphinx keeps outputs of removed pages: drop them before publishing
-            (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
+        _drop_removed_outputs(layout, result.removed)
         report.timings["compose"] = time.perf_counter() - t0
         navigation = navigation_digest(result.pages, cache.navigation if cache else None)
-        navigation_file = layout.work / NAVIGATION_FILE
-        same_navigation = navigation_file.is_file() and navigation_file.read_text() == navigation
+        same_navigation = _same_navigation(layout, navigation)
         say(f"composed {len(result.pages)} pages ({len(result.written)} changed) in {layout.src.relative_to(layout.root)}/")
         pages = list(result.pages)
         # Sphinx needs only the pages on disk: let the model and the composed text go before it runs
@@ -505,7 +513,7 @@ def build(
             t0 = time.perf_counter()
             say("building HTML with Sphinx")
             report.sphinx["html"] = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs, write_all=not same_navigation, kept=cache.sphinx if cache else None, pages=pages)
-            navigation_file.write_text(navigation)
+            (layout.work / NAVIGATION_FILE).write_text(navigation)
             pdf = layout.output("pdf") / pdf_name
             # the HTML book serves its own PDF download
             extra = {**edition_files, **({pdf_name: pdf} if offers_pdf and pdf.is_file() else {})}

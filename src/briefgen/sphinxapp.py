@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import stamp
+from . import envpickle, stamp
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -119,8 +119,6 @@ def _write_pending(kept: KeptApp) -> None:
     """Write the environment ``kept``'s last build deferred. A write that fails (a full disk, an
     extension that left something unpicklable in the environment) leaves the older file, which is
     correct, only slower to start from (``briefgen.envpickle``): the book is published already."""
-    from . import envpickle
-
     pending, kept.pending_env = kept.pending_env, None
     if pending is None or pending.env is None:
         return
