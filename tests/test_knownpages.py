@@ -94,3 +94,21 @@ def test_pages_that_come_and_go_leave_a_warm_build_as_a_cold_one(tmp_path: Path,
         assert ("timeline/2024-03" in on_disk) is periods
         assert (layout.output("html") / "timeline" / "2024-03.html").is_file() is periods
         assert _tree(layout.output("html")) == _tree(Layout(twin).output("html"))
+
+
+def test_a_repeated_question_gets_the_last_answer_and_a_new_one_a_new_answer(tmp_path: Path) -> None:
+    """The last discovery is remembered by its pages and patterns: asking again with other pages or
+    patterns must not get the remembered answer."""
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    for name in ("index", "one", "two"):
+        (srcdir / f"{name}.md").write_text("# x\n")
+    project = Project(srcdir, [".rst", ".md"])
+    with knownpages.known_pages(["index", "one", "two"]):
+        assert project.discover([]) == {"index", "one", "two"}
+        assert project.discover(["two.md"]) == {"index", "one"}
+        assert project.discover([]) == {"index", "one", "two"}
+        assert project.doc2path("two") == srcdir / "two.md"
+    with knownpages.known_pages(["index", "one"]):
+        assert project.discover([]) == {"index", "one"}
+        assert "two" not in project._docname_to_path

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import envpickle, stamp
+from . import envpickle, searchpostings, stamp
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -293,7 +293,8 @@ def keep_search_index(app: Any) -> None:
     index it dumped holds the same words, titles and pages: they are handed over, and pages about
     to be written are pruned from them as after a load. Any other file on disk is loaded as usual.
     The language's stemmer (snowball, no memory of its own) is kept too, remembering its words:
-    a re-read page brings back mostly the words it had.
+    a re-read page brings back mostly the words it had. The index's word sets are
+    ``searchpostings.Postings``, so pruning and freezing cost what changed.
     """
     builder = app.builder
     load, dump = getattr(builder, "load_indexer", None), getattr(builder, "dump_search_index", None)
@@ -312,11 +313,14 @@ def keep_search_index(app: Any) -> None:
             return load(docnames)
         for name in _LOADED_INDEX:
             setattr(builder.indexer, name, getattr(previous, name))
+        searchpostings.track(builder.indexer)  # its sets are the last index's Postings: prune and freeze by what changed
         builder.indexer.prune(set(builder.env.all_docs).difference(docnames))
 
     def dump_search_index() -> None:
         last.clear()
         builder._briefgen_search_index = None  # type: ignore[attr-defined]
+        if builder.indexer is not None:
+            searchpostings.track(builder.indexer)  # from now on (once per application: later builds hand the Postings over)
         dump()
         if builder.indexer is not None:
             last.update(indexer=builder.indexer, file=file_state(path))
