@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import envpickle, knownpages, outdated, sphinxapp, stamp
+from . import envpickle, knownpages, outdated, sphinxapp, stamp, titletext
 from .compose import book_slug, compose_book
 from .defaults import CONF_DIR as DEFAULT_CONF
 from .edition import write_edition_files
@@ -328,7 +328,7 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
             if write_all or (builder == "html" and not sphinxapp.search_index_loads(kept_app.app)):
                 kept_app.hooks["env-get-updated"] = lambda sphinx, env: sorted(env.found_docs)
             kept_app.navigation_changed = write_all
-            with envpickle.deferring() if kept is not None else nullcontext([]) as pending, knownpages.known_pages(pages) if kept is not None and pages is not None else nullcontext(), outdated.quick_checks() if kept is not None else nullcontext():
+            with envpickle.deferring() if kept is not None else nullcontext([]) as pending, _kept_build(kept is not None, pages):
                 kept_app.app.build()
         except Exception as exc:  # Sphinx, its extensions and conf.py raise all kinds of errors
             text = warnings.getvalue().strip() or f"{type(exc).__name__}: {exc}"
@@ -339,6 +339,17 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
     if kept is not None:
         kept.keep(builder, kept_app, env_file, pending)
     return run
+
+
+@contextmanager
+def _kept_build(kept: bool, pages: Collection[str] | None) -> Iterator[None]:
+    """What a kept application's build asks of Sphinx's bookkeeping, answered without redoing it
+    for unchanged pages: which pages exist, which are outdated, what their titles say."""
+    if not kept:
+        yield
+        return
+    with knownpages.known_pages(pages) if pages is not None else nullcontext(), outdated.quick_checks(), titletext.remembered_titles():
+        yield
 
 
 def _sphinx_dirs(layout: Layout, builder: str) -> tuple[Path, Path, Path]:
