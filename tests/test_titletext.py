@@ -24,8 +24,7 @@ def _title() -> nodes.title:
     return title
 
 
-def test_the_remembered_text_is_sphinx_s_and_is_worked_out_once_per_node(monkeypatch: pytest.MonkeyPatch) -> None:
-
+def test_the_remembered_text_is_sphinx_s_and_is_worked_out_once_per_node() -> None:
     titletext.install()
     calls: list[object] = []
     original = sphinx.util.nodes.clean_astext
