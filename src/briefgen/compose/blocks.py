@@ -73,12 +73,14 @@ scroll through all of it); below this size a section reads best as one page."""
 T = TypeVar("T")
 
 
-PERIOD_CLAIMS = 60
+PERIOD_CLAIMS = 40
 """Once a section is paged by period (the timeline), each period page holds at most this many
 claims where the calendar allows: a year splits into months, a crowded month into fixed day ranges
-(``_day_parts``). A one-event edit re-reads its period's page, so this bounds what an edit costs
-(at 1000 sources a 144-claim month part took 0.7 s of Sphinx's time per edit), and about thirty
-events is what a reader scans in one chart and chronology table. Never above ``PAGE_CLAIMS``."""
+(``_day_parts``). A one-event edit re-reads and re-renders its period's page, so this bounds what
+an edit costs: at 1000 sources Sphinx spends about 10 ms per claim of the page (0.7 s for a
+144-claim month part, 0.45 s at 48 claims, 0.25 s at 24). About twenty events is a page a reader
+scans in one chart and chronology table, and on a phone a chart of two panels at most. Never
+above ``PAGE_CLAIMS``."""
 
 
 def group_by_period(
