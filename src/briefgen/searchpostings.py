@@ -32,13 +32,17 @@ class Postings(dict[str, set[str]]):
         super().__init__(data)
         self.feeding: str | None = None  # the page being fed (set around IndexBuilder.feed)
         self.untracked = False  # a word was added outside a feed: pruning falls back to Sphinx's way
-        self.words_of: dict[str, set[str]] = {}
-        for word, pages in self.items():
-            for page in pages:
-                self.words_of.setdefault(page, set()).add(word)
+        self.words_of = self._words_by_page()
         self.pending: dict[str, set[str] | None] = {}
         self.frozen_for: dict[str, int] | None = None
         self.sorted: dict[str, list[int]] = {}  # word -> page numbers of its pages, sorted
+
+    def _words_by_page(self) -> dict[str, set[str]]:
+        words_of: dict[str, set[str]] = {}
+        for word, pages in self.items():
+            for page in pages:
+                words_of.setdefault(page, set()).add(word)
+        return words_of
 
     def setdefault(self, word: str, default: Any = None) -> Any:
         if self.feeding is None:
@@ -65,10 +69,7 @@ class Postings(dict[str, set[str]]):
                 if not pages.issubset(keep):
                     pages.intersection_update(keep)
                     self.pending[word] = _ALL
-            self.words_of = {}
-            for word, pages in self.items():
-                for page in pages:
-                    self.words_of.setdefault(page, set()).add(word)
+            self.words_of = self._words_by_page()
             self.untracked = False
             return
         for page in [page for page in self.words_of if page not in keep]:
@@ -99,7 +100,7 @@ class Postings(dict[str, set[str]]):
                 continue
             numbers = self.sorted.get(word)
             if touched is _ALL or numbers is None:
-                self.sorted[word] = sorted(fn2index[page] for page in pages if page in fn2index)
+                self.sorted[word] = _numbers(pages, fn2index)
                 continue
             for page in touched:
                 number = fn2index.get(page)
@@ -117,13 +118,18 @@ class Postings(dict[str, set[str]]):
         for word, pages in self.items():
             numbers = self.sorted.get(word)
             if numbers is None or len(numbers) != len(pages):  # changed some way unseen (or a page without a number): from scratch
-                numbers = self.sorted[word] = sorted(fn2index[page] for page in pages if page in fn2index)
+                numbers = self.sorted[word] = _numbers(pages, fn2index)
             if len(pages) == 1:  # as upstream: one page, its number (or nothing, if it has none)
                 if numbers:
                     terms[word] = numbers[0]
             else:
                 terms[word] = numbers
         return terms
+
+
+def _numbers(pages: set[str], fn2index: dict[str, int]) -> list[int]:
+    """A word's pages as upstream freezes them: their numbers, sorted (pages without one left out)."""
+    return sorted(fn2index[page] for page in pages if page in fn2index)
 
 
 def track(indexer: Any) -> None:
