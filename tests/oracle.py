@@ -467,21 +467,23 @@ class Analyst:
 
     # -- configuration --
     def edit_conf(self, pick: int) -> None:
-        """conf/conf.py written (an override that changes the pages), changed, or removed."""
+        """conf/conf.py written (an override that changes the pages, or a stylesheet of its own
+        whose content changes), changed, or removed."""
         conf = self.root / "conf" / "conf.py"
-        if pick % 3 == 0 and conf.exists():
+        if pick % 4 == 0 and conf.exists():
             shutil.rmtree(conf.parent)
             return
-        override = _choose(
-            [
-                '"show_toc_level": 1',
-                '"show_toc_level": 3',
-                '"use_download_button": True',
-            ],
-            pick // 3,
-        )
+        lines = ["from briefgen.defaults.conf import *  # noqa: F403", ""]
+        if pick % 4 == 3:
+            lines += ['html_static_path = [*html_static_path, "_static"]  # noqa: F405', 'html_css_files = [*html_css_files, "local.css"]  # noqa: F405']
+            static = conf.parent / "_static" / "local.css"
+            static.parent.mkdir(parents=True, exist_ok=True)
+            static.write_text(f"/* local {pick % 3} */ h1 {{ letter-spacing: {pick % 3}px; }}\n", encoding="utf-8")
+        else:
+            override = _choose(['"show_toc_level": 1', '"show_toc_level": 3', '"use_download_button": True'], pick // 4)
+            lines.append(f"html_theme_options = {{**html_theme_options, {override}}}  # noqa: F405")
         conf.parent.mkdir(exist_ok=True)
-        conf.write_text(f"from briefgen.defaults.conf import *  # noqa: F403\n\nhtml_theme_options = {{**html_theme_options, {override}}}  # noqa: F405\n", encoding="utf-8")
+        conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     # -- mistakes and their repair --
     def break_yaml(self, pick: int) -> None:

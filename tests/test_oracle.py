@@ -248,3 +248,21 @@ def replay(*steps: tuple[str, dict[str, int]]) -> None:
             machine.remember_the_state()
     finally:
         machine.teardown()
+
+
+SHRUNK = {
+    # Issue 25's first report, as the oracle shrank it: serve kept the root page's doctree (a cached
+    # property of Sphinx's environment), so every sidebar listed the removed source, and the
+    # deferred environment file carried it to the next process.
+    "a source renamed": [("rename_source", {"pick": 0})],
+    "a source added": [("add_source", {"pick": 0})],
+    # Issue 25's second report: a previous edition named adds the What's new page; every sidebar
+    # kept the old root page's table of contents.
+    "a previous edition named": [("name_previous_edition", {"pick": 0})],
+}
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("steps", SHRUNK.values(), ids=SHRUNK.keys())
+def test_sequences_the_oracle_found(steps: list[tuple[str, dict[str, int]]]) -> None:
+    replay(*steps)

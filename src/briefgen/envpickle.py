@@ -103,6 +103,10 @@ def write(path: Path, env: Any) -> None:
     midway) never meets a half-written environment."""
     for stale in path.parent.glob(f".{ENV_PICKLE}.*"):  # left by a process killed while writing
         stale.unlink(missing_ok=True)
+    # What Sphinx pickles is the environment after reading; this one has also been written from,
+    # which leaves the root doctree remembered (a cached property): a process loading it would
+    # draw every page's navigation from that old doctree. Asked for again, it is read anew.
+    env.__dict__.pop("master_doctree", None)
     fd, tmp = tempfile.mkstemp(prefix=f".{ENV_PICKLE}.", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # as Sphinx's own open() leaves it (mkstemp makes it 0600)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import envpickle, searchpostings, stamp
+from . import envpickle, internals, searchpostings, stamp
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -73,6 +73,8 @@ class KeptApp:
     pending_env: Any = None  # the environment its last build left to pickle (``briefgen.envpickle``), with its path
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)  # replaced per build
     navigation_changed: bool = True  # set per build: see ``skip_unchanged_navigation_pages``
+    navigation: str | None = None  # the navigation (pages, titles, toctrees) of its last successful build
+    reusable: bool = False  # every internal a reuse touches is there (``briefgen.internals``)
 
 
 @dataclass
@@ -81,9 +83,14 @@ class KeptApps:
 
     apps: dict[str, KeptApp] = field(default_factory=dict)
 
-    def take(self, builder: str, key: str, env_file: Path) -> KeptApp | None:
+    def take(self, builder: str, key: str, env_file: Path, navigation: str | None = None) -> KeptApp | None:
         """The kept application for ``builder`` if it may be used again, removed from the store.
 
+        Used again only for a build of the same pages with the same navigation (page titles and
+        tables of contents; ``navigation``, when given): a page added, removed or retitled
+        changes what every page shows around its own content, which a kept application's
+        shortcuts do not model, so such a build starts a new application from the environment
+        on disk (Sphinx's own incremental build, as a new process does).
         Called under the project's build lock. An application not used again first writes the
         environment its last build left pending, if the file is still the one it read (a new
         application then starts from it rather than from an older one)."""
@@ -91,14 +98,17 @@ class KeptApps:
         if kept is None:
             return None
         unchanged = kept.env_file is not None and kept.env_file == file_state(env_file)
-        if kept.key != key or not unchanged:
+        same_shape = navigation is None or kept.navigation == navigation
+        if kept.key != key or not unchanged or not same_shape or not kept.reusable:
             if unchanged:
                 _write_pending(kept)
             return None
         return kept
 
-    def keep(self, builder: str, kept: KeptApp, env_file: Path, pending: list[Any] | None = None) -> None:
-        """Keep ``kept`` after a successful build; ``pending``: the environment pickles it deferred."""
+    def keep(self, builder: str, kept: KeptApp, env_file: Path, pending: list[Any] | None = None, navigation: str | None = None) -> None:
+        """Keep ``kept`` after a successful build; ``pending``: the environment pickles it deferred;
+        ``navigation``: the navigation it built (``build.navigation_digest``)."""
+        kept.navigation = navigation
         if pending:
             kept.pending_env = pending[-1]
         kept.env_file = file_state(env_file)
@@ -155,6 +165,7 @@ def create(warnings: io.StringIO, *, key: str, srcdir: Path, confdir: Path, outd
     # this process (serve, tests). A fresh import per application gives each its own copies.
     sys.modules.pop("briefgen.defaults.conf", None)
     forget_local_modules(confdir)
+    forget_asset_checksums()
     status = None if quiet else sys.stderr
     kept = KeptApp(None, key, warnings, {}, {}, set())
     kept.app = Sphinx(
@@ -177,9 +188,12 @@ def create(warnings: io.StringIO, *, key: str, srcdir: Path, confdir: Path, outd
     # build sets none, each returns what Sphinx takes as "nothing" for its event.
     for event, nothing in (("env-before-read-docs", None), ("html-page-context", None), ("env-get-updated", [])):
         kept.app.connect(event, lambda *args, _event=event, _nothing=nothing: kept.hooks[_event](*args) if _event in kept.hooks else _nothing)
-    skip_unchanged_navigation_pages(kept)
-    copy_static_files_once(kept.app)
-    keep_search_index(kept.app)
+    kept.reusable = internals.on("kept-application") and not internals.missing_on(kept.app, internals.INSTANCE_NAMES["kept-application"])
+    if kept.reusable:  # the rest only ever acts in a reused application's builds
+        if internals.on("unchanged-navigation-pages"):
+            skip_unchanged_navigation_pages(kept)
+        if internals.on("kept-search-index") and not internals.missing_on(kept.app, internals.INSTANCE_NAMES["kept-search-index"]):
+            keep_search_index(kept.app)
     return kept
 
 
@@ -235,54 +249,7 @@ def skip_unchanged_navigation_pages(kept: KeptApp) -> None:
     builder.handle_page = handle_page_unless_same_search
 
 
-def _tree_state(folder: Path) -> list[tuple[str, int, int]]:
-    return sorted((entry.path, entry.stat().st_size, entry.stat().st_mtime_ns) for entry in _walk(folder))
-
-
-def _walk(folder: Path) -> Iterator[os.DirEntry[str]]:
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
-        else:
-            yield entry
-
-
-def copy_static_files_once(app: Any) -> None:
-    """Copy the theme's and the book's static files once per application, not once per build.
-
-    What ``copy_static_files`` writes (theme assets, the book's CSS and JS, templated files) is a
-    function of what the application was created from (``app_key``), so a reused application
-    copies them again (about 230 files, compared byte for byte) only if ``_static`` is no longer
-    what its last successful build left there (taken when the build ends: the theme rewrites
-    ``pygments.css`` then).
-    """
-    builder = app.builder
-    copy = getattr(builder, "copy_static_files", None)
-    if copy is None:
-        return
-    static = Path(builder.outdir) / "_static"
-    left: list[list[tuple[str, int, int]]] = []
-
-    def copy_static_files() -> None:
-        if left and left[0] == _tree_state(static):
-            return
-        left.clear()
-        copy()
-
-    def build_finished(app: Any, error: Exception | None) -> None:
-        left.clear()
-        if error is None:
-            left.append(_tree_state(static))
-
-    builder.copy_static_files = copy_static_files
-    app.connect("build-finished", build_finished, priority=1000)  # after the theme's own handlers
-
-
-_LOADED_INDEX = ("_filenames", "_titles", "_all_titles", "_mapping", "_title_mapping")  # what IndexBuilder.load sets
+_LOADED_INDEX = internals.SEARCH_INDEX_ATTRIBUTES  # what IndexBuilder.load sets
 
 
 def keep_search_index(app: Any) -> None:
@@ -309,7 +276,7 @@ def keep_search_index(app: Any) -> None:
             builder.indexer.lang = previous.lang
         else:
             builder.indexer.lang.stem = functools.lru_cache(maxsize=1 << 16)(builder.indexer.lang.stem)
-        if previous is None or written is None or written != file_state(path):
+        if previous is None or written is None or written != file_state(path) or internals.missing_on(previous, _LOADED_INDEX):
             return load(docnames)
         for name in _LOADED_INDEX:
             setattr(builder.indexer, name, getattr(previous, name))
@@ -360,6 +327,24 @@ def _asset_lists(app: Any) -> list[tuple[str, Any]]:
     return [(n, app.registry) for n in names] + [(f"_{n}", app.builder) for n in names if hasattr(app.builder, f"_{n}")]
 
 
+def forget_root_doctree(env: Any) -> None:
+    """Drop the environment's remembered root doctree (``BuildEnvironment.master_doctree``, a cached
+    property): it is read again when next asked for, from this build's doctree of the root page."""
+    env.__dict__.pop("master_doctree", None)
+
+
+def forget_asset_checksums() -> None:
+    """Sphinx remembers each static file's checksum by path for the life of the process
+    (``_file_checksum_inner``, the ``?v=`` of CSS and JS links); a new application (its
+    configuration changed: a stylesheet may have) starts with none, as a new process does. A
+    reused one keeps them: its static files are the same, and the checksums are of the files as
+    Sphinx copied them, before the theme rewrote ``pygments.css`` at the end of the build."""
+    if internals.on("kept-application"):
+        from sphinx.builders.html._assets import _file_checksum_inner
+
+        _file_checksum_inner.cache_clear()
+
+
 def prepare_reuse(kept: KeptApp, jobs: int) -> None:
     """Reset what one build leaves behind: warnings, counters, logging handlers, parallelism."""
     from sphinx.util import logging as sphinx_logging
@@ -379,6 +364,9 @@ def prepare_reuse(kept: KeptApp, jobs: int) -> None:
     # one on disk (Sphinx's own test application clears this before every build for that reason).
     app.env._pickled_doctree_cache.clear()
     app.env._write_doc_doctree_cache.clear()
+    # The root page's doctree, remembered by the environment once asked for (a cached property):
+    # every page's navigation is drawn from it, so a kept one would show the last build's book.
+    forget_root_doctree(app.env)
     # The images the written pages use, which the builder copies at the end: a new builder starts
     # with none. Kept, a page's chart removed since (a timeline split into periods) failed the copy.
     if isinstance(getattr(app.builder, "images", None), dict):
