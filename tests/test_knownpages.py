@@ -60,9 +60,11 @@ def test_exclude_patterns_apply_to_the_handed_pages(tmp_path: Path) -> None:
 
 @pytest.mark.build
 def test_pages_that_come_and_go_leave_a_warm_build_as_a_cold_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A timeline that grows past a page gets a page per period, and loses them when it shrinks:
-    the handed list must follow, in Sphinx's pages and in the published book (compared with a twin
-    built by a new process each time, through the same history)."""
+    """A timeline that grows past a page gets a page per period, and loses them when it shrinks.
+    Pages coming or going change the navigation, so that build starts a new application (the
+    warm shortcuts step aside, ``KeptApps.take``); the next edit reuses it with the handed list.
+    Each published book is compared with a twin built without a warm process through the same
+    history."""
     from test_sphinxapp import _tree
 
     from briefgen.compose import blocks
@@ -73,7 +75,6 @@ def test_pages_that_come_and_go_leave_a_warm_build_as_a_cold_one(tmp_path: Path,
     cache = FrontCache()
     build(root, ("html",), cache=cache)
     build(twin, ("html",))
-    app = cache.sphinx.apps["html"].app
     calls: list[str] = []
     import sphinx.project
 
@@ -83,16 +84,25 @@ def test_pages_that_come_and_go_leave_a_warm_build_as_a_cold_one(tmp_path: Path,
         monkeypatch.setattr(blocks, "PAGE_CLAIMS", page_claims)
         for project in (root, twin):
             stamp.clear(project)  # no input changed: only the page structure did,
-        cache.compose = ComposeCache()  # which the compose cache cannot know (its keys are the inputs); the application stays
+        cache.compose = ComposeCache()  # which the compose cache cannot know (its keys are the inputs)
+        before = cache.sphinx.apps["html"].app
         build(root, ("html",), cache=cache)
         build(twin, ("html",))
-        assert cache.sphinx.apps["html"].app is app, "the same application, so the handed list was used"
+        app = cache.sphinx.apps["html"].app
+        assert app is not before, "other pages: a new application"
         on_disk = {p.relative_to(layout.src).with_suffix("").as_posix() for p in layout.src.rglob("*.md")}
         assert app.env.found_docs == on_disk
-        assert calls == ["twin"], "the warm build walked the source folder"
-        calls.clear()
         assert ("timeline/2024-03" in on_disk) is periods
         assert (layout.output("html") / "timeline" / "2024-03.html").is_file() is periods
+        assert _tree(layout.output("html")) == _tree(Layout(twin).output("html"))
+        calls.clear()
+        for project in (root, twin):  # the same pages again: the kept application, told the pages
+            timeline = project / "briefing/timeline.yaml"
+            timeline.write_text(timeline.read_text().replace("title: Public meetings", f"title: Public meetings {page_claims}"))
+        build(root, ("html",), cache=cache)
+        build(twin, ("html",))
+        assert cache.sphinx.apps["html"].app is app
+        assert calls == ["twin"], "the warm build walked the source folder"
         assert _tree(layout.output("html")) == _tree(Layout(twin).output("html"))
 
 

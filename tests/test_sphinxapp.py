@@ -176,24 +176,6 @@ def test_a_page_listing_a_re_read_page_is_written_again_only_when_the_navigation
     assert _tree(root / "_build/html") == _cold_html(root, colds)
 
 
-def test_static_files_are_copied_once_per_application_unless_removed(warm, monkeypatch) -> None:
-    from sphinx.builders.html import StandaloneHTMLBuilder
-
-    root, cache, colds = warm
-    copies = []
-    original = StandaloneHTMLBuilder.copy_theme_static_files
-    monkeypatch.setattr(StandaloneHTMLBuilder, "copy_theme_static_files", lambda self, context: copies.append(1) or original(self, context))
-    _edit_first_claim(root, "First.")
-    build(root, ("html",), cache=cache)
-    assert copies == []
-    css = root / "_build/.work/html/_static/briefgen.css"
-    css.unlink()
-    _edit_first_claim(root, "Second.")
-    build(root, ("html",), cache=cache)
-    assert copies == [1] and css.is_file()
-    assert _tree(root / "_build/html") == _cold_html(root, colds)
-
-
 def test_the_search_index_is_carried_over_in_memory_while_its_file_is_the_one_written(warm, monkeypatch) -> None:
     from sphinx.search import IndexBuilder
 

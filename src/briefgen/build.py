@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import envpickle, knownpages, outdated, sphinxapp, stamp, titletext
+from . import envpickle, internals, knownpages, outdated, sphinxapp, stamp, titletext
 from .compose import book_slug, compose_book
 from .defaults import CONF_DIR as DEFAULT_CONF
 from .edition import write_edition_files
@@ -290,13 +290,35 @@ def _drop_removed_outputs(layout: Layout, removed: list[str]) -> None:
         (layout.work / "html" / f"{doc}.html").unlink(missing_ok=True)
 
 
+def _recorded_navigation(layout: Layout) -> str | None:
+    """The navigation (``navigation_digest``) the last HTML build recorded, if any."""
+    try:
+        return (layout.work / NAVIGATION_FILE).read_text()
+    except OSError:
+        return None
+
+
 def _same_navigation(layout: Layout, navigation: str) -> bool:
     """Whether ``navigation`` (``navigation_digest``) is the one the last HTML build recorded."""
-    navigation_file = layout.work / NAVIGATION_FILE
-    return navigation_file.is_file() and navigation_file.read_text() == navigation
+    return _recorded_navigation(layout) == navigation
 
 
-def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 1, write_all: bool = False, kept: KeptApps | None = None, pages: Collection[str] | None = None) -> SphinxRun:
+class _WarmShortcutFailed(Exception):
+    """An unexpected exception inside a kept application's build: the build is done again cold."""
+
+
+def run_sphinx(
+    layout: Layout,
+    builder: str,
+    *,
+    quiet: bool = True,
+    jobs: int = 1,
+    write_all: bool = False,
+    kept: KeptApps | None = None,
+    pages: Collection[str] | None = None,
+    navigation: str | None = None,
+    say: Progress | None = None,
+) -> SphinxRun:
     """Run one Sphinx builder over the composed pages; warnings fail the build with their text.
 
     ``write_all``: write every page again, re-reading only the changed ones (the navigation changed);
@@ -304,21 +326,51 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
     again only because its toctree lists a re-read page, nor is the search page
     (``sphinxapp.skip_unchanged_navigation_pages``).
     ``kept``: a warm process's Sphinx applications (``briefgen.sphinxapp``): the application of the
-    last build is used again when nothing it was created from changed.
-    ``pages``: the pages compose left in the source folder, handed to a kept application instead
+    last build is used again when nothing it was created from changed and ``navigation`` (the
+    pages, their titles and tables of contents: ``navigation_digest``) is the one it built last.
+    ``pages``: the pages compose left in the source folder, handed to a reused application instead
     of its walking the folder (``briefgen.knownpages``).
+
+    An exception inside a reused application's build (a shortcut meeting what it does not model)
+    is not the briefing's fault: the build is done again cold, with a new application and a fresh
+    environment, and ``say`` (with ``-v``) tells why. Any other exception that Sphinx's warnings do
+    not explain is raised as it is: an internal error.
     """
+    try:
+        return _run_sphinx(layout, builder, quiet=quiet, jobs=jobs, write_all=write_all, kept=kept, pages=pages, navigation=navigation)
+    except _WarmShortcutFailed as failed:
+        if say is not None and not quiet:
+            say(f"a warm shortcut failed ({failed}); building {builder} again with a fresh Sphinx environment")
+        return _run_sphinx(layout, builder, quiet=quiet, jobs=jobs, write_all=True, kept=kept, pages=pages, navigation=navigation, fresh=True)
+
+
+def _run_sphinx(
+    layout: Layout,
+    builder: str,
+    *,
+    quiet: bool,
+    jobs: int,
+    write_all: bool,
+    kept: KeptApps | None,
+    pages: Collection[str] | None,
+    navigation: str | None,
+    fresh: bool = False,
+) -> SphinxRun:
+    from sphinx.errors import ConfigError
     from sphinx.util.docutils import patch_docutils
 
     outdir, doctreedir, env_file = _sphinx_dirs(layout, builder)
+    if fresh:
+        shutil.rmtree(doctreedir, ignore_errors=True)
     run = SphinxRun(outdir)
     key = sphinxapp.app_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, quiet=quiet) if kept is not None else ""
-    kept_app = kept.take(builder, key, env_file) if kept is not None else None
+    kept_app = kept.take(builder, key, env_file, navigation) if kept is not None and not fresh else None
+    reused = kept_app is not None
     warnings = kept_app.warnings if kept_app is not None else io.StringIO()
     with patch_docutils(layout.conf), sphinxapp.docutils_registry(kept_app):
         try:
             if kept_app is None:
-                kept_app = sphinxapp.create(warnings, key=key, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, builder=builder, quiet=quiet, jobs=jobs)
+                kept_app = _create_app(layout, warnings, key=key, outdir=outdir, doctreedir=doctreedir, builder=builder, quiet=quiet, jobs=jobs)
             else:
                 sphinxapp.prepare_reuse(kept_app, jobs)
             kept_app.hooks = {
@@ -328,17 +380,48 @@ def run_sphinx(layout: Layout, builder: str, *, quiet: bool = True, jobs: int = 
             if write_all or (builder == "html" and not sphinxapp.search_index_loads(kept_app.app)):
                 kept_app.hooks["env-get-updated"] = lambda sphinx, env: sorted(env.found_docs)
             kept_app.navigation_changed = write_all
-            with envpickle.deferring() if kept is not None else nullcontext([]) as pending, _kept_build(kept is not None, pages):
+            deferring = kept is not None and internals.on("deferred-environment")
+            with envpickle.deferring() if deferring else nullcontext([]) as pending, _kept_build(reused, pages):
                 kept_app.app.build()
+        except BriefingError:
+            raise
+        except ConfigError as exc:  # a configuration value a builder refuses once it uses it
+            raise _configuration_problem(layout, exc) from None
         except Exception as exc:  # Sphinx, its extensions and conf.py raise all kinds of errors
-            text = warnings.getvalue().strip() or f"{type(exc).__name__}: {exc}"
-            raise BriefingError(_sphinx_problems(layout, text)) from None
+            text = warnings.getvalue().strip()
+            if text:  # warnings explain it
+                raise BriefingError(_sphinx_problems(layout, text)) from None
+            if reused:
+                raise _WarmShortcutFailed(f"{type(exc).__name__}: {exc}") from exc
+            raise
     text = warnings.getvalue().strip()
     if kept_app.app.statuscode or text:
         raise BriefingError(_sphinx_problems(layout, text or "Sphinx failed"))
     if kept is not None:
-        kept.keep(builder, kept_app, env_file, pending)
+        kept.keep(builder, kept_app, env_file, pending, navigation)
     return run
+
+
+def _create_app(layout: Layout, warnings: io.StringIO, **options: Any) -> sphinxapp.KeptApp:
+    """A new Sphinx application for the project. A project's own configuration that Sphinx cannot
+    load (an error in conf.py, an extension or theme it names that cannot be set up) is the
+    project's problem, located at its conf.py; briefgen's packaged configuration failing is a bug."""
+    from sphinx.errors import ConfigError, ExtensionError, ThemeError
+
+    try:
+        return sphinxapp.create(warnings, srcdir=layout.src, confdir=layout.conf, **options)
+    except (ConfigError, ExtensionError, ThemeError) as exc:
+        raise _configuration_problem(layout, exc) from None
+
+
+def _configuration_problem(layout: Layout, exc: Exception) -> Exception:
+    """A project's configuration that Sphinx or a builder refuses, as the project's problem located at
+    its conf.py; the same from briefgen's packaged configuration is a bug (``exc`` itself)."""
+    if layout.conf == DEFAULT_CONF:
+        return exc
+    conf = layout.conf / "conf.py"
+    where = str(conf.relative_to(layout.root)) if conf.is_relative_to(layout.root) else str(conf)
+    return BriefingError([Problem(where, 1, 1, (), f"Sphinx cannot use this configuration: {exc}", "fix conf/conf.py (or what it names), or remove conf/ to build with briefgen's defaults")])
 
 
 @contextmanager
@@ -348,7 +431,13 @@ def _kept_build(kept: bool, pages: Collection[str] | None) -> Iterator[None]:
     if not kept:
         yield
         return
-    with knownpages.known_pages(pages) if pages is not None else nullcontext(), outdated.quick_checks(), titletext.remembered_titles():
+    with ExitStack() as stack:
+        if pages is not None and internals.on("known-pages"):
+            stack.enter_context(knownpages.known_pages(pages))
+        if internals.on("outdated-checks"):
+            stack.enter_context(outdated.quick_checks())
+        if internals.on("title-text"):
+            stack.enter_context(titletext.remembered_titles())
         yield
 
 
@@ -360,16 +449,19 @@ def _sphinx_dirs(layout: Layout, builder: str) -> tuple[Path, Path, Path]:
 
 def open_sphinx(layout: Layout, builder: str, *, kept: KeptApps, quiet: bool = True, jobs: int = 1) -> None:
     """Have ``kept`` hold the application ``run_sphinx`` will use for ``builder``, without building:
-    extensions, theme and environment loaded ahead of a warm process's first build."""
+    extensions, theme and environment loaded ahead of a warm process's first build. The
+    application holds the environment on disk, so its navigation is the one the last HTML build
+    recorded (``NAVIGATION_FILE``)."""
     from sphinx.util.docutils import patch_docutils
 
     outdir, doctreedir, env_file = _sphinx_dirs(layout, builder)
     key = sphinxapp.app_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, quiet=quiet)
-    app = kept.take(builder, key, env_file)
+    navigation = _recorded_navigation(layout)
+    app = kept.take(builder, key, env_file, navigation)
     if app is None:
         with patch_docutils(layout.conf), sphinxapp.docutils_registry(None):
             app = sphinxapp.create(io.StringIO(), key=key, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, builder=builder, quiet=quiet, jobs=jobs)
-    kept.keep(builder, app, env_file)
+    kept.keep(builder, app, env_file, navigation=navigation)
 
 
 def after_build(root: Path, cache: FrontCache | None) -> None:
@@ -420,7 +512,7 @@ def warm_up(root: Path, formats: tuple[str, ...], *, cache: FrontCache, conf: Pa
             # Sphinx with nothing to read or write: it still loads the search index, compiles the
             # templates and checks the static files, which the first build would otherwise pay
             # for. Its output stays in the working folder, the same as the published book's.
-            run_sphinx(layout, "html", quiet=True, jobs=jobs, kept=cache.sphinx, pages=pages)
+            run_sphinx(layout, "html", quiet=True, jobs=jobs, kept=cache.sphinx, pages=pages, navigation=navigation)
 
 
 def _sphinx_problems(layout: Layout, text: str) -> list[Problem]:
@@ -472,6 +564,9 @@ def build(
     if not (layout.conf / "conf.py").is_file():
         raise BriefingError([Problem(str(layout.conf / "conf.py"), 1, 1, (), "Sphinx configuration not found", "pass --conf DIR holding a conf.py, or leave --conf out to use briefgen's defaults")])
     report = BuildReport(list(formats))
+    if verbose:
+        for line in internals.describe():
+            say(line)
     with build_lock(layout), ExitStack() as front_half:
         started_ns = time.time_ns()  # before anything is read: see stamp.record
         inputs = stamp.inputs_digest(layout.root, layout.conf, formats, cache.digests if cache else None)
@@ -516,14 +611,14 @@ def build(
         if "pdf" in formats:
             t0 = time.perf_counter()
             say("building PDF: Sphinx Typst builder (compiled in-process; skipped when nothing changed)")
-            report.sphinx["typst"] = run_sphinx(layout, "typst", quiet=not verbose, kept=cache.sphinx if cache else None, pages=pages)
+            report.sphinx["typst"] = run_sphinx(layout, "typst", quiet=not verbose, kept=cache.sphinx if cache else None, pages=pages, navigation=navigation, say=say)
             pdf = publish_file(report.sphinx["typst"].outdir / pdf_name, layout.output("pdf"))
             report.timings["pdf"] = time.perf_counter() - t0
             say(f"PDF: {pdf.relative_to(layout.root)}")
         if "html" in formats:
             t0 = time.perf_counter()
             say("building HTML with Sphinx")
-            report.sphinx["html"] = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs, write_all=not same_navigation, kept=cache.sphinx if cache else None, pages=pages)
+            report.sphinx["html"] = run_sphinx(layout, "html", quiet=not verbose, jobs=jobs, write_all=not same_navigation, kept=cache.sphinx if cache else None, pages=pages, navigation=navigation, say=say)
             (layout.work / NAVIGATION_FILE).write_text(navigation)
             pdf = layout.output("pdf") / pdf_name
             # the HTML book serves its own PDF download

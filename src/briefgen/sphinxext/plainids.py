@@ -101,7 +101,8 @@ class SpanIdCollector(EnvironmentCollector):
 
 def setup_plainids(app: Sphinx) -> None:
     """Only with the resolver that reads ``STORE``: upstream's finds span ids among the labels alone."""
+    from .. import internals
     from .refs import IndexedMystReferenceResolver
 
-    if IndexedMystReferenceResolver is not None:
+    if IndexedMystReferenceResolver is not None and internals.on("indexed-references"):
         app.add_env_collector(SpanIdCollector)

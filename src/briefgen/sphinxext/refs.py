@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from .. import internals
 from .plainids import span_target
 
 try:
@@ -68,7 +69,7 @@ else:  # pragma: no cover
 
 def setup_refs(app: Sphinx) -> None:
     """Swap MyST's resolver for the indexed one (myst_parser must be loaded first)."""
-    if IndexedMystReferenceResolver is None:
+    if IndexedMystReferenceResolver is None or not internals.on("indexed-references"):
         return
     app.connect("env-updated", forget_label_index)
     transforms = app.registry.post_transforms

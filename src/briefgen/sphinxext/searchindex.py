@@ -12,6 +12,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from .. import internals
+
 
 def _drop_unused_words(builder: Any) -> None:
     indexer = getattr(builder, "indexer", None)
@@ -37,4 +39,5 @@ def _wrap_dump(app: Sphinx) -> None:
 
 
 def setup_searchindex(app: Sphinx) -> None:
-    app.connect("builder-inited", _wrap_dump)
+    if internals.on("search-index-words"):
+        app.connect("builder-inited", _wrap_dump)

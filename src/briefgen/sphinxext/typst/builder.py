@@ -20,7 +20,7 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders import Builder
-from sphinx.errors import SphinxError
+from sphinx.errors import ConfigError, SphinxError
 from sphinx.locale import __
 from sphinx.util import logging
 
@@ -181,6 +181,8 @@ class TypstBuilder(Builder):
             )
         except typst.TypstError as exc:
             raise TypstBuildError(_typst_message(exc)) from None
+        except ValueError as exc:  # an option the compiler refuses: the project's configuration
+            raise ConfigError(f"typst_pdf_standards / typst_font_paths: {exc}") from None
         for warning in warnings:
             logger.warning(__("Typst: %s"), _typst_message(warning), type="typst")
         pdf.write_bytes(data)
