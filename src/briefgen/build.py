@@ -28,6 +28,7 @@ from .defaults import CONF_DIR as DEFAULT_CONF
 from .edition import write_edition_files
 from .errors import BriefingError, Problem
 from .gcpause import paused_gc, settle_after_build
+from .imagefiles import ImageUse
 from .incremental import FrontCache
 from .pipeline import prepare
 from .previous import with_previous
@@ -363,7 +364,11 @@ def _run_sphinx(
     if fresh:
         shutil.rmtree(doctreedir, ignore_errors=True)
     run = SphinxRun(outdir)
-    key = sphinxapp.app_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, quiet=quiet) if kept is not None else ""
+    configuration = sphinxapp.configuration_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir)
+    key = sphinxapp.app_key(configuration, quiet)
+    configured = _output_configuration(layout, builder, configuration)
+    images = ImageUse(layout.work / f"{builder}.images.json")
+    known_images = images.start()
     kept_app = kept.take(builder, key, env_file, navigation) if kept is not None and not fresh else None
     reused = kept_app is not None
     warnings = kept_app.warnings if kept_app is not None else io.StringIO()
@@ -375,7 +380,7 @@ def _run_sphinx(
                 sphinxapp.prepare_reuse(kept_app, jobs)
             kept_app.hooks = {
                 "env-before-read-docs": lambda sphinx, env, docnames: _before_reading(run, sphinx, docnames),
-                "html-page-context": lambda sphinx, pagename, *args: run.written.append(pagename),
+                "html-page-context": lambda sphinx, pagename, templatename, context, doctree: _written(run, images, pagename, context),
             }
             if write_all or (builder == "html" and not sphinxapp.search_index_loads(kept_app.app)):
                 kept_app.hooks["env-get-updated"] = lambda sphinx, env: sorted(env.found_docs)
@@ -397,9 +402,38 @@ def _run_sphinx(
     text = warnings.getvalue().strip()
     if kept_app.app.statuscode or text:
         raise BriefingError(_sphinx_problems(layout, text or "Sphinx failed"))
+    if builder == "html":
+        images.prune(outdir, kept_app.app.env.found_docs, known_images, whole=kept_app.app.parallel <= 1)  # workers' pages are not seen
+    configured()
     if kept is not None:
         kept.keep(builder, kept_app, env_file, pending, navigation)
     return run
+
+
+def _written(run: SphinxRun, images: ImageUse, page: str, context: dict[str, Any]) -> None:
+    """An HTML page is being written: note it, and the image files it refers to."""
+    run.written.append(page)
+    images.saw(page, str(context.get("body", "")))
+
+
+def _output_configuration(layout: Layout, builder: str, key: str) -> Callable[[], None]:
+    """Start from an empty output folder when what the builder is configured from changed since
+    its last successful build (``sphinxapp.app_key``: the configuration folder, briefgen's own files,
+    the book's metadata); returns what records the key once the build succeeded.
+
+    Sphinx never deletes from its output folder: a stylesheet the configuration no longer names, a
+    template's leftovers, stayed in the book, which a cold build does not have. A configuration
+    change makes Sphinx write every page anyway, so starting empty costs little."""
+    outdir = _sphinx_dirs(layout, builder)[0]
+    record = layout.work / f"{builder}.configuration.sha256"
+    try:
+        same = record.read_text() == key
+    except OSError:
+        same = False
+    if not same:
+        record.unlink(missing_ok=True)
+        shutil.rmtree(outdir, ignore_errors=True)
+    return lambda: record.write_text(key)
 
 
 def _create_app(layout: Layout, warnings: io.StringIO, **options: Any) -> sphinxapp.KeptApp:
@@ -455,7 +489,7 @@ def open_sphinx(layout: Layout, builder: str, *, kept: KeptApps, quiet: bool = T
     from sphinx.util.docutils import patch_docutils
 
     outdir, doctreedir, env_file = _sphinx_dirs(layout, builder)
-    key = sphinxapp.app_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir, quiet=quiet)
+    key = sphinxapp.app_key(sphinxapp.configuration_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir), quiet)
     navigation = _recorded_navigation(layout)
     app = kept.take(builder, key, env_file, navigation)
     if app is None:

@@ -44,9 +44,17 @@ def file_state(path: Path) -> tuple[int, int, int] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def app_key(*, builder: str, srcdir: Path, confdir: Path, outdir: Path, doctreedir: Path, quiet: bool) -> str:
-    """Everything a Sphinx application fixes when it is created, as one digest."""
-    digest = hashlib.sha256(f"{builder}\0{srcdir}\0{confdir}\0{outdir}\0{doctreedir}\0{quiet}".encode())
+def app_key(configuration: str, quiet: bool) -> str:
+    """Everything a Sphinx application fixes when it is created, as one digest: what its output is
+    configured from (``configuration_key``) and whether it reports progress."""
+    return hashlib.sha256(f"{configuration}\0{quiet}".encode()).hexdigest()
+
+
+def configuration_key(*, builder: str, srcdir: Path, confdir: Path, outdir: Path, doctreedir: Path) -> str:
+    """What a builder's output is configured from, as one digest: the folders, the configuration
+    folder's files, briefgen's own files (extension, templates, static files) and the book metadata
+    the extension reads into the configuration."""
+    digest = hashlib.sha256(f"{builder}\0{srcdir}\0{confdir}\0{outdir}\0{doctreedir}".encode())
     stamp.feed_tree(digest, confdir, "conf")
     stamp.feed_tree(digest, _PACKAGE, "briefgen")
     from .compose import METADATA_FILE
