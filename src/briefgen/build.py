@@ -384,7 +384,6 @@ def _run_sphinx(
             }
             if write_all or (builder == "html" and not sphinxapp.search_index_loads(kept_app.app)):
                 kept_app.hooks["env-get-updated"] = lambda sphinx, env: sorted(env.found_docs)
-            kept_app.navigation_changed = write_all
             deferring = kept is not None and internals.on("deferred-environment")
             with envpickle.deferring() if deferring else nullcontext([]) as pending, _kept_build(reused, pages):
                 kept_app.app.build()

@@ -80,7 +80,6 @@ class KeptApp:
     env_file: tuple[int, int, int] | None = None
     pending_env: Any = None  # the environment its last build left to pickle (``briefgen.envpickle``), with its path
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)  # replaced per build
-    navigation_changed: bool = True  # set per build: see ``skip_unchanged_navigation_pages``
     navigation: str | None = None  # the navigation (pages, titles, toctrees) of its last successful build
     reusable: bool = False  # every internal a reuse touches is there (``briefgen.internals``)
 
@@ -217,15 +216,15 @@ def forget_local_modules(confdir: Path) -> None:
 
 
 def skip_unchanged_navigation_pages(kept: KeptApp) -> None:
-    """Write the pages that show only the navigation of a re-read page when the navigation changed.
+    """Do not write pages again only because they show a re-read page's navigation.
 
     Sphinx writes every page whose toctree includes a re-read page, since the child's title may
     show there (a timeline edit rewrote the timeline's hub page each time), and the search page
-    after every build. A toctree shows titles only, and the search page the navigation only; the
-    caller knows when a title or a toctree changed (``build.navigation_digest``): then every page
-    is written anyway. Otherwise (``navigation_changed`` false) neither can change: the toctree
-    index is set aside while Sphinx picks the pages to write, and the search page this application
-    wrote last is kept while it is still the file on disk.
+    after every build. A toctree shows titles only, and the search page the navigation only. A
+    kept application builds only books whose navigation is unchanged (``KeptApps.take``), and a
+    build whose navigation changed writes every page (``build.run_sphinx``'s ``write_all``), so
+    the toctree index is set aside while Sphinx picks the pages to write, and the search page this
+    application wrote last is kept while it is still the file on disk.
     """
     builder = kept.app.builder
     if builder.name != "html":
@@ -235,8 +234,6 @@ def skip_unchanged_navigation_pages(kept: KeptApp) -> None:
     search_written: list[tuple[int, int, int] | None] = []
 
     def write_without_parents(build_docnames: Any, updated_docnames: Any, method: Any = "update") -> None:
-        if kept.navigation_changed:
-            return write(build_docnames, updated_docnames, method)
         env = builder.env
         parents, env.files_to_rebuild = env.files_to_rebuild, {}
         try:
@@ -247,7 +244,7 @@ def skip_unchanged_navigation_pages(kept: KeptApp) -> None:
     def handle_page_unless_same_search(pagename: str, *args: Any, **kwargs: Any) -> None:
         if pagename != "search":
             return handle_page(pagename, *args, **kwargs)
-        if not kept.navigation_changed and search_written and search_written[0] == file_state(search_page):
+        if search_written and search_written[0] == file_state(search_page):
             return None
         search_written.clear()
         handle_page(pagename, *args, **kwargs)
