@@ -26,3 +26,13 @@ def test_bad_case(name: str, tmp_path: Path) -> None:
     if "only" in case:  # a warning case: the lines of its codes (the fixture's own warnings aside)
         lines = [line for line in lines if any(f" [{code}]" in line for code in case["only"])]
     assert lines == case["expect"], "\n".join(lines)
+
+
+def test_every_check_code_has_an_example_case() -> None:
+    """The docs' check-code reference shows one of these cases per code (docs/_ext/briefgen_docs.py)."""
+    from briefgen.lint import CODES
+
+    covered = {code: name for name in case_names() for code in load_case(name).get("only", [])}
+    assert set(CODES) <= set(covered), f"no example case for: {sorted(set(CODES) - set(covered))}"
+    for code, name in covered.items():
+        assert any(f" [{code}]" in line for line in load_case(name)["expect"]), name

@@ -366,7 +366,7 @@ def _run_sphinx(
     run = SphinxRun(outdir)
     configuration = sphinxapp.configuration_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir)
     key = sphinxapp.app_key(configuration, quiet)
-    configured = _output_configuration(layout, builder, configuration)
+    configured = _output_configuration(layout, builder, configuration, kept)
     images = ImageUse(layout.work / f"{builder}.images.json")
     known_images = images.start()
     kept_app = kept.take(builder, key, env_file, navigation) if kept is not None and not fresh else None
@@ -415,15 +415,17 @@ def _written(run: SphinxRun, images: ImageUse, page: str, context: dict[str, Any
     images.saw(page, str(context.get("body", "")))
 
 
-def _output_configuration(layout: Layout, builder: str, key: str) -> Callable[[], None]:
+def _output_configuration(layout: Layout, builder: str, key: str, kept: KeptApps | None) -> Callable[[], None]:
     """Start from an empty output folder when what the builder is configured from changed since
-    its last successful build (``sphinxapp.app_key``: the configuration folder, briefgen's own files,
-    the book's metadata); returns what records the key once the build succeeded.
+    its last successful build (``sphinxapp.configuration_key``: the configuration folder, briefgen's
+    own files, the book's metadata); returns what records the key once the build succeeded.
 
     Sphinx never deletes from its output folder: a stylesheet the configuration no longer names, a
     template's leftovers, stayed in the book, which a cold build does not have. A configuration
-    change makes Sphinx write every page anyway, so starting empty costs little."""
-    outdir = _sphinx_dirs(layout, builder)[0]
+    change makes Sphinx write every page anyway, so starting empty costs little. An application
+    kept for the builder goes too: extensions write into the output folder when an application
+    is created (sphinx-design 0.7 its stylesheet), which an empty folder no longer holds."""
+    outdir, _, env_file = _sphinx_dirs(layout, builder)
     record = layout.work / f"{builder}.configuration.sha256"
     try:
         same = record.read_text() == key
@@ -432,6 +434,8 @@ def _output_configuration(layout: Layout, builder: str, key: str) -> Callable[[]
     if not same:
         record.unlink(missing_ok=True)
         shutil.rmtree(outdir, ignore_errors=True)
+        if kept is not None:
+            kept.discard(builder, env_file)
     return lambda: record.write_text(key)
 
 
@@ -488,7 +492,9 @@ def open_sphinx(layout: Layout, builder: str, *, kept: KeptApps, quiet: bool = T
     from sphinx.util.docutils import patch_docutils
 
     outdir, doctreedir, env_file = _sphinx_dirs(layout, builder)
-    key = sphinxapp.app_key(sphinxapp.configuration_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir), quiet)
+    configuration = sphinxapp.configuration_key(builder=builder, srcdir=layout.src, confdir=layout.conf, outdir=outdir, doctreedir=doctreedir)
+    _output_configuration(layout, builder, configuration, kept)  # emptied before an application writes into it
+    key = sphinxapp.app_key(configuration, quiet)
     navigation = _recorded_navigation(layout)
     app = kept.take(builder, key, env_file, navigation)
     if app is None:

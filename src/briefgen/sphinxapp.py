@@ -112,6 +112,13 @@ class KeptApps:
             return None
         return kept
 
+    def discard(self, builder: str, env_file: Path) -> None:
+        """Let the application kept for ``builder`` go (its output folder was emptied), first
+        writing the environment its last build left pending, as ``take`` does."""
+        kept = self.apps.pop(builder, None)
+        if kept is not None and kept.env_file is not None and kept.env_file == file_state(env_file):
+            _write_pending(kept)
+
     def keep(self, builder: str, kept: KeptApp, env_file: Path, pending: list[Any] | None = None, navigation: str | None = None) -> None:
         """Keep ``kept`` after a successful build; ``pending``: the environment pickles it deferred;
         ``navigation``: the navigation it built (``build.navigation_digest``)."""
