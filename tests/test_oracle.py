@@ -290,18 +290,3 @@ def test_every_kind_of_edit_once() -> None:
     replay(*[(name, {} if pick is None else {"pick": pick}) for name, pick in EVERY_EDIT])
     assert {name for name, _ in EVERY_EDIT} >= {name for name in dir(WarmEqualsCold) if getattr(getattr(WarmEqualsCold, name), "hypothesis_stateful_rule", None) is not None}
 
-
-@pytest.mark.build
-def test_a_configuration_changed_while_the_server_warms_up() -> None:
-    """The build server's warm-up read a configuration the last build had not built (an edit while
-    it started): its application (sphinx-design 0.7 writes its stylesheet into the output folder as
-    an application is created) must not survive the emptying of that folder for the new
-    configuration. Found as a flaky run of "a stylesheet dropped" under the lowest versions."""
-    machine = WarmEqualsCold()
-    try:
-        machine.start()
-        machine.every_warm_book_is_the_cold_book()
-        machine.edit_conf(3)  # saved at once: the server started by the first build is warming up
-        machine.every_warm_book_is_the_cold_book()
-    finally:
-        machine.teardown()

@@ -56,3 +56,32 @@ def test_pages_the_warm_up_removes_are_not_published_by_the_next_build(tmp_path:
     build(twin, ("html",))
     assert not (layout.output("html") / "timeline" / "2024-03.html").exists()
     assert _tree(layout.output("html")) == _tree(Layout(twin).output("html"))
+
+
+def test_a_configuration_changed_before_the_warm_up_empties_the_output_before_any_application(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warm-up reads a configuration the last build did not build (an edit while the server
+    started). Extensions may write into the output folder when an application is created
+    (sphinx-design 0.7 its stylesheet): the folder is emptied before the warm-up's application
+    is made, and the first build, which empties it again for the new configuration, does not
+    reuse an application whose files are gone. Found by the oracle, under the lowest versions."""
+    from briefgen import sphinxapp
+
+    root = copy_project(HARBOUR, tmp_path / "p")
+    build(root, ("html",))
+    layout = Layout(root)
+    marker = layout.work / "html" / "written-at-start-up.txt"
+    original = sphinxapp.create
+
+    def create(*args, **kwargs):  # as sphinx-design 0.7 does in builder-inited
+        kept = original(*args, **kwargs)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text("an extension's file")
+        return kept
+
+    monkeypatch.setattr(sphinxapp, "create", create)
+    (root / "conf").mkdir()
+    (root / "conf" / "conf.py").write_text('from briefgen.defaults.conf import *  # noqa: F403\nhtml_theme_options = {**html_theme_options, "show_toc_level": 1}  # noqa: F405\n')
+    cache = FrontCache()
+    warm_up(root, ("html",), cache=cache)
+    build(root, ("html",), cache=cache)
+    assert (layout.output("html") / "written-at-start-up.txt").is_file(), "an application outlived the emptying of its output"
