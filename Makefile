@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: all book html pdf check test test-lowest fuzz bench setup system-deps clean distclean
+.PHONY: all book html pdf check test lint test-core test-lowest docs fuzz bench setup system-deps clean distclean
 
 all: book
 
@@ -34,16 +34,41 @@ pdf: setup
 check: $(STAMP)
 	$(BIN)/briefgen check
 
-test: setup
+test: setup lint
 	scripts/system-deps.sh browser node
 	scripts/axe-core.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	$(MAKE) test-lowest
+	$(MAKE) test-core test-lowest docs
+
+# Format, lint (complexity at most 15), types (strict on the core and trust packages), layers.
+lint: $(STAMP)
+	$(BIN)/ruff format --check src tests benchmarks docs
+	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# The Sphinx-free layers' tests in a virtualenv without Sphinx (as MyST-Parser's CI does).
+CORE := .venv-core
+CORE_TESTS := tests/test_dates.py tests/test_anchor.py tests/test_bad_inputs.py tests/test_support.py tests/test_textfragment.py tests/test_yaml_reread.py tests/test_compose.py tests/test_review.py tests/test_imports.py::test_the_sphinx_free_layers_load_no_renderer tests/test_imports.py::test_the_command_line_starts_without_sphinx tests/test_schema.py
+$(CORE)/.installed-stamp: pyproject.toml
+	$(PYTHON) -m venv $(CORE)
+	$(CORE)/bin/python -m pip install -q --upgrade pip
+	$(CORE)/bin/python -m pip install -q --no-deps -e .
+	$(CORE)/bin/python -m pip install -q pyyaml pydantic edtf click rapidfuzz packaging pytest pytest-regressions hypothesis jsonschema
+	touch $@
+
+test-core: $(CORE)/.installed-stamp
+	$(CORE)/bin/python -c 'import importlib.util as u, sys; sys.exit(u.find_spec("sphinx") is not None)'
+	$(CORE)/bin/python -m pytest -q -p no:cacheprovider $(CORE_TESTS)
+
+# briefgen's own documentation (a Sphinx site), warnings as errors.
+docs: $(STAMP)
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs _build/docs
 
 # The build, warm-path and oracle tests again under the lowest versions pyproject.toml allows
 # (constraints/lowest.txt), in a virtualenv of their own.
 LOWEST := .venv-lowest
-LOWEST_TESTS := tests/test_oracle.py tests/test_incremental_equivalence.py tests/test_build_html.py tests/test_build_pdf.py tests/test_serve.py tests/test_buildserver.py tests/test_internals.py
+LOWEST_TESTS := tests/test_oracle.py::test_every_kind_of_edit_once tests/test_oracle.py::test_sequences_the_oracle_found tests/test_incremental_equivalence.py tests/test_build_html.py tests/test_build_pdf.py tests/test_serve.py tests/test_buildserver.py tests/test_internals.py
 $(LOWEST)/.installed-stamp: pyproject.toml constraints/lowest.txt
 	$(PYTHON) -m venv $(LOWEST)
 	$(LOWEST)/bin/python -m pip install -q --upgrade pip
@@ -68,4 +93,4 @@ clean:
 	rm -rf _build
 
 distclean: clean
-	rm -rf $(VENV) $(LOWEST) src/*.egg-info
+	rm -rf $(VENV) $(LOWEST) $(CORE) src/*.egg-info

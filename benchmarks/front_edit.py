@@ -18,19 +18,25 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from stages import edit_one_event  # noqa: E402
+from stages import edit_one_event
 
-from briefgen.compose import compose_book
-from briefgen.incremental import FrontCache
-from briefgen.pipeline import prepare
+from briefgen.compose.book import compose_book
+from briefgen.trust.prepare import prepare
+from briefgen.warm.front import FrontCache
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("project", type=Path)
-    parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions of the warm edit")
+    parser.add_argument(
+        "--profile", type=int, default=0, help="print the N costliest functions of the warm edit"
+    )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--collect", action="store_true", help="collect garbage after the first build, as an idle server would have")
+    parser.add_argument(
+        "--collect",
+        action="store_true",
+        help="collect garbage after the first build, as an idle server would have",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "p"
@@ -58,7 +64,9 @@ def main() -> None:
             if prof:
                 prof.disable()
             # CPU time too: on a machine shared with other work it varies far less than wall time
-            print(f"warm edit {n}: prepare {t1 - t0:.3f} s, compose {t2 - t1:.3f} s, total {t2 - t0:.3f} s (CPU {c1 - c0:.3f} + {c2 - c1:.3f} = {c2 - c0:.3f} s)")
+            print(
+                f"warm edit {n}: prepare {t1 - t0:.3f} s, compose {t2 - t1:.3f} s, total {t2 - t0:.3f} s (CPU {c1 - c0:.3f} + {c2 - c1:.3f} = {c2 - c0:.3f} s)"
+            )
         if args.profile:
             pstats.Stats(prof).sort_stats("cumulative").print_stats(args.profile)
 

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from briefgen.build import build
-from briefgen.incremental import FrontCache
+from briefgen.building.book import build
+from briefgen.warm.front import FrontCache
 
 
 def _edit_one_event(root: Path) -> None:
@@ -31,10 +31,16 @@ def _edit_one_event(root: Path) -> None:
 def measure(project: Path, fmt: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "p"
-        shutil.copytree(project, root, ignore=shutil.ignore_patterns("_build", ".venv", ".git", "tests"))
+        shutil.copytree(
+            project, root, ignore=shutil.ignore_patterns("_build", ".venv", ".git", "tests")
+        )
         times = {}
         cache = FrontCache()  # as `briefgen serve` keeps it
-        for label, prepare in (("cold", None), ("no-change", None), ("one-event edit", _edit_one_event)):
+        for label, prepare in (
+            ("cold", None),
+            ("no-change", None),
+            ("one-event edit", _edit_one_event),
+        ):
             if prepare:
                 prepare(root)
             t0 = time.perf_counter()
@@ -50,7 +56,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--formats", nargs="+", default=["html", "pdf"])
     args = parser.parse_args()
-    print("| format | build | median s | ratio to cold | composed pages rewritten |\n|---|---|---|---|---|")
+    print(
+        "| format | build | median s | ratio to cold | composed pages rewritten |\n|---|---|---|---|---|"
+    )
     for fmt in args.formats:
         runs = [measure(args.project, fmt) for _ in range(args.runs)]
         cold = statistics.median(r["cold"] for r in runs)

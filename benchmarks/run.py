@@ -13,6 +13,7 @@ reported with --report) before it ends.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -36,7 +37,9 @@ def one_run(project: Path, work: Path, pdf: bool, jobs: int) -> dict:
     if run_dir.exists():
         shutil.rmtree(run_dir)
     shutil.copytree(project, run_dir)
-    cmd = [sys.executable, str(HERE / "stages.py"), str(run_dir), "--jobs", str(jobs)] + (["--pdf"] if pdf else [])
+    cmd = [sys.executable, str(HERE / "stages.py"), str(run_dir), "--jobs", str(jobs)] + (
+        ["--pdf"] if pdf else []
+    )
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"benchmark run failed:\n{done.stderr[-3000:]}")
@@ -76,10 +79,14 @@ def table(results: dict[str, list[dict]], jobs: int) -> str:
     ]
     for n in sorted(results, key=int):
         runs = results[n]
-        pdf = f"{med(r['pdf']['s'] for r in runs):.1f} ({med(r['pdf_no_change']['s'] for r in runs):.1f})" if "pdf" in runs[0] else "-"
+        pdf = (
+            f"{med(r['pdf']['s'] for r in runs):.1f} ({med(r['pdf_no_change']['s'] for r in runs):.1f})"
+            if "pdf" in runs[0]
+            else "-"
+        )
         pdf_peak = f" ({max(r['pdf']['peak_mib'] for r in runs):.0f})" if "pdf" in runs[0] else ""
 
-        def rebuild(key: str) -> str:
+        def rebuild(key: str, runs: list[dict] = runs) -> str:
             return f"{med(r[key]['s'] for r in runs):.2f} ({med(r[key]['s'] / cold(r) for r in runs):.1%})"
 
         lines.append(
@@ -93,7 +100,7 @@ def table(results: dict[str, list[dict]], jobs: int) -> str:
             f"| {max(r['server']['resident_mib'] for r in runs):.0f} |"
         )
     sizes = sorted(results, key=int)
-    for small, large in zip(sizes, sizes[1:]):
+    for small, large in itertools.pairwise(sizes):
         a, b = results[small], results[large]
         factor = int(large) / int(small)
         ours_x = med(ours(r) for r in b) / med(ours(r) for r in a)
@@ -111,8 +118,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 100, 1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pdf-max", type=int, default=1000, help="build the PDF only up to this N")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="Sphinx processes (default: all cores)")
-    parser.add_argument("--results", type=Path, default=REPO / "_build" / "bench" / "results.json", help="where each finished run is recorded")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="Sphinx processes (default: all cores)",
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=REPO / "_build" / "bench" / "results.json",
+        help="where each finished run is recorded",
+    )
     parser.add_argument("--report", type=Path, help="print the table of a results file and stop")
     args = parser.parse_args()
     if args.report:
@@ -129,7 +146,9 @@ def main() -> None:
                 t0 = time.perf_counter()
                 run = one_run(project, Path(tmp), n <= args.pdf_max, args.jobs)
                 results.setdefault(str(n), []).append(run)
-                args.results.write_text(json.dumps({"jobs": args.jobs, "results": results}, indent=1))
+                args.results.write_text(
+                    json.dumps({"jobs": args.jobs, "results": results}, indent=1)
+                )
                 print(
                     f"N={n} run {i + 1}/{args.runs}: {time.perf_counter() - t0:.0f} s "
                     f"(Sphinx HTML {run['sphinx_html']['s']:.1f} s, edit CLI {run['edit_cli']['s']:.2f} s, without server {run['edit_cli_fresh']['s']:.2f} s)",

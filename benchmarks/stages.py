@@ -23,12 +23,16 @@ import sys
 import time
 from pathlib import Path
 
-from briefgen.anchor import anchor_briefing
-from briefgen.build import NAVIGATION_FILE, Layout, after_build, build, navigation_digest, publish, run_sphinx
-from briefgen.compose import book_slug, compose_book
-from briefgen.incremental import FrontCache
-from briefgen.load import load_briefing
-from briefgen.validate import check_references
+from briefgen.building.book import after_build, build
+from briefgen.building.layout import Layout
+from briefgen.building.navigation import NAVIGATION_FILE, navigation_digest
+from briefgen.building.publish import publish
+from briefgen.building.sphinx import run_sphinx
+from briefgen.compose.book import compose_book
+from briefgen.core.load import book_slug, load_briefing
+from briefgen.core.validate import check_references
+from briefgen.trust.anchor import anchor_briefing
+from briefgen.warm.front import FrontCache
 
 BRIEFGEN = Path(sys.executable).with_name("briefgen")
 
@@ -52,7 +56,21 @@ def edit_one_event(root: Path, tag: str) -> None:
 def cli_build(root: Path, jobs: int, *, server: bool = False) -> float:
     """``briefgen build html`` in a fresh process; ``server``: handed to the project's build server."""
     t0 = time.perf_counter()
-    done = subprocess.run([str(BRIEFGEN), "build", "html", "-p", str(root), "-j", str(jobs), "--server" if server else "--no-server"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            str(BRIEFGEN),
+            "build",
+            "html",
+            "-p",
+            str(root),
+            "-j",
+            str(jobs),
+            "--server" if server else "--no-server",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise SystemExit(f"briefgen build failed:\n{done.stdout}\n{done.stderr}")
     if server and "started a build server" in done.stderr:
@@ -61,7 +79,12 @@ def cli_build(root: Path, jobs: int, *, server: bool = False) -> float:
 
 
 def build_server(root: Path, *args: str) -> str:
-    done = subprocess.run([str(BRIEFGEN), "server", *args, "-p", str(root)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(BRIEFGEN), "server", *args, "-p", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise SystemExit(f"briefgen server {args[0]} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
@@ -69,13 +92,33 @@ def build_server(root: Path, *args: str) -> str:
 
 def server_status(root: Path) -> dict:
     """The build server's own account, asked from a fresh process (this one's imports do not matter)."""
-    code = f"import json; from pathlib import Path; from briefgen.buildserver import status; print(json.dumps(status(Path({str(root)!r}))))"
-    return json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    code = f"import json; from pathlib import Path; from briefgen.server import status; print(json.dumps(status(Path({str(root)!r}))))"
+    return json.loads(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    )
 
 
 def sphinx_no_change(layout: Layout, jobs: int) -> float:
     """Sphinx's own no-change rebuild of the composed pages, as ``sphinx-build`` in a fresh process."""
-    cmd = [sys.executable, "-m", "sphinx", "build", "-q", "-b", "html", "-j", str(jobs), "-c", str(layout.conf), "-d", str(layout.work / "doctrees" / "shared"), str(layout.src), str(layout.work / "html")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "build",
+        "-q",
+        "-b",
+        "html",
+        "-j",
+        str(jobs),
+        "-c",
+        str(layout.conf),
+        "-d",
+        str(layout.work / "doctrees" / "shared"),
+        str(layout.src),
+        str(layout.work / "html"),
+    ]
     t0 = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -102,15 +145,23 @@ def main() -> None:
     def front_half() -> tuple[str, int]:
         """Load, anchor and compose; the model goes out of scope on return, as in build()."""
         briefing = stage("load", lambda: load_briefing(root))
-        anchors = stage("anchor", lambda: (check_references(briefing), anchor_briefing(briefing)[0])[1])
+        anchors = stage(
+            "anchor", lambda: (check_references(briefing), anchor_briefing(briefing)[0])[1]
+        )
         result = stage("compose", lambda: compose_book(briefing, anchors, layout.src))
         layout.work.mkdir(parents=True, exist_ok=True)
-        (layout.work / NAVIGATION_FILE).write_text(navigation_digest(result.pages))  # as build() records it
+        # as build() records it
+        (layout.work / NAVIGATION_FILE).write_text(navigation_digest(result.pages))
         return book_slug(briefing), sum(len(t.anchors) for t in anchors.texts.values())
 
     _, quotes = front_half()
-    stage("sphinx_html", lambda: publish(run_sphinx(layout, "html", jobs=args.jobs).outdir, layout.output("html")))
-    if args.pdf:  # after the HTML, as `briefgen build all` shares the parsed pages: write + Typst compile
+    stage(
+        "sphinx_html",
+        lambda: publish(run_sphinx(layout, "html", jobs=args.jobs).outdir, layout.output("html")),
+    )
+    if (
+        args.pdf
+    ):  # after the HTML, as `briefgen build all` shares the parsed pages: write + Typst compile
         stage("pdf", lambda: run_sphinx(layout, "typst"))
         stage("pdf_no_change", lambda: run_sphinx(layout, "typst"))  # the compile is skipped
     cold_peak = peak_mib()
@@ -119,16 +170,18 @@ def main() -> None:
     # stamp and fills the warm cache (what `briefgen serve` holds after its first build).
     cache = FrontCache()
     stage("no_change_full", lambda: build(root, ("html",), jobs=args.jobs, cache=cache))
-    after_build(root, cache)  # as serve does once a build is published (not timed: the book is already up)
+    # as serve does once a build is published (not timed: the book is already up)
+    after_build(root, cache)
     out["no_change_cli"] = {"s": cli_build(root, args.jobs)}
     stage("no_change_warm", lambda: build(root, ("html",), jobs=args.jobs, cache=cache))
     after_build(root, cache)
     # The warm edit first, as in serve: no other build has touched the environment since this
     # process's last one, so it keeps its Sphinx application (a build by another process would
-    # make it start a new one, see briefgen.sphinxapp).
+    # make it start a new one, see briefgen.warm.sphinxapp).
     edit_one_event(root, "warm")
     report = stage("edit_warm", lambda: build(root, ("html",), jobs=args.jobs, cache=cache))
-    after_build(root, cache)  # as serve does once the book is published (the environment's file, the heap): not timed
+    # as serve does once the book is published (the environment's file, the heap): not timed
+    after_build(root, cache)
     edit_one_event(root, "cli")
     out["edit_cli_fresh"] = {"s": cli_build(root, args.jobs)}
     # As a user's second and later builds run: handed to the build server that the first one left

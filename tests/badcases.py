@@ -26,7 +26,9 @@ def apply_edits(project: Path, edits: list[dict]) -> None:
         path = project / edit["file"]
         if "replace" in edit:
             text = path.read_text(encoding="utf-8")
-            assert edit["replace"] in text, f"case edit does not apply: {edit['replace']!r} not in {edit['file']}"
+            assert edit["replace"] in text, (
+                f"case edit does not apply: {edit['replace']!r} not in {edit['file']}"
+            )
             path.write_text(text.replace(edit["replace"], edit["with"], 1), encoding="utf-8")
         elif "repeat" in edit:  # large files are generated, not stored
             path.write_text(edit["repeat"] * edit["times"], encoding="utf-8")

@@ -22,7 +22,9 @@ def _edit(root: Path, rel: str, *pairs: tuple[str, str]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _source(root: Path, sid: str, title: str, outlet: str, date: str, article: str, summary: str, quote: str) -> None:
+def _source(
+    root: Path, sid: str, title: str, outlet: str, date: str, article: str, summary: str, quote: str
+) -> None:
     (root / f"articles/{sid}.txt").write_text(article, encoding="utf-8")
     (root / f"briefing/sources/{sid}.yaml").write_text(
         f"id: {sid}\nfile: articles/{sid}.txt\ntitle: {title}\noutlet: {outlet}\npublished: {date}\nkind: news-report\n"
@@ -33,9 +35,22 @@ def _source(root: Path, sid: str, title: str, outlet: str, date: str, article: s
 
 
 def first_edition(root: Path) -> Path:
-    _source(root, "notice", "Repair schedule promised", "Harbour Notice Board", "2024-05-01", NOTICE, "The Authority promised to publish the repair schedule.", "will publish the repair schedule")
+    _source(
+        root,
+        "notice",
+        "Repair schedule promised",
+        "Harbour Notice Board",
+        "2024-05-01",
+        NOTICE,
+        "The Authority promised to publish the repair schedule.",
+        "will publish the repair schedule",
+    )
     # (the fixture's key judgment, "... is unlikely before the guild announces one.", confidence low, is edition 1's)
-    _edit(root, "briefing/positions.yaml", ("stance: Not consulted\n", "stance: Not consulted\n    posture: unclear\n"))
+    _edit(
+        root,
+        "briefing/positions.yaml",
+        ("stance: Not consulted\n", "stance: Not consulted\n    posture: unclear\n"),
+    )
     _edit(
         root,
         "briefing/questions.yaml",
@@ -52,14 +67,28 @@ def first_edition(root: Path) -> Path:
 
 
 def second_edition(root: Path) -> Path:
-    (root / "briefing/sources/notice.yaml").unlink()  # dropped source (its question is answered below)
+    (
+        root / "briefing/sources/notice.yaml"
+    ).unlink()  # dropped source (its question is answered below)
     (root / "articles/notice.txt").unlink()
-    _source(root, "bulletin", "Pier closes to traffic", "Quay Bulletin", "2024-05-06", BULLETIN, "The north pier closed to traffic on Monday.", "closed the north pier to traffic on Monday morning")
+    _source(
+        root,
+        "bulletin",
+        "Pier closes to traffic",
+        "Quay Bulletin",
+        "2024-05-06",
+        BULLETIN,
+        "The north pier closed to traffic on Monday.",
+        "closed the north pier to traffic on Monday morning",
+    )
     _edit(
         root,
         "briefing/book.yaml",
         ("as_of: 2024-05-06", "as_of: 2024-05-07"),
-        ("A guild blockade of the south channel is unlikely before the guild announces one.\n    confidence: low", "A guild blockade of the south channel is likely before the guild announces one.\n    confidence: moderate"),
+        (
+            "A guild blockade of the south channel is unlikely before the guild announces one.\n    confidence: low",
+            "A guild blockade of the south channel is likely before the guild announces one.\n    confidence: moderate",
+        ),
     )
     _edit(root, "briefing/positions.yaml", ("posture: unclear", "posture: opposes"))
     _edit(
@@ -85,14 +114,17 @@ def second_edition(root: Path) -> Path:
             "    claims:\n      - text: The north pier closed to traffic on Monday morning.\n"
             "        cite: [{source: bulletin, quote: closed the north pier to traffic on Monday morning}]\n",
         ),
-        ("      - text: The Port Authority voted to close the north pier.\n", "      - text: The Port Authority voted on Tuesday to close the north pier.\n"),
+        (
+            "      - text: The Port Authority voted to close the north pier.\n",
+            "      - text: The Port Authority voted on Tuesday to close the north pier.\n",
+        ),
     )
     _edit(
         root,
         "briefing/background.yaml",
         (
-            "        - text: Engineers put the repairs at about eight months.\n          cite: [{source: herald, quote: \"will take about eight months\"}]\n",
-            "        - text: Engineers hired by the Authority put the repairs at about eight months.\n          cite: [{source: herald, quote: \"will take about eight months\"}]\n"
+            '        - text: Engineers put the repairs at about eight months.\n          cite: [{source: herald, quote: "will take about eight months"}]\n',
+            '        - text: Engineers hired by the Authority put the repairs at about eight months.\n          cite: [{source: herald, quote: "will take about eight months"}]\n'
             "        - text: Work on the pier is due to start in June.\n          cite: [{source: gazette, quote: work would start in June}]\n",
         ),
     )
@@ -100,12 +132,16 @@ def second_edition(root: Path) -> Path:
         root,
         "briefing/actors.yaml",
         (
-            "      - text: Said members would consider every lawful option.\n        cite: [{source: gazette, quote: \"would \\\"consider every lawful option\\\"\"}]\n",
+            '      - text: Said members would consider every lawful option.\n        cite: [{source: gazette, quote: "would \\"consider every lawful option\\""}]\n',
             "      - text: Said members would consider every lawful option, including a blockade of the south channel.\n"
-            "        cite: [{source: gazette, quote: \"would \\\"consider every lawful option\\\"\"}, {source: gazette, quote: including a blockade of the south channel}]\n",
+            '        cite: [{source: gazette, quote: "would \\"consider every lawful option\\""}, {source: gazette, quote: including a blockade of the south channel}]\n',
         ),
     )
-    _edit(root, "briefing/sources/herald.yaml", ("grade: {reliability: C, credibility: 3,", "grade: {reliability: B, credibility: 2,"))
+    _edit(
+        root,
+        "briefing/sources/herald.yaml",
+        ("grade: {reliability: C, credibility: 3,", "grade: {reliability: B, credibility: 2,"),
+    )
     return root
 
 
@@ -122,11 +158,22 @@ PLANTED = {
         "The Authority promised to publish the repair schedule.",
     ],
     "Claims reworded": [
-        ("Engineers put the repairs at about eight months.", "Engineers hired by the Authority put the repairs at about eight months."),
-        ("Said members would consider every lawful option.", "Said members would consider every lawful option, including a blockade of the south channel."),
-        ("The Port Authority voted to close the north pier.", "The Port Authority voted on Tuesday to close the north pier."),
+        (
+            "Engineers put the repairs at about eight months.",
+            "Engineers hired by the Authority put the repairs at about eight months.",
+        ),
+        (
+            "Said members would consider every lawful option.",
+            "Said members would consider every lawful option, including a blockade of the south channel.",
+        ),
+        (
+            "The Port Authority voted to close the north pier.",
+            "The Port Authority voted on Tuesday to close the north pier.",
+        ),
     ],
-    "Key judgments changed": ["A guild blockade of the south channel is likely before the guild announces one."],
+    "Key judgments changed": [
+        "A guild blockade of the south channel is likely before the guild announces one."
+    ],
     "New sources": ["Quay Bulletin: Pier closes to traffic (C3)"],
     "Dropped sources": ["Harbour Notice Board: Repair schedule promised"],
     "Grades changed": ["Coastal Herald: Pier repairs to take eight months: C3 → B2"],

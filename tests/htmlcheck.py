@@ -7,7 +7,7 @@ from urllib.parse import urldefrag
 
 from bs4 import BeautifulSoup, Tag
 
-from briefgen.textnorm import fold
+from briefgen.core.textnorm import fold
 
 
 def _text_from(target: Tag, limit: int) -> str:
@@ -27,10 +27,12 @@ def _text_from(target: Tag, limit: int) -> str:
 
 def anchored_quotes(project: Path) -> dict[str, str]:
     """Every anchor id of a project with the quote it stands for."""
-    from briefgen.pipeline import prepare
+    from briefgen.trust.prepare import prepare
 
     prepared = prepare(project)
-    return {a.anchor_id: a.quote for t in prepared.anchors.texts.values() for a in t.anchors.values()}
+    return {
+        a.anchor_id: a.quote for t in prepared.anchors.texts.values() for a in t.anchors.values()
+    }
 
 
 def check_citation_links(html_dir: Path, quotes: dict[str, str]) -> int:
@@ -50,7 +52,9 @@ def check_citation_links(html_dir: Path, quotes: dict[str, str]) -> int:
             assert target_page.is_file(), f"{page.name}: {mark['href']} points at a missing page"
             target = soup(target_page).find(id=frag)
             assert target is not None, f"{page.name}: no element #{frag} in {target_page.name}"
-            assert "cited" in target.get("class", []) or target.find_parent(class_="cited"), f"#{frag} is not highlighted"
+            assert "cited" in target.get("class", []) or target.find_parent(class_="cited"), (
+                f"#{frag} is not highlighted"
+            )
             quote = quotes[frag]
             assert fold(quote) in fold(mark["title"]), "the mark's tooltip does not show the quote"
             assert fold(_text_from(target, len(quote) + 200)).startswith(fold(quote)), (frag, quote)

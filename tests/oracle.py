@@ -28,15 +28,48 @@ from typing import Any
 
 import yaml
 
-from briefgen.build import after_build, build
-from briefgen.errors import BriefingError
-from briefgen.incremental import FrontCache
+from briefgen.building.book import after_build, build
+from briefgen.core.errors import BriefingError
+from briefgen.warm.front import FrontCache
 
-WORDS = (
-    "pier harbour council vote repairs guild quay lorries tonnes channel meeting spokesperson "
-    "engineers months closure blockade notice members option families trade boats tide ferry "
-    "budget inquiry survey mayor office report week statement crane dock berth levy"
-).split()
+WORDS = [
+    "pier",
+    "harbour",
+    "council",
+    "vote",
+    "repairs",
+    "guild",
+    "quay",
+    "lorries",
+    "tonnes",
+    "channel",
+    "meeting",
+    "spokesperson",
+    "engineers",
+    "months",
+    "closure",
+    "blockade",
+    "notice",
+    "members",
+    "option",
+    "families",
+    "trade",
+    "boats",
+    "tide",
+    "ferry",
+    "budget",
+    "inquiry",
+    "survey",
+    "mayor",
+    "office",
+    "report",
+    "week",
+    "statement",
+    "crane",
+    "dock",
+    "berth",
+    "levy",
+]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _PROBLEM = re.compile(r"^\S[^:]*:\d+:\d+: ")
@@ -51,7 +84,9 @@ def _read(path: Path) -> Any:
 
 def _write(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
+    )
 
 
 def _walk(data: Any) -> Iterator[Any]:
@@ -75,7 +110,22 @@ def _sentence(pick: int, n: int = 14) -> str:
 
 
 # Claim-carrying lists of each section file, and what an item of each needs besides its claims.
-_REQUIRED_LISTS = ("cite", "claims", "statements", "summary", "basis", "bluf", "paragraphs", "topics", "events", "actors", "positions", "questions", "indicators", "parties")
+_REQUIRED_LISTS = (
+    "cite",
+    "claims",
+    "statements",
+    "summary",
+    "basis",
+    "bluf",
+    "paragraphs",
+    "topics",
+    "events",
+    "actors",
+    "positions",
+    "questions",
+    "indicators",
+    "parties",
+)
 
 
 @dataclass
@@ -83,7 +133,8 @@ class Analyst:
     """One briefing project and the edits an analyst makes to it (each one saved at once)."""
 
     root: Path
-    broken: dict[str, bytes] = field(default_factory=dict)  # files a broken edit replaced, to repair
+    # files a broken edit replaced, to repair
+    broken: dict[str, bytes] = field(default_factory=dict)
     history: list[dict[str, bytes]] = field(default_factory=list)  # earlier states, to go back to
 
     # -- helpers --
@@ -112,7 +163,11 @@ class Analyst:
         if not sources:
             return None
         sid = source if source in sources else _choose(sorted(sources), pick)
-        lines = [line.split() for line in sources[sid].read_text(encoding="utf-8").splitlines() if len(line.split()) >= 9]
+        lines = [
+            line.split()
+            for line in sources[sid].read_text(encoding="utf-8").splitlines()
+            if len(line.split()) >= 9
+        ]
         if not lines:
             return None
         words = _choose(lines, pick // 3)
@@ -122,10 +177,18 @@ class Analyst:
 
     def claim(self, pick: int, what: str = "claim") -> dict[str, Any] | None:
         cite = self.quote(pick)
-        return {"text": f"An added {what} {pick}: {_sentence(pick, 6)}", "cite": [cite]} if cite else None
+        return (
+            {"text": f"An added {what} {pick}: {_sentence(pick, 6)}", "cite": [cite]}
+            if cite
+            else None
+        )
 
     def snapshot(self) -> dict[str, bytes]:
-        return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.root.rglob("*")) if p.is_file() and "_build" not in p.parts}
+        return {
+            str(p.relative_to(self.root)): p.read_bytes()
+            for p in sorted(self.root.rglob("*"))
+            if p.is_file() and "_build" not in p.parts
+        }
 
     def restore(self, snap: dict[str, bytes]) -> None:
         for p in [p for p in self.root.rglob("*") if p.is_file() and "_build" not in p.parts]:
@@ -161,7 +224,9 @@ class Analyst:
         article = self.root / "articles" / f"{sid}.txt"
         if article.exists():
             return
-        paragraphs = [f"Added report {pick} on the harbour"] + [" ".join(_sentence(pick * 5 + i + k) for k in range(2)) for i in range(4)]
+        paragraphs = [f"Added report {pick} on the harbour"] + [
+            " ".join(_sentence(pick * 5 + i + k) for k in range(2)) for i in range(4)
+        ]
         article.parent.mkdir(parents=True, exist_ok=True)
         article.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
         own = {"source": sid, "quote": " ".join(paragraphs[1].split()[2:9])}
@@ -174,7 +239,11 @@ class Analyst:
                 "outlet": _choose(["Harbour Gazette", "Coast Herald", "Quay Weekly"], pick),
                 "published": f"2024-0{1 + pick % 5}-1{pick % 10}",
                 "kind": _choose(["news-report", "aggregation", "opinion", "mixed"], pick),
-                "grade": {"reliability": "ABCDEF"[pick % 6], "credibility": 1 + pick % 6, "rationale": "Added by the oracle."},
+                "grade": {
+                    "reliability": "ABCDEF"[pick % 6],
+                    "credibility": 1 + pick % 6,
+                    "rationale": "Added by the oracle.",
+                },
                 "summary": [{"text": f"The added report {pick} says something.", "cite": [own]}],
             },
         )
@@ -234,7 +303,9 @@ class Analyst:
         article = sources[sid]
         lines = article.read_text(encoding="utf-8").splitlines()
         if pick % 2 == 0:
-            lines.insert(1 + pick % max(1, len(lines)), f"An inserted paragraph {pick} about the quay.")
+            lines.insert(
+                1 + pick % max(1, len(lines)), f"An inserted paragraph {pick} about the quay."
+            )
         else:
             words_at = [i for i, line in enumerate(lines) if len(line.split()) > 3]
             if not words_at:
@@ -247,7 +318,12 @@ class Analyst:
 
     def break_quote(self, pick: int) -> None:
         """A quoted word changed in the article: the quote no longer anchors (until a repair or a revert)."""
-        cites = [(name, n) for name in self._files() for n in _walk(self.load(name)) if isinstance(n, dict) and "quote" in n and "source" in n]
+        cites = [
+            (name, n)
+            for name in self._files()
+            for n in _walk(self.load(name))
+            if isinstance(n, dict) and "quote" in n and "source" in n
+        ]
         sources = self.sources()
         cites = [c for c in cites if c[1]["source"] in sources]
         hit = _choose(cites, pick)
@@ -260,11 +336,16 @@ class Analyst:
         if word is None:
             return
         self.broken.setdefault(str(article.relative_to(self.root)), article.read_bytes())
-        article.write_text(re.sub(rf"\b{re.escape(word)}\b", word[::-1] + "x", text), encoding="utf-8")
+        article.write_text(
+            re.sub(rf"\b{re.escape(word)}\b", word[::-1] + "x", text), encoding="utf-8"
+        )
 
     # -- sections --
     def _files(self) -> list[str]:
-        return [str(p.relative_to(self.root / "briefing").with_suffix("")) for p in sorted((self.root / "briefing").rglob("*.yaml"))]
+        return [
+            str(p.relative_to(self.root / "briefing").with_suffix(""))
+            for p in sorted((self.root / "briefing").rglob("*.yaml"))
+        ]
 
     def add_event(self, pick: int) -> None:
         claim = self.claim(pick, "event claim")
@@ -274,8 +355,25 @@ class Analyst:
             if not claim or not isinstance(events, list):
                 return False
             day = 1 + pick % 28
-            date = _choose([f"2024-0{1 + pick % 6}-{day:02d}", f"2024-0{1 + pick % 6}", "2024-04~", f"2023-{10 + pick % 3}"], pick // 3)
-            events.insert(pick % (len(events) + 1), {"id": f"event-{pick}", "date": date, "title": f"Added event {pick}", "actors": [], "claims": [claim]})
+            date = _choose(
+                [
+                    f"2024-0{1 + pick % 6}-{day:02d}",
+                    f"2024-0{1 + pick % 6}",
+                    "2024-04~",
+                    f"2023-{10 + pick % 3}",
+                ],
+                pick // 3,
+            )
+            events.insert(
+                pick % (len(events) + 1),
+                {
+                    "id": f"event-{pick}",
+                    "date": date,
+                    "title": f"Added event {pick}",
+                    "actors": [],
+                    "claims": [claim],
+                },
+            )
             return None
 
         self._edit("timeline", change)
@@ -293,7 +391,9 @@ class Analyst:
             lines[i] += f" (retitled {pick})"
         elif dates:
             i = _choose(dates, pick // 2)
-            lines[i] = re.sub(r"(date: '?\d{4}-)\d{2}", rf"\g<1>{1 + pick % 12:02d}", lines[i], count=1)
+            lines[i] = re.sub(
+                r"(date: '?\d{4}-)\d{2}", rf"\g<1>{1 + pick % 12:02d}", lines[i], count=1
+            )
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def remove_event(self, pick: int) -> None:
@@ -307,7 +407,13 @@ class Analyst:
             actors = d.setdefault("actors", [])
             if not statement or not isinstance(actors, list):
                 return False
-            actor = {"id": f"actor-{pick}", "name": f"Added Actor {pick}", "kind": _choose(["person", "organisation", "unit", "group"], pick), "role": f"Role {pick}", "statements": [statement]}
+            actor = {
+                "id": f"actor-{pick}",
+                "name": f"Added Actor {pick}",
+                "kind": _choose(["person", "organisation", "unit", "group"], pick),
+                "role": f"Role {pick}",
+                "statements": [statement],
+            }
             if parties and pick % 3:
                 actor["party"] = _choose(parties, pick // 3)
             actors.insert(pick % (len(actors) + 1), actor)
@@ -339,7 +445,14 @@ class Analyst:
         statement = self.claim(pick, "statement")
 
         def change(d: Any) -> Any:
-            actor = _choose([a for a in d.get("actors") or [] if isinstance(a, dict) and isinstance(a.get("statements"), list)], pick)
+            actor = _choose(
+                [
+                    a
+                    for a in d.get("actors") or []
+                    if isinstance(a, dict) and isinstance(a.get("statements"), list)
+                ],
+                pick,
+            )
             if actor is None:
                 return False
             said = actor["statements"]
@@ -357,24 +470,64 @@ class Analyst:
         """A party added or removed (its positions go with it; its actors keep no party)."""
         parties = [p.get("id") for p in self._items("book", "parties") if isinstance(p, dict)]
         if pick % 2 == 0 or len(parties) < 2:
-            self._edit("book", lambda d: d.setdefault("parties", []).append({"id": f"party-{pick}", "name": f"Added Party {pick}"}) if f"party-{pick}" not in parties else False)
+            self._edit(
+                "book",
+                lambda d: (
+                    d.setdefault("parties", []).append(
+                        {"id": f"party-{pick}", "name": f"Added Party {pick}"}
+                    )
+                    if f"party-{pick}" not in parties
+                    else False
+                ),
+            )
             return
         gone = _choose(parties, pick // 2)
         self._edit("book", lambda d: _remove_where(d.get("parties"), lambda p: p.get("id") == gone))
-        self._edit("actors", lambda d: [a.pop("party", None) for a in d.get("actors") or [] if isinstance(a, dict) and a.get("party") == gone])
-        self._edit("positions", lambda d: _remove_where(d.get("positions"), lambda p: p.get("party") == gone))
+        self._edit(
+            "actors",
+            lambda d: [
+                a.pop("party", None)
+                for a in d.get("actors") or []
+                if isinstance(a, dict) and a.get("party") == gone
+            ],
+        )
+        self._edit(
+            "positions",
+            lambda d: _remove_where(d.get("positions"), lambda p: p.get("party") == gone),
+        )
 
     def edit_issues(self, pick: int) -> None:
         """An issue added, retitled or removed (its positions go with it)."""
         issues = [i.get("id") for i in self._items("book", "issues") if isinstance(i, dict)]
         if pick % 3 == 0 or not issues:
-            self._edit("book", lambda d: d.setdefault("issues", []).append({"id": f"issue-{pick}", "title": f"Added issue {pick}?", "proposition": f"Proposition {pick}"}) if f"issue-{pick}" not in issues else False)
+            self._edit(
+                "book",
+                lambda d: (
+                    d.setdefault("issues", []).append(
+                        {
+                            "id": f"issue-{pick}",
+                            "title": f"Added issue {pick}?",
+                            "proposition": f"Proposition {pick}",
+                        }
+                    )
+                    if f"issue-{pick}" not in issues
+                    else False
+                ),
+            )
         elif pick % 3 == 1:
-            self._edit("book", lambda d: _choose(d["issues"], pick // 3).update(title=f"Retitled issue {pick}?"))
+            self._edit(
+                "book",
+                lambda d: _choose(d["issues"], pick // 3).update(title=f"Retitled issue {pick}?"),
+            )
         else:
             gone = _choose(issues, pick // 3)
-            self._edit("book", lambda d: _remove_where(d.get("issues"), lambda i: i.get("id") == gone))
-            self._edit("positions", lambda d: _remove_where(d.get("positions"), lambda p: p.get("issue") == gone))
+            self._edit(
+                "book", lambda d: _remove_where(d.get("issues"), lambda i: i.get("id") == gone)
+            )
+            self._edit(
+                "positions",
+                lambda d: _remove_where(d.get("positions"), lambda p: p.get("issue") == gone),
+            )
 
     def edit_positions(self, pick: int) -> None:
         """A position added (party x issue), its stance or posture changed, or removed."""
@@ -385,11 +538,20 @@ class Analyst:
         def change(d: Any) -> Any:
             positions = d.setdefault("positions", [])
             if pick % 3 == 0 and issues and parties and claim:
-                positions.append({"issue": _choose(issues, pick), "party": _choose(parties, pick // 3), "stance": f"Stance {pick}", "claims": [claim]})
+                positions.append(
+                    {
+                        "issue": _choose(issues, pick),
+                        "party": _choose(parties, pick // 3),
+                        "stance": f"Stance {pick}",
+                        "claims": [claim],
+                    }
+                )
             elif pick % 3 == 1 and positions:
                 position = _choose(positions, pick // 3)
                 position["stance"] = f"Changed stance {pick}"
-                position["posture"] = _choose(["supports", "opposes", "conditional", "mixed", "unclear"], pick // 5)
+                position["posture"] = _choose(
+                    ["supports", "opposes", "conditional", "mixed", "unclear"], pick // 5
+                )
             else:
                 return _remove_from(positions, pick // 3, keep=1)
             return None
@@ -402,7 +564,15 @@ class Analyst:
         def change(d: Any) -> Any:
             questions = d.setdefault("questions", [])
             if pick % 3 == 0 and claim:
-                questions.append({"id": f"question-{pick}", "question": f"Will {pick} happen?", "why": "It matters.", "basis": [claim], "indicators": [f"Sign {pick}"]})
+                questions.append(
+                    {
+                        "id": f"question-{pick}",
+                        "question": f"Will {pick} happen?",
+                        "why": "It matters.",
+                        "basis": [claim],
+                        "indicators": [f"Sign {pick}"],
+                    }
+                )
             elif pick % 3 == 1 and questions:
                 _choose(questions, pick // 3)["why"] = f"It matters for reason {pick}."
             else:
@@ -418,7 +588,14 @@ class Analyst:
         def change(d: Any) -> Any:
             entries = d.setdefault("discrepancies", [])
             if pick % 3 == 0 and cite:
-                entries.append({"id": f"discrepancy-{pick}", "kind": _choose(["factual", "framing", "title", "other"], pick), "text": f"Sources differ on point {pick}.", "cite": [cite]})
+                entries.append(
+                    {
+                        "id": f"discrepancy-{pick}",
+                        "kind": _choose(["factual", "framing", "title", "other"], pick),
+                        "text": f"Sources differ on point {pick}.",
+                        "cite": [cite],
+                    }
+                )
             elif pick % 3 == 1 and entries:
                 _choose(entries, pick // 3)["text"] = f"Reworded discrepancy {pick}."
             else:
@@ -434,7 +611,11 @@ class Analyst:
         cite = self.quote(pick // 3)
 
         def change(d: Any) -> Any:
-            claims = [n for n in _walk(d) if isinstance(n, dict) and "text" in n and isinstance(n.get("cite"), list)]
+            claims = [
+                n
+                for n in _walk(d)
+                if isinstance(n, dict) and "text" in n and isinstance(n.get("cite"), list)
+            ]
             claim = _choose(claims, pick // 7)
             if claim is None:
                 return False
@@ -450,7 +631,17 @@ class Analyst:
     def edit_book(self, pick: int) -> None:
         """The title, subtitle, as-of date or marking changes."""
         field_, value = _choose(
-            [("title", _choose(["North Pier Closure", "Harbour Affairs", f"A Briefing {pick}"], pick // 4)), ("subtitle", f"Subtitle {pick}"), ("as_of", f"2024-0{1 + pick % 9}-0{1 + pick % 9}"), ("marking", f"TEST {pick}")],
+            [
+                (
+                    "title",
+                    _choose(
+                        ["North Pier Closure", "Harbour Affairs", f"A Briefing {pick}"], pick // 4
+                    ),
+                ),
+                ("subtitle", f"Subtitle {pick}"),
+                ("as_of", f"2024-0{1 + pick % 9}-0{1 + pick % 9}"),
+                ("marking", f"TEST {pick}"),
+            ],
             pick,
         )
         self._edit("book", lambda d: d.update({field_: value}))
@@ -475,12 +666,20 @@ class Analyst:
             return
         lines = ["from briefgen.defaults.conf import *  # noqa: F403", ""]
         if pick % 4 == 3:
-            lines += ['html_static_path = [*html_static_path, "_static"]  # noqa: F405', 'html_css_files = [*html_css_files, "local.css"]  # noqa: F405']
+            lines += [
+                'html_static_path = [*html_static_path, "_static"]  # noqa: F405',
+                'html_css_files = [*html_css_files, "local.css"]  # noqa: F405',
+            ]
             static = conf.parent / "_static" / "local.css"
             static.parent.mkdir(parents=True, exist_ok=True)
-            static.write_text(f"/* local {pick % 3} */ h1 {{ letter-spacing: {pick % 3}px; }}\n", encoding="utf-8")
+            static.write_text(
+                f"/* local {pick % 3} */ h1 {{ letter-spacing: {pick % 3}px; }}\n", encoding="utf-8"
+            )
         else:
-            override = _choose(['"show_toc_level": 1', '"show_toc_level": 3', '"use_download_button": True'], pick // 4)
+            override = _choose(
+                ['"show_toc_level": 1', '"show_toc_level": 3', '"use_download_button": True'],
+                pick // 4,
+            )
             lines.append(f"html_theme_options = {{**html_theme_options, {override}}}  # noqa: F405")
         conf.parent.mkdir(exist_ok=True)
         conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -493,7 +692,10 @@ class Analyst:
         path = self.path(name)
         self.broken.setdefault(str(path.relative_to(self.root)), path.read_bytes())
         text = path.read_text(encoding="utf-8")
-        mistake = _choose(["\nnote: [unclosed\n", "\ntitel: A misspelt key\n", "\n  - bad: indentation\n"], pick // 3)
+        mistake = _choose(
+            ["\nnote: [unclosed\n", "\ntitel: A misspelt key\n", "\n  - bad: indentation\n"],
+            pick // 3,
+        )
         path.write_text(text + mistake, encoding="utf-8")
 
     def repair(self) -> None:
@@ -514,7 +716,9 @@ def _drop_source(data: Any, gone: str) -> None:
     """Citations of ``gone`` removed; claims and items left with nothing required, removed too."""
     for node in list(_walk(data)):
         if isinstance(node, dict) and isinstance(node.get("cite"), list):
-            node["cite"] = [c for c in node["cite"] if not (isinstance(c, dict) and c.get("source") == gone)]
+            node["cite"] = [
+                c for c in node["cite"] if not (isinstance(c, dict) and c.get("source") == gone)
+            ]
     _prune(data)
 
 
@@ -535,7 +739,9 @@ def _prune(data: Any) -> None:
 def _emptied(item: Any) -> bool:
     if isinstance(item, list):
         return not item
-    return isinstance(item, dict) and any(key in item and item[key] == [] for key in _REQUIRED_LISTS if key != "actors")
+    return isinstance(item, dict) and any(
+        key in item and item[key] == [] for key in _REQUIRED_LISTS if key != "actors"
+    )
 
 
 def _drop_actor(data: Any, gone: str) -> None:
@@ -563,7 +769,9 @@ def _remove_where(items: Any, test: Callable[[Any], bool]) -> Any:
 
 
 def _drop_empty_folders(root: Path) -> None:
-    for folder in sorted((p for p in root.rglob("*") if p.is_dir() and "_build" not in p.parts), reverse=True):
+    for folder in sorted(
+        (p for p in root.rglob("*") if p.is_dir() and "_build" not in p.parts), reverse=True
+    ):
         if not any(folder.iterdir()):
             folder.rmdir()
 
@@ -574,8 +782,14 @@ def _drop_empty_folders(root: Path) -> None:
 def sync_inputs(src: Path, dest: Path) -> None:
     """Make ``dest`` hold ``src``'s files (outside ``_build``), rewriting only those that differ."""
     dest.mkdir(parents=True, exist_ok=True)
-    wanted = {p.relative_to(src): p for p in src.rglob("*") if p.is_file() and "_build" not in p.relative_to(src).parts}
-    for p in [p for p in dest.rglob("*") if p.is_file() and "_build" not in p.relative_to(dest).parts]:
+    wanted = {
+        p.relative_to(src): p
+        for p in src.rglob("*")
+        if p.is_file() and "_build" not in p.relative_to(src).parts
+    }
+    for p in [
+        p for p in dest.rglob("*") if p.is_file() and "_build" not in p.relative_to(dest).parts
+    ]:
         if p.relative_to(dest) not in wanted:
             p.unlink()
     for rel, path in wanted.items():
@@ -631,13 +845,23 @@ def problems_of(text: str, root: Path) -> list[str]:
 def cli(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """``briefgen ARGS -p ROOT`` in a new process (started, not waited for)."""
     environ = {**os.environ, "BRIEFGEN_BUILD_SERVER": "0", **(env or {})}
-    return subprocess.Popen([sys.executable, "-m", "briefgen", *args, "-p", str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environ)
+    return subprocess.Popen(
+        [sys.executable, "-m", "briefgen", *args, "-p", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environ,
+    )
 
 
-def finish(process: subprocess.Popen[str], root: Path, formats: tuple[str, ...], timeout: float = 300) -> Outcome:
-    out, err = process.communicate(timeout=timeout)
+def finish(
+    process: subprocess.Popen[str], root: Path, formats: tuple[str, ...], timeout: float = 300
+) -> Outcome:
+    _out, err = process.communicate(timeout=timeout)
     if process.returncode not in (0, 1):
-        raise AssertionError(f"briefgen exited {process.returncode} (an internal error) in {root}:\n{err}")
+        raise AssertionError(
+            f"briefgen exited {process.returncode} (an internal error) in {root}:\n{err}"
+        )
     problems = problems_of(err, root)
     if process.returncode == 1 and not problems:
         raise AssertionError(f"briefgen failed without a located problem in {root}:\n{err}")
@@ -660,7 +884,11 @@ class ServeLoop:
         try:
             build(self.root, ("html",), jobs=self.jobs, cache=self.cache)
         except BriefingError as exc:
-            return Outcome(sorted(str(p).replace(str(self.root), "<project>") for p in exc.problems), published(self.root, ("html",)), 1)
+            return Outcome(
+                sorted(str(p).replace(str(self.root), "<project>") for p in exc.problems),
+                published(self.root, ("html",)),
+                1,
+            )
         after_build(self.root, self.cache)  # as serve does once the browser reloaded
         return Outcome([], published(self.root, ("html",)))
 

@@ -16,10 +16,26 @@ from pathlib import Path
 from pydantic import BaseModel
 from pypdf import PdfReader
 
-from briefgen.load import Briefing
+from briefgen.core.load import Briefing
 
 # Free-text fields of the model that the book prints (ids, quotes, dates, paths and enums excluded).
-ANALYTIC_FIELDS = {"text", "stance", "question", "why", "indicators", "proposition", "role", "name", "title", "rationale", "note", "venue", "subtitle", "outlet", "author"}
+ANALYTIC_FIELDS = {
+    "text",
+    "stance",
+    "question",
+    "why",
+    "indicators",
+    "proposition",
+    "role",
+    "name",
+    "title",
+    "rationale",
+    "note",
+    "venue",
+    "subtitle",
+    "outlet",
+    "author",
+}
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "\u00a0": " "})
 _DROP = re.compile(r"[\s\-\u00ad\u2010\u2011]+")
 
@@ -30,7 +46,9 @@ def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> s
         args += ["-f", str(first)]
     if last:
         args += ["-l", str(last)]
-    return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [*args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def normalise(text: str) -> str:
@@ -52,7 +70,10 @@ def analytic_texts(briefing: Briefing) -> list[tuple[str, str]]:
         elif isinstance(value, str) and key in ANALYTIC_FIELDS and value.strip():
             found.append((where, value))
 
-    parts = [("book", briefing.book), *((f"sources/{sid}", p) for sid, p in briefing.sources.items())]
+    parts = [
+        ("book", briefing.book),
+        *((f"sources/{sid}", p) for sid, p in briefing.sources.items()),
+    ]
     parts += list(briefing.sections.items())
     for where, part in parts:
         walk(part.model, where, None)
@@ -63,7 +84,11 @@ def body_text(briefing: Briefing, pdf: Path) -> str:
     """The PDF's text without its running heads and feet (marking lines and page numbers), which
     stand between the halves of a sentence that runs over a page break."""
     marking = " ".join(briefing.book.model.marking.split())
-    lines = [line for line in pdf_text(pdf).splitlines() if line.strip() != marking and not line.strip().isdigit()]
+    lines = [
+        line
+        for line in pdf_text(pdf).splitlines()
+        if line.strip() != marking and not line.strip().isdigit()
+    ]
     return "\n".join(lines)
 
 
@@ -78,7 +103,10 @@ def found(needle: str, text: str, gap: int = 80) -> bool:
         start = text.find(head)
         while start >= 0:
             after = start + len(head)
-            if tail in text[after : after + gap + len(tail)] and text.find(tail, after) - after <= gap:
+            if (
+                tail in text[after : after + gap + len(tail)]
+                and text.find(tail, after) - after <= gap
+            ):
                 return True
             start = text.find(head, start + 1)
     return False
@@ -86,7 +114,11 @@ def found(needle: str, text: str, gap: int = 80) -> bool:
 
 def missing_texts(briefing: Briefing, pdf: Path) -> list[tuple[str, str]]:
     text = normalise(body_text(briefing, pdf))
-    return [(where, value) for where, value in analytic_texts(briefing) if not found(normalise(value), text)]
+    return [
+        (where, value)
+        for where, value in analytic_texts(briefing)
+        if not found(normalise(value), text)
+    ]
 
 
 @dataclass(frozen=True)
@@ -127,15 +159,28 @@ def internal_links(reader: PdfReader, pages: range) -> Iterator[Landing]:
             dest = dest.get_object()
             if isinstance(dest, (str, bytes)) or not isinstance(dest, list):
                 dest = reader.named_destinations[str(dest)]
-                yield Landing(index, reader.get_destination_page_number(dest), float(dest.left or 0), float(dest.top or 0))
+                yield Landing(
+                    index,
+                    reader.get_destination_page_number(dest),
+                    float(dest.left or 0),
+                    float(dest.top or 0),
+                )
                 continue
-            page = reader.get_page_number(dest[0].get_object()) if hasattr(dest[0], "get_object") else int(dest[0])
+            page = (
+                reader.get_page_number(dest[0].get_object())
+                if hasattr(dest[0], "get_object")
+                else int(dest[0])
+            )
             yield Landing(index, page, float(dest[2]), float(dest[3]))
 
 
 def outline_pages(reader: PdfReader) -> list[tuple[str, int]]:
     """Top-level bookmarks with the page each opens, in order."""
-    return [(item.title, reader.get_destination_page_number(item)) for item in reader.outline if not isinstance(item, list)]
+    return [
+        (item.title, reader.get_destination_page_number(item))
+        for item in reader.outline
+        if not isinstance(item, list)
+    ]
 
 
 def lines_at(frags: list[Fragment], y: float, count: int = 2, height: float = 16) -> str:
@@ -143,4 +188,7 @@ def lines_at(frags: list[Fragment], y: float, count: int = 2, height: float = 16
     below = sorted({round(f.y, 1) for f in frags if f.y <= y + 1}, reverse=True)
     rows = [row for row in below if row >= y - height] + [row for row in below if row < y - height]
     chosen = rows[:count]
-    return " ".join("".join(f.text for f in sorted(frags, key=lambda f: f.x) if round(f.y, 1) == row) for row in chosen)
+    return " ".join(
+        "".join(f.text for f in sorted(frags, key=lambda f: f.x) if round(f.y, 1) == row)
+        for row in chosen
+    )

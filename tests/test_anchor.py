@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.anchor import SourceText, anchor_id
-from briefgen.textnorm import fold, normalize
+from briefgen.core.textnorm import fold, normalize
+from briefgen.trust.anchor import SourceText, anchor_id
 
 TEXT = (
     "Headline line\n"
@@ -88,7 +88,7 @@ def test_anchor_ids_are_stable_and_unique() -> None:
 
 
 def test_until_is_searched_after_the_start_of_the_passage() -> None:
-    from briefgen.anchor import SourceText
+    from briefgen.trust.anchor import SourceText
 
     st = SourceText.from_text("s", "Footer\nBody text\nFooter\nAll rights\n")
     first = st.locate("Body text")
@@ -96,7 +96,6 @@ def test_until_is_searched_after_the_start_of_the_passage() -> None:
     later = st.locate("Footer", from_paragraph=2)
     assert st.paragraph_at(later[0]).number == 3
     assert st.paragraph_at(st.locate("Footer")[0]).number == 1
-
 
 
 def test_quotes_match_whole_words_only() -> None:
@@ -108,7 +107,7 @@ def test_quotes_match_whole_words_only() -> None:
 
 
 def test_bare_year_in_yaml_is_a_year_date() -> None:
-    from briefgen.model import Dating
+    from briefgen.core.model import Dating
 
     assert Dating.model_validate(2025).parsed.precision == "year"
 
@@ -119,7 +118,9 @@ def test_canonically_equivalent_text_anchors_with_exact_offsets() -> None:
     assert decomposed != composed
     st = SourceText.from_text("s", decomposed)
     start, end = st.locate("Infantería de Marina y el señor Peña")  # type: ignore[misc]
-    assert st.text[start:end] == unicodedata.normalize("NFD", "Infantería de Marina y el señor Peña")
+    assert st.text[start:end] == unicodedata.normalize(
+        "NFD", "Infantería de Marina y el señor Peña"
+    )
     start, end = st.locate("Peña llegó")  # type: ignore[misc]
     assert st.text[end - 1] == "\u0301"  # a quote ending in an accented letter keeps its accent
     assert unicodedata.normalize("NFC", st.text[start:end]) == "Peña llegó"
@@ -127,30 +128,44 @@ def test_canonically_equivalent_text_anchors_with_exact_offsets() -> None:
 
 
 def test_hint_for_a_decomposed_source_quotes_real_words() -> None:
-    st = SourceText.from_text("s", unicodedata.normalize("NFD", "La Infantería de Marina entrenó en Campeche.\n"))
-    para, passage, _ = st.closest("La Infantería de Marina entreno en Campeche")  # type: ignore[misc]
-    from briefgen.anchor import _difference_hint
+    st = SourceText.from_text(
+        "s", unicodedata.normalize("NFD", "La Infantería de Marina entrenó en Campeche.\n")
+    )
+    _para, passage, _ = st.closest("La Infantería de Marina entreno en Campeche")  # type: ignore[misc]
+    from briefgen.trust.anchor import _difference_hint
 
-    assert _difference_hint("La Infantería de Marina entreno en Campeche", passage) == "quote has 'entreno' where the source has 'entrenó'"
+    assert (
+        _difference_hint("La Infantería de Marina entreno en Campeche", passage)
+        == "quote has 'entreno' where the source has 'entrenó'"
+    )
 
 
 def test_nfd_crlf_bom_seeds_anchor_every_shipped_quote(shipped: Path) -> None:
     """Every seed re-saved as macOS/Windows tools might (NFD, CRLF, BOM): every quote still anchors,
     to the same paragraph and to text canonically equal to the span in the original."""
-    from briefgen.pipeline import prepare
+    from briefgen.trust.prepare import prepare
 
     before = prepare(shipped)
     for path in (shipped / "seeds").glob("*.txt"):
         text = path.read_text(encoding="utf-8")
-        path.write_bytes(b"\xef\xbb\xbf" + unicodedata.normalize("NFD", text).replace("\n", "\r\n").encode("utf-8"))
+        path.write_bytes(
+            b"\xef\xbb\xbf"
+            + unicodedata.normalize("NFD", text).replace("\n", "\r\n").encode("utf-8")
+        )
     after = prepare(shipped)  # raises BriefingError if any quote fails
-    assert sum(map(lambda st: len(st.anchors), after.anchors.texts.values())) == sum(len(st.anchors) for st in before.anchors.texts.values()) > 100
+    assert (
+        sum(map(lambda st: len(st.anchors), after.anchors.texts.values()))
+        == sum(len(st.anchors) for st in before.anchors.texts.values())
+        > 100
+    )
     changed = 0
     for sid, st in after.anchors.texts.items():
         old = before.anchors.texts[sid]
         for key, a in st.anchors.items():
             b = old.anchors[key]
             assert a.paragraph == b.paragraph
-            assert unicodedata.normalize("NFC", st.text[a.start : a.end]) == unicodedata.normalize("NFC", old.text[b.start : b.end])
+            assert unicodedata.normalize("NFC", st.text[a.start : a.end]) == unicodedata.normalize(
+                "NFC", old.text[b.start : b.end]
+            )
             changed += st.text[a.start : a.end] != old.text[b.start : b.end]
     assert changed > 0  # the conversion really changed some quoted text

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from briefgen.pipeline import prepare
 from conftest import REPO
 
+from briefgen.trust.prepare import prepare
+
 sys.path.insert(0, str(REPO / "benchmarks"))
-from synth import generate  # noqa: E402
+from synth import generate
 
 
 def test_synthetic_briefing_passes_check(tmp_path: Path) -> None:
@@ -37,20 +37,46 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 def test_benchmark_harness_runs_and_reports(tmp_path: Path) -> None:
     """One run of the suite at N=5 with the PDF: every column is filled and the ratios are sane."""
     results = tmp_path / "results.json"
-    cmd = [sys.executable, str(REPO / "benchmarks/run.py"), "--sizes", "5", "--runs", "1", "--pdf-max", "5", "--jobs", "1", "--results", str(results)]
+    cmd = [
+        sys.executable,
+        str(REPO / "benchmarks/run.py"),
+        "--sizes",
+        "5",
+        "--runs",
+        "1",
+        "--pdf-max",
+        "5",
+        "--jobs",
+        "1",
+        "--results",
+        str(results),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     row = next(line for line in done.stdout.splitlines() if line.startswith("| 5 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert len(cells) == 18 and re.match(r"^\d+\.\d \(\d+\.\d\)$", cells[9]), cells  # PDF (no-change PDF)
-    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[10]) and re.match(r"^\d+\.\d\d$", cells[11]), cells  # no-op (/ Sphinx's no-change), Sphinx's no-change
-    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[12]) and re.match(r"^\d+\.\d\d$", cells[13]), cells  # edit via the build server (/ cold), edit without
-    assert re.match(r"^\d+$", cells[17]) and int(cells[17]) > 50, cells  # the build server's resident MiB
+    # PDF (no-change PDF)
+    assert len(cells) == 18 and re.match(r"^\d+\.\d \(\d+\.\d\)$", cells[9]), cells
+    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[10]) and re.match(
+        r"^\d+\.\d\d$", cells[11]
+    ), cells  # no-op (/ Sphinx's no-change), Sphinx's no-change
+    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[12]) and re.match(
+        r"^\d+\.\d\d$", cells[13]
+    ), cells  # edit via the build server (/ cold), edit without
+    # the build server's resident MiB
+    assert re.match(r"^\d+$", cells[17]) and int(cells[17]) > 50, cells
     run = json.loads(results.read_text())["results"]["5"][0]
     assert 0 < run["load"]["s"] < run["sphinx_html"]["s"]
-    assert run["pdf_no_change"]["s"] < run["pdf"]["s"]  # the compile is skipped when nothing changed
-    assert run["edit_warm"]["pages_composed"] == 1 and run["edit_warm"]["pages_read"] == 1  # the edit touched one page
+    # the compile is skipped when nothing changed
+    assert run["pdf_no_change"]["s"] < run["pdf"]["s"]
+    # the edit touched one page
+    assert run["edit_warm"]["pages_composed"] == 1 and run["edit_warm"]["pages_read"] == 1
     assert run["quotes"]["n"] >= 90 and run["cold_peak"]["mib"] > 50
     assert run["edit_cli"]["s"] < run["edit_cli_fresh"]["s"]  # the build server saves the start-up
-    again = subprocess.run([sys.executable, str(REPO / "benchmarks/run.py"), "--report", str(results)], capture_output=True, text=True, check=True)
+    again = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks/run.py"), "--report", str(results)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert row in again.stdout

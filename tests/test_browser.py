@@ -8,24 +8,31 @@ import datetime as dt
 import functools
 import http.server
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
-
 from conftest import REPO
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    expect,
+)
 
 pytestmark = pytest.mark.build
 AXE = REPO / ".venv/axe/node_modules/axe-core/axe.min.js"
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# As root in a sandbox, with no network but loopback: no sandbox, no background connections.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SECTIONS = ["summary", "background", "actors", "positions", "timeline", "questions", "sources"]
-PAGE_KINDS = ["index", *SECTIONS, "sources/oan-special-forces", "search"]  # every kind of page the book has
+# every kind of page the book has
+PAGE_KINDS = [
+    "index",
+    *SECTIONS,
+    "sources/oan-special-forces",
+    "search",
+]
 WIDTHS = {"desktop": 1280, "phone": 390}
 THEMES = ["light", "dark"]
 VIEWS = [(w, t) for w in WIDTHS for t in THEMES]
@@ -47,15 +54,6 @@ def site(book: Path) -> Iterator[str]:
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "Chromium is missing: run 'make test' (it installs Debian's chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(accept_downloads=True)
@@ -65,7 +63,9 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.mark.parametrize("section", SECTIONS)
-def test_citation_mark_leads_to_the_highlighted_passage(page: Page, site: str, section: str) -> None:
+def test_citation_mark_leads_to_the_highlighted_passage(
+    page: Page, site: str, section: str
+) -> None:
     page.goto(f"{site}/{section}.html")
     mark = page.locator("a.cite-mark").first
     mark.focus()  # keyboard focus shows the quote and outlet
@@ -77,7 +77,9 @@ def test_citation_mark_leads_to_the_highlighted_passage(page: Page, site: str, s
     page.wait_for_url(f"**/sources/*.html#{target_id}")
     target = page.locator(f"[id='{target_id}']")
     expect(target).to_be_in_viewport()
-    highlighted = target.evaluate("el => getComputedStyle(el.closest('.cited') || el).backgroundColor")
+    highlighted = target.evaluate(
+        "el => getComputedStyle(el.closest('.cited') || el).backgroundColor"
+    )
     assert highlighted not in ("rgba(0, 0, 0, 0)", "transparent"), highlighted
 
 
@@ -110,22 +112,31 @@ def open_view(browser: Browser, width: str, theme: str) -> BrowserContext:
     """A browser context at ``width`` (desktop 1280 px, phone 390 px) preferring ``theme``."""
     phone = width == "phone"
     return browser.new_context(
-        viewport={"width": WIDTHS[width], "height": 844 if phone else 900}, device_scale_factor=2 if phone else 1, is_mobile=phone, has_touch=phone, color_scheme=theme
+        viewport={"width": WIDTHS[width], "height": 844 if phone else 900},
+        device_scale_factor=2 if phone else 1,
+        is_mobile=phone,
+        has_touch=phone,
+        color_scheme=theme,
     )
 
 
 def goto(pg: Page, url: str, theme: str) -> None:
     pg.goto(url)
     pg.wait_for_load_state("load")
-    assert pg.evaluate("document.documentElement.dataset.theme") == theme  # the theme follows the reader's setting
+    # the theme follows the reader's setting
+    assert pg.evaluate("document.documentElement.dataset.theme") == theme
     # The theme is applied by script at load, and colours then fade in (CSS transitions): check the
     # page as the reader sees it once they have settled, not halfway (a mid-fade colour can fail contrast).
-    pg.evaluate("Promise.all(document.getAnimations().filter(a => isFinite(a.effect?.getComputedTiming().endTime)).map(a => a.finished.catch(() => null)))")
+    pg.evaluate(
+        "Promise.all(document.getAnimations().filter(a => isFinite(a.effect?.getComputedTiming().endTime)).map(a => a.finished.catch(() => null)))"
+    )
 
 
 @pytest.mark.parametrize(("width", "theme"), VIEWS)
 @pytest.mark.parametrize("kind", PAGE_KINDS)
-def test_no_element_is_wider_than_the_viewport(browser: Browser, site: str, kind: str, width: str, theme: str) -> None:
+def test_no_element_is_wider_than_the_viewport(
+    browser: Browser, site: str, kind: str, width: str, theme: str
+) -> None:
     """Nothing sticks out of the window: wide tables and charts scroll inside their own box."""
     context = open_view(browser, width, theme)
     pg = context.new_page()
@@ -150,8 +161,12 @@ def test_no_element_is_wider_than_the_viewport(browser: Browser, site: str, kind
 
 @pytest.mark.parametrize(("width", "theme"), VIEWS)
 @pytest.mark.parametrize("kind", PAGE_KINDS)
-def test_no_serious_accessibility_violations(browser: Browser, site: str, kind: str, width: str, theme: str) -> None:
-    assert AXE.is_file(), "axe-core is missing: run 'make test' (scripts/axe-core.sh installs it from npm)"
+def test_no_serious_accessibility_violations(
+    browser: Browser, site: str, kind: str, width: str, theme: str
+) -> None:
+    assert AXE.is_file(), (
+        "axe-core is missing: run 'make test' (scripts/axe-core.sh installs it from npm)"
+    )
     context = open_view(browser, width, theme)
     pg = context.new_page()
     goto(pg, f"{site}/{kind}.html", theme)
@@ -161,7 +176,11 @@ def test_no_serious_accessibility_violations(browser: Browser, site: str, kind: 
     pg.add_script_tag(path=str(AXE))
     result = pg.evaluate("axe.run(document, {resultTypes: ['violations']})")
     context.close()
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert bad == [], f"{kind} at {width} ({theme}): {bad}"
 
 
@@ -184,22 +203,29 @@ CHART_TEXT_SIZES = """async () => {
 
 
 def chart_text_sizes(pg: Page) -> list[tuple[str, float]]:
-    pg.wait_for_function("[...document.querySelectorAll('div.graphviz object')].every(o => !o.checkVisibility() || (o.contentDocument && o.contentDocument.querySelector('text')))")
+    pg.wait_for_function(
+        "[...document.querySelectorAll('div.graphviz object')].every(o => !o.checkVisibility() || (o.contentDocument && o.contentDocument.querySelector('text')))"
+    )
     return [tuple(x) for x in pg.evaluate(CHART_TEXT_SIZES)]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("kind", ["timeline", "actors"])
-def test_chart_and_map_text_is_never_below_11px(browser: Browser, site: str, kind: str, width: str) -> None:
+def test_chart_and_map_text_is_never_below_11px(
+    browser: Browser, site: str, kind: str, width: str
+) -> None:
     context = open_view(browser, width, "light")
     pg = context.new_page()
     goto(pg, f"{site}/{kind}.html", "light")
     sizes = chart_text_sizes(pg)
-    shown = pg.evaluate("[...document.querySelectorAll('figure.timeline-chart img, div.graphviz object')].filter(e => e.checkVisibility()).length")
+    shown = pg.evaluate(
+        "[...document.querySelectorAll('figure.timeline-chart img, div.graphviz object')].filter(e => e.checkVisibility()).length"
+    )
     relations = pg.locator("section#map-of-actors ul li").count()
     context.close()
     if kind == "actors" and width == "phone":
-        assert shown == 0 and relations > 5  # the list of relations, at reading size, instead of a shrunk map
+        # the list of relations, at reading size, instead of a shrunk map
+        assert shown == 0 and relations > 5
         return
     assert shown >= 1 and len(sizes) > 20
     small = [(text, round(size, 1)) for text, size in sizes if size < MIN_CHART_TEXT_PX]
@@ -208,7 +234,8 @@ def test_chart_and_map_text_is_never_below_11px(browser: Browser, site: str, kin
 
 def test_timeline_chart_shows_every_event_title_in_full(page: Page, site: str) -> None:
     page.goto(f"{site}/timeline.html")
-    drawn = "".join(text for text, _ in page.evaluate(CHART_TEXT_SIZES)).replace(" ", "")  # wrapped lines are tspans
+    # wrapped lines are tspans
+    drawn = "".join(text for text, _ in page.evaluate(CHART_TEXT_SIZES)).replace(" ", "")
     titles = page.locator("table.chronology tbody tr td:nth-child(2)").all_inner_texts()
     assert len(titles) > 20
     missing = [t for t in titles if "".join(t.split()) not in drawn]
@@ -226,7 +253,9 @@ def header_bottom(pg: Page, passage: Locator) -> float:
 
 @pytest.mark.parametrize(("width", "theme"), VIEWS)
 @pytest.mark.parametrize("section", SECTIONS)
-def test_followed_citation_shows_its_whole_passage_below_the_header_and_marked(browser: Browser, site: str, section: str, width: str, theme: str) -> None:
+def test_followed_citation_shows_its_whole_passage_below_the_header_and_marked(
+    browser: Browser, site: str, section: str, width: str, theme: str
+) -> None:
     context = open_view(browser, width, theme)
     pg = context.new_page()
     goto(pg, f"{site}/{section}.html", theme)
@@ -240,32 +269,52 @@ def test_followed_citation_shows_its_whole_passage_below_the_header_and_marked(b
         pg.wait_for_url(f"**/sources/*.html#{target_id}")
         pg.wait_for_load_state("load")
         pg.wait_for_timeout(200)
-        passage = pg.locator(f"[id='{target_id}']").locator("xpath=ancestor-or-self::*[contains(concat(' ', @class, ' '), ' cited ')][1]")
-        box = passage.evaluate("e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom} }")
+        passage = pg.locator(f"[id='{target_id}']").locator(
+            "xpath=ancestor-or-self::*[contains(concat(' ', @class, ' '), ' cited ')][1]"
+        )
+        box = passage.evaluate(
+            "e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom} }"
+        )
         top = header_bottom(pg, passage)
         room = pg.viewport_size["height"] - top
-        assert box["top"] >= top - 1, f"{section} #{n}: the passage starts under the header ({box['top']:.0f} < {top:.0f})"
+        assert box["top"] >= top - 1, (
+            f"{section} #{n}: the passage starts under the header ({box['top']:.0f} < {top:.0f})"
+        )
         if box["bottom"] - box["top"] <= room:
-            assert box["bottom"] <= pg.viewport_size["height"] + 1, f"{section} #{n}: the passage runs off the window"
-        style = passage.evaluate("e => { const s = getComputedStyle(e); return [s.backgroundColor, s.outlineStyle, s.outlineColor] }")
+            assert box["bottom"] <= pg.viewport_size["height"] + 1, (
+                f"{section} #{n}: the passage runs off the window"
+            )
+        style = passage.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.outlineStyle, s.outlineColor] }"
+        )
         others = pg.evaluate(
-            "id => [...document.querySelectorAll('.cited')].filter(c => !c.matches(':target, :has(:target)')).map(c => getComputedStyle(c).backgroundColor)", target_id
+            "id => [...document.querySelectorAll('.cited')].filter(c => !c.matches(':target, :has(:target)')).map(c => getComputedStyle(c).backgroundColor)",
+            target_id,
         )
         page_bg = pg.evaluate("getComputedStyle(document.body).backgroundColor")
         assert style[1] != "none" and style[0] not in (page_bg, "rgba(0, 0, 0, 0)"), style
-        assert style[0] not in others, f"the arrived-at passage looks like the other cited passages: {style[0]}"
+        assert style[0] not in others, (
+            f"the arrived-at passage looks like the other cited passages: {style[0]}"
+        )
     context.close()
 
 
 @pytest.mark.parametrize("section", ["index", *SECTIONS, "sources/oan-special-forces"])
-def test_citation_marks_are_named_by_their_visible_number(page: Page, site: str, section: str) -> None:
+def test_citation_marks_are_named_by_their_visible_number(
+    page: Page, site: str, section: str
+) -> None:
     """WCAG 2.5.3: the accessible name starts with the visible label; the quote is a description."""
     page.goto(f"{site}/{section}.html")
     marks = page.locator("a.cite-mark")
     assert marks.count() > 0
-    names = page.evaluate("[...document.querySelectorAll('a.cite-mark')].map(m => [m.innerText.trim(), m.getAttribute('aria-label')])")
+    names = page.evaluate(
+        "[...document.querySelectorAll('a.cite-mark')].map(m => [m.innerText.trim(), m.getAttribute('aria-label')])"
+    )
     for visible, name in names:
-        assert visible.isdigit() and re.match(rf"{visible}: citation, .+, ¶\d+$", name or ""), (visible, name)
+        assert visible.isdigit() and re.match(rf"{visible}: citation, .+, ¶\d+$", name or ""), (
+            visible,
+            name,
+        )
     for n in range(min(5, marks.count())):  # as the browser computes it for assistive technology
         visible = marks.nth(n).inner_text().strip()
         expect(marks.nth(n)).to_have_accessible_name(re.compile(rf"^{visible}: citation, "))
@@ -277,39 +326,63 @@ def test_tooltip_near_the_bottom_of_the_window_stays_on_screen(page: Page, site:
     page.set_viewport_size({"width": 1280, "height": 700})
     page.goto(f"{site}/summary.html")
     mark = page.locator("a.cite-mark").nth(3)
-    mark.evaluate("m => window.scrollBy(0, m.getBoundingClientRect().bottom - window.innerHeight + 4)")
+    mark.evaluate(
+        "m => window.scrollBy(0, m.getBoundingClientRect().bottom - window.innerHeight + 4)"
+    )
     mark.hover()
     tip = page.locator("#cite-tip")
     expect(tip).to_be_visible()
     box = tip.bounding_box()
-    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 700 and box["x"] + box["width"] <= 1280
+    assert (
+        box is not None
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= 700
+        and box["x"] + box["width"] <= 1280
+    )
 
 
 def test_landing_page_has_real_headings_and_one_search_box(page: Page, site: str) -> None:
     page.goto(f"{site}/index.html")
     article = page.locator("article.bd-article")
-    assert article.locator("h2", has_text="Contents").count() == 1 and article.locator("h2", has_text="Source texts").count() == 1
-    visible_search = [b for b in page.locator(".search-button-field, .search-button").all() if b.is_visible()]
+    assert (
+        article.locator("h2", has_text="Contents").count() == 1
+        and article.locator("h2", has_text="Source texts").count() == 1
+    )
+    visible_search = [
+        b for b in page.locator(".search-button-field, .search-button").all() if b.is_visible()
+    ]
     assert len(visible_search) == 1
     title = page.evaluate("document.querySelector('article h1').firstChild.textContent.trim()")
     shown = page.evaluate(
-        "t => [...document.querySelectorAll('body *')].filter(e => e.checkVisibility() && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim() === t)).length", title
+        "t => [...document.querySelectorAll('body *')].filter(e => e.checkVisibility() && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim() === t)).length",
+        title,
     )
     assert shown <= 2, shown  # the sidebar's title and the page's h1, no third "home" entry
 
 
 def test_sources_are_listed_by_date_with_supplied_titles_marked(page: Page, site: str) -> None:
     page.goto(f"{site}/sources.html")
-    dates = page.locator("article table").first.locator("tbody tr td:nth-child(3)").all_inner_texts()
+    dates = (
+        page.locator("article table").first.locator("tbody tr td:nth-child(3)").all_inner_texts()
+    )
 
     def key(text: str) -> tuple[int, int, int]:
         found = re.search(r"(\d{1,2} )?([A-Z][a-z]+) (\d{4})", text)
         assert found, text
-        return int(found.group(3)), dt.datetime.strptime(found.group(2), "%B").month, int(found.group(1) or 0)
+        return (
+            int(found.group(3)),
+            dt.datetime.strptime(found.group(2), "%B").month,
+            int(found.group(1) or 0),
+        )
 
     assert len(dates) == 5 and [key(d) for d in dates] == sorted(key(d) for d in dates), dates
     # internewscast's article has no headline: the title the analyst wrote is shown in brackets, here and on its page
-    expect(page.get_by_role("link", name="[Trump moves forward with plans to deploy US forces to Mexico against cartels]").first).to_be_visible()
+    expect(
+        page.get_by_role(
+            "link",
+            name="[Trump moves forward with plans to deploy US forces to Mexico against cartels]",
+        ).first
+    ).to_be_visible()
     page.goto(f"{site}/sources/internewscast-nbc-mexico.html")
     expect(page.locator("article.bd-article h1")).to_contain_text("[Trump moves forward")
     expect(page.locator("table.source-card")).to_contain_text("supplied by the analyst")
@@ -331,14 +404,26 @@ def test_print_hides_navigation_and_keeps_citation_numbers(page: Page, site: str
 
 def _with_relations(root: Path, count: int = 40) -> None:
     """Add ``count`` cited relations between the synthetic actors (the generator records none)."""
-    import yaml  # noqa: PLC0415
+    import yaml
 
     path = root / "briefing/actors.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     actors = [a for a in data["actors"] if a.get("statements")]
-    kinds = ["works with", "funds the programmes of", "criticised the plan of", "met the delegation of", "reports to", "sued"]
+    kinds = [
+        "works with",
+        "funds the programmes of",
+        "criticised the plan of",
+        "met the delegation of",
+        "reports to",
+        "sued",
+    ]
     data["relations"] = [
-        {"from": actors[i % len(actors)]["id"], "to": actors[(i * 7 + 3) % len(actors)]["id"], "kind": kinds[i % len(kinds)], "cite": [dict(actors[i % len(actors)]["statements"][0]["cite"][0])]}
+        {
+            "from": actors[i % len(actors)]["id"],
+            "to": actors[(i * 7 + 3) % len(actors)]["id"],
+            "kind": kinds[i % len(kinds)],
+            "cite": [dict(actors[i % len(actors)]["statements"][0]["cite"][0])],
+        }
         for i in range(count)
         if actors[i % len(actors)]["id"] != actors[(i * 7 + 3) % len(actors)]["id"]
     ]
@@ -347,12 +432,12 @@ def _with_relations(root: Path, count: int = 40) -> None:
 
 @pytest.fixture(scope="module")
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import sys  # noqa: PLC0415
+    import sys
 
-    from briefgen.build import build  # noqa: PLC0415
+    from briefgen.building.book import build
 
     sys.path.insert(0, str(REPO / "benchmarks"))
-    from synth import generate  # noqa: PLC0415
+    from synth import generate
 
     root = generate(tmp_path_factory.mktemp("large") / "n100", 100)
     _with_relations(root)
@@ -365,7 +450,9 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_a_large_book_has_a_legible_timeline_and_map(browser: Browser, large_site: str, width: str) -> None:
+def test_a_large_book_has_a_legible_timeline_and_map(
+    browser: Browser, large_site: str, width: str
+) -> None:
     context = open_view(browser, width, "light")
     pg = context.new_page()
     checked = 0
@@ -379,9 +466,12 @@ def test_a_large_book_has_a_legible_timeline_and_map(browser: Browser, large_sit
         assert small == [], (url, small[:5])
         wide = pg.evaluate("document.documentElement.scrollWidth > window.innerWidth")
         assert not wide, f"{url} is wider than the {width} window"
-        assert len(sizes) >= (5 if "timeline" in url or width == "desktop" else 0), url  # a chart (or, on a phone's actors page, the list)
+        # a chart (or, on a phone's actors page, the list)
+        assert len(sizes) >= (5 if "timeline" in url or width == "desktop" else 0), url
         checked += len(sizes)
-    shown_map = pg.evaluate("[...document.querySelectorAll('div.graphviz object')].filter(o => o.checkVisibility()).length")
+    shown_map = pg.evaluate(
+        "[...document.querySelectorAll('div.graphviz object')].filter(o => o.checkVisibility()).length"
+    )
     context.close()
     assert checked > (100 if width == "desktop" else 20)
     assert shown_map == (1 if width == "desktop" else 0)  # a phone lists the relations instead

@@ -21,9 +21,9 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 from playwright.sync_api import Browser
+from test_browser import _QuietHandler
 
-from briefgen.build import build
-from test_browser import _QuietHandler, browser  # noqa: F401  (the Chromium fixture)
+from briefgen.building.book import build
 
 pytestmark = pytest.mark.build
 
@@ -39,7 +39,9 @@ def original_site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """An empty folder served on loopback, and its address."""
     root = tmp_path / "site"
     root.mkdir()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield root, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -47,7 +49,10 @@ def original_site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 
 def _article_page(text: str) -> str:
     """The article as a news site might show it: a header, then one <p> per paragraph, far apart."""
-    paragraphs = "\n".join(f'<p id="p{n}">{html.escape(line)}</p>' for n, line in enumerate((l for l in text.splitlines() if l.strip()), 1))
+    paragraphs = "\n".join(
+        f'<p id="p{n}">{html.escape(line)}</p>'
+        for n, line in enumerate((t for t in text.splitlines() if t.strip()), 1)
+    )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Gazette</title><style>"
         "body { font: 18px/1.4 sans-serif; margin: 0 2em; } p { margin: 0 0 90vh; } header { height: 60vh; }"
@@ -56,23 +61,36 @@ def _article_page(text: str) -> str:
     )
 
 
-def test_original_site_link_scrolls_to_and_highlights_the_passage(harbour: Path, original_site: tuple[Path, str], browser: Browser) -> None:  # noqa: F811
+def test_original_site_link_scrolls_to_and_highlights_the_passage(
+    harbour: Path, original_site: tuple[Path, str], browser: Browser
+) -> None:
     site, address = original_site
     article = harbour / "articles/gazette.txt"
-    article.write_text(article.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{TWIN}\n", encoding="utf-8")
-    (site / "gazette.html").write_text(_article_page(article.read_text(encoding="utf-8")), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{TWIN}\n", encoding="utf-8"
+    )
+    (site / "gazette.html").write_text(
+        _article_page(article.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     source = harbour / "briefing/sources/gazette.yaml"
     source.write_text(
-        source.read_text(encoding="utf-8").replace("outlet: Harbour Gazette\n", f"outlet: Harbour Gazette\nurl: {address}/gazette.html\n")
+        source.read_text(encoding="utf-8").replace(
+            "outlet: Harbour Gazette\n", f"outlet: Harbour Gazette\nurl: {address}/gazette.html\n"
+        )
         + f"  - text: A spokesperson repeated that the Authority voted to close the pier.\n    cite: [{{source: gazette, quote: {QUOTE}}}]\n",
         encoding="utf-8",
     )
     build(harbour, ("html",))
     edition = json.loads((harbour / "_build/html/edition.json").read_text(encoding="utf-8"))
-    link = next(c["original"] for claim in edition["claims"] for c in claim["cite"] if c["quote"] == QUOTE)
-    assert link == f"{address}/gazette.html#:~:text=said-,the%20port%20authority,the%20north%20pier"  # prefix, start and end
+    link = next(
+        c["original"] for claim in edition["claims"] for c in claim["cite"] if c["quote"] == QUOTE
+    )
+    # prefix, start and end
+    assert link == f"{address}/gazette.html#:~:text=said-,the%20port%20authority,the%20north%20pier"
     # the book offers the same link on the source's page, beside the passage
-    book_page = BeautifulSoup((harbour / "_build/html/sources/gazette.html").read_text(encoding="utf-8"), "html.parser")
+    book_page = BeautifulSoup(
+        (harbour / "_build/html/sources/gazette.html").read_text(encoding="utf-8"), "html.parser"
+    )
     assert link in [a["href"] for a in book_page.select(".original-links a")]
     assert "may have changed since it was retrieved" in book_page.get_text()
 
@@ -83,14 +101,25 @@ def test_original_site_link_scrolls_to_and_highlights_the_passage(harbour: Path,
     page.wait_for_timeout(300)  # the highlight is painted after the scroll
     twin = page.locator("p", has_text="Asked again")
     first = page.locator("#p2")
-    assert twin.evaluate("el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
-    assert first.evaluate("el => el.getBoundingClientRect().bottom < 0 || el.getBoundingClientRect().top > innerHeight")
+    assert twin.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    )
+    assert first.evaluate(
+        "el => el.getBoundingClientRect().bottom < 0 || el.getBoundingClientRect().top > innerHeight"
+    )
     shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
-    red = [(x, y) for x in range(0, shot.width, 2) for y in range(0, shot.height, 2) if shot.getpixel((x, y)) == RED]
+    red = [
+        (x, y)
+        for x in range(0, shot.width, 2)
+        for y in range(0, shot.height, 2)
+        if shot.getpixel((x, y)) == RED
+    ]
     assert red, "no ::target-text highlight painted"
     box = twin.bounding_box()
     assert box is not None
-    assert all(box["y"] - 2 <= y <= box["y"] + box["height"] + 2 for _, y in red), "highlight outside the linked paragraph"
+    assert all(box["y"] - 2 <= y <= box["y"] + box["height"] + 2 for _, y in red), (
+        "highlight outside the linked paragraph"
+    )
     context.close()
     # and the citation's tooltip in the book offers the same link, with the caveat
     context = browser.new_context()
@@ -107,6 +136,10 @@ def test_original_site_link_scrolls_to_and_highlights_the_passage(harbour: Path,
     from axe_playwright_python.sync_playwright import Axe
 
     result = Axe().run(page)  # the source page with its original-site links
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+        for v in result.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert bad == [], bad
     context.close()

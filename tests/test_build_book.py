@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from pypdf import PdfReader
-
 from htmlcheck import anchored_quotes, check_citation_links
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.build
 
@@ -47,12 +46,21 @@ def _outline_titles(reader: PdfReader) -> list[str]:
                 out.append(item.title)
 
     walk(reader.outline)
-    return [re.sub(r"^(Appendix )?[A-Z0-9.]+ ", "", title) for title in out]  # without the numbering
+    # without the numbering
+    return [re.sub(r"^(Appendix )?[A-Z0-9.]+ ", "", title) for title in out]
 
 
 def test_pdf_outline_mirrors_the_sections(pdf: PdfReader) -> None:
     titles = _outline_titles(pdf)
-    for section in ("Summary", "Background", "Actors", "Positions", "Timeline", "Open questions", "Sources and method"):
+    for section in (
+        "Summary",
+        "Background",
+        "Actors",
+        "Positions",
+        "Timeline",
+        "Open questions",
+        "Sources and method",
+    ):
         assert section in titles, (section, titles[:20])
     assert sum(1 for t in titles if t == "Article text") == 5  # one appendix per source
     assert titles.count("Key points") == 5
@@ -66,7 +74,9 @@ def test_pdf_citations_are_internal_links(pdf: PdfReader) -> None:
             if obj.get("/Subtype") != "/Link":
                 continue
             action = obj.get("/A")
-            if obj.get("/Dest") is not None or (action is not None and action.get_object().get("/S") == "/GoTo"):
+            if obj.get("/Dest") is not None or (
+                action is not None and action.get_object().get("/S") == "/GoTo"
+            ):
                 internal += 1
     assert internal >= 300
 

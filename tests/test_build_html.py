@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
-from briefgen.build import build
-from briefgen.errors import BriefingError
 from conftest import REPO
 from htmlcheck import anchored_quotes, check_citation_links
+
+from briefgen.building.book import build
+from briefgen.core.errors import BriefingError
 
 pytestmark = pytest.mark.build
 
@@ -35,20 +35,44 @@ def test_source_page_shows_numbers_non_article_and_backlinks(harbour: Path) -> N
     assert back, "no 'cited in' links"
     for a in back:
         href, _, frag = a["href"].partition("#")
-        target = BeautifulSoup((harbour / "_build/html/sources" / href).resolve().read_text(), "html.parser") if href else page
+        target = (
+            BeautifulSoup(
+                (harbour / "_build/html/sources" / href).resolve().read_text(), "html.parser"
+            )
+            if href
+            else page
+        )
         assert target.find(id=frag) is not None, a["href"]
 
 
-HOSTILE = "<script>alert('x')</script> {raw}`html <b>bold</b>` \\input{/etc/passwd} [^c1] ```{eval-rst}"
+HOSTILE = (
+    "<script>alert('x')</script> {raw}`html <b>bold</b>` \\input{/etc/passwd} [^c1] ```{eval-rst}"
+)
 
 
 def test_hostile_yaml_text_renders_literally(harbour: Path) -> None:
     edits = {
-        "briefing/book.yaml": [("title: North Pier Closure", f'title: "Pier {HOSTILE}"'), ("marking: TEST // NOT FOR DISTRIBUTION", f'marking: "M {HOSTILE}"')],
-        "briefing/background.yaml": [("title: The vote", f'title: "Vote {HOSTILE}"'), ("text: Engineers put the repairs at about eight months.", f'text: "Repairs {HOSTILE}"')],
-        "briefing/actors.yaml": [("name: Ines Varga", f'name: "Varga {HOSTILE}"'), ("role: Chair of the Port Authority", f'role: "Chair {HOSTILE}"')],
-        "briefing/positions.yaml": [("stance: Not consulted", f'stance: "Not consulted {HOSTILE}"')],
-        "briefing/questions.yaml": [("- Notice of a guild vote on action", f'- "Notice {HOSTILE}"')],
+        "briefing/book.yaml": [
+            ("title: North Pier Closure", f'title: "Pier {HOSTILE}"'),
+            ("marking: TEST // NOT FOR DISTRIBUTION", f'marking: "M {HOSTILE}"'),
+        ],
+        "briefing/background.yaml": [
+            ("title: The vote", f'title: "Vote {HOSTILE}"'),
+            (
+                "text: Engineers put the repairs at about eight months.",
+                f'text: "Repairs {HOSTILE}"',
+            ),
+        ],
+        "briefing/actors.yaml": [
+            ("name: Ines Varga", f'name: "Varga {HOSTILE}"'),
+            ("role: Chair of the Port Authority", f'role: "Chair {HOSTILE}"'),
+        ],
+        "briefing/positions.yaml": [
+            ("stance: Not consulted", f'stance: "Not consulted {HOSTILE}"')
+        ],
+        "briefing/questions.yaml": [
+            ("- Notice of a guild vote on action", f'- "Notice {HOSTILE}"')
+        ],
         "briefing/sources/herald.yaml": [("outlet: Coastal Herald", f'outlet: "Herald {HOSTILE}"')],
     }
     for rel, pairs in edits.items():
@@ -58,7 +82,9 @@ def test_hostile_yaml_text_renders_literally(harbour: Path) -> None:
             assert old in text
             text = text.replace(old, new.replace("\\", "\\\\"))
         path.write_text(text)
-    (harbour / "articles/herald.txt").write_text((harbour / "articles/herald.txt").read_text() + f"\n{HOSTILE}\n")
+    (harbour / "articles/herald.txt").write_text(
+        (harbour / "articles/herald.txt").read_text() + f"\n{HOSTILE}\n"
+    )
     build(harbour, ("html",))
     literal = HOSTILE.replace("\\\\", "\\")
     for page in (harbour / "_build/html").rglob("*.html"):
@@ -67,12 +93,18 @@ def test_hostile_yaml_text_renders_literally(harbour: Path) -> None:
             assert "alert" not in script.get_text() and "alert" not in script.get("src", "")
         assert soup.find("b", string="bold") is None
     for name in ("index", "background", "actors", "positions", "questions", "sources/herald"):
-        text = " ".join(BeautifulSoup((harbour / f"_build/html/{name}.html").read_text(), "html.parser").get_text().split())
+        text = " ".join(
+            BeautifulSoup((harbour / f"_build/html/{name}.html").read_text(), "html.parser")
+            .get_text()
+            .split()
+        )
         assert literal in text, name
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_failed_build_keeps_last_good_book(harbour: Path) -> None:
@@ -80,7 +112,11 @@ def test_failed_build_keeps_last_good_book(harbour: Path) -> None:
     html = harbour / "_build" / "html"
     before = _snapshot(html)
     timeline = harbour / "briefing/timeline.yaml"
-    timeline.write_text(timeline.read_text().replace("We held two public meetings in March", "We held six public meetings in March"))
+    timeline.write_text(
+        timeline.read_text().replace(
+            "We held two public meetings in March", "We held six public meetings in March"
+        )
+    )
     with pytest.raises(BriefingError) as err:
         build(harbour, ("html",))
     assert "quote not found" in str(err.value)
@@ -91,9 +127,12 @@ def test_sphinx_failure_keeps_last_good_book(harbour: Path) -> None:
     build(harbour, ("html",))
     html = harbour / "_build" / "html"
     before = _snapshot(html)
-    conf = harbour / "conf" / "conf.py"  # the project starts overriding briefgen's defaults, wrongly
+    # the project starts overriding briefgen's defaults, wrongly
+    conf = harbour / "conf" / "conf.py"
     conf.parent.mkdir()
-    conf.write_text((REPO / "conf/conf.py").read_text() + "\nextensions.append('no_such_extension_xyz')\n")
+    conf.write_text(
+        (REPO / "conf/conf.py").read_text() + "\nextensions.append('no_such_extension_xyz')\n"
+    )
     with pytest.raises(BriefingError) as err:
         build(harbour, ("html",))
     assert "no_such_extension_xyz" in str(err.value)
@@ -111,8 +150,9 @@ def test_rebuild_is_byte_identical(harbour: Path, tmp_path: Path) -> None:
 
 
 def test_second_build_at_once_is_refused_clearly(harbour: Path) -> None:
-    from briefgen.build import BuildLocked, Layout, build_lock
-    from conftest import REPO, run_cli
+    from conftest import run_cli
+
+    from briefgen.building.layout import BuildLocked, Layout, build_lock
 
     with build_lock(Layout(harbour)):
         with pytest.raises(BuildLocked, match="another briefgen build is running"):

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
-from briefgen.build import build
-from briefgen.errors import BriefingError
 from conftest import REPO
 from pdfcheck import pdf_text
+from pypdf import PdfReader
+
+from briefgen.building.book import build
+from briefgen.core.errors import BriefingError
 
 pytestmark = pytest.mark.build
 STRAIGHT = str.maketrans("‘’“”", "''\"\"")
@@ -37,14 +37,27 @@ def _pdf(root: Path) -> Path:
 
 def test_hostile_text_reaches_the_pdf_literally(harbour: Path) -> None:
     yaml_literal = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
-    _replace(harbour / "briefing/book.yaml", "title: North Pier Closure", f'title: "Pier {yaml_literal}"')
-    _replace(harbour / "briefing/book.yaml", "marking: TEST // NOT FOR DISTRIBUTION", f'marking: "M {yaml_literal}"')
-    _replace(harbour / "briefing/background.yaml", "text: Engineers put the repairs at about eight months.", f'text: "Repairs {yaml_literal}"')
+    _replace(
+        harbour / "briefing/book.yaml", "title: North Pier Closure", f'title: "Pier {yaml_literal}"'
+    )
+    _replace(
+        harbour / "briefing/book.yaml",
+        "marking: TEST // NOT FOR DISTRIBUTION",
+        f'marking: "M {yaml_literal}"',
+    )
+    _replace(
+        harbour / "briefing/background.yaml",
+        "text: Engineers put the repairs at about eight months.",
+        f'text: "Repairs {yaml_literal}"',
+    )
     _replace(harbour / "briefing/actors.yaml", "name: Ines Varga", f'name: "Varga {yaml_literal}"')
-    (harbour / "articles/herald.txt").write_text((harbour / "articles/herald.txt").read_text() + f"\n{HOSTILE}\n")
+    (harbour / "articles/herald.txt").write_text(
+        (harbour / "articles/herald.txt").read_text() + f"\n{HOSTILE}\n"
+    )
     build(harbour, ("pdf",))
     assert not list(harbour.rglob("pwned"))
-    text = " ".join(pdf_text(_pdf(harbour)).split()).translate(STRAIGHT)  # analyst text is set with typographic quotes
+    # analyst text is set with typographic quotes
+    text = " ".join(pdf_text(_pdf(harbour)).split()).translate(STRAIGHT)
     # cover, running heads, background, actors, source text: each shows the payload as written
     assert text.count('#read("/etc/passwd")') >= 5
     assert text.count("\\input{/etc/passwd}") >= 5
@@ -70,7 +83,9 @@ def test_typst_failure_keeps_last_good_pdf(harbour: Path) -> None:
     assert (harbour / "_build/html" / pdf.name).read_bytes() == before
 
 
-def test_pdf_is_reproducible_and_dated_as_of_the_book(harbour: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_is_reproducible_and_dated_as_of_the_book(
+    harbour: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     build(harbour, ("pdf",))
     first = _pdf(harbour).read_bytes()

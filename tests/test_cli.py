@@ -5,22 +5,30 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 
 def test_check_ok(harbour: Path) -> None:
     result = run_cli("check", "--project", str(harbour))
     assert result.exit_code == 0, result.output
-    assert "ok: 2 sources, 14 distinct quotes anchored (2 by typographic tolerance); 8 warnings; 15 of 15 claims rest on a single origin" in result.output
+    assert (
+        "ok: 2 sources, 14 distinct quotes anchored (2 by typographic tolerance); 8 warnings; 15 of 15 claims rest on a single origin"
+        in result.output
+    )
 
 
 def test_check_reports_problems_one_per_line_and_exits_1(harbour: Path) -> None:
-    (harbour / "briefing/timeline.yaml").write_text((harbour / "briefing/timeline.yaml").read_text().replace("actors: [varga]", "actors: [nobody]"))
+    (harbour / "briefing/timeline.yaml").write_text(
+        (harbour / "briefing/timeline.yaml")
+        .read_text()
+        .replace("actors: [varga]", "actors: [nobody]")
+    )
     result = run_cli("check", "--project", str(harbour))
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith("briefing/timeline.yaml:12:14: events[1].actors[0]: unknown actor 'nobody'")
+    assert lines[0].startswith(
+        "briefing/timeline.yaml:12:14: events[1].actors[0]: unknown actor 'nobody'"
+    )
     assert lines[-1] == "1 problem found"
 
 
@@ -39,7 +47,9 @@ def test_usage_errors_exit_2() -> None:
 def test_help_explains_with_an_example(command: list[str]) -> None:
     result = run_cli(*command, "--help")
     assert result.exit_code == 0
-    assert "briefgen " in result.output and ("Example" in result.output or "Typical loop" in result.output)
+    assert "briefgen " in result.output and (
+        "Example" in result.output or "Typical loop" in result.output
+    )
 
 
 @pytest.mark.build
@@ -50,13 +60,15 @@ def test_build_html_via_cli(harbour: Path) -> None:
     assert (harbour / "_build/html/index.html").is_file()
 
 
-def test_internal_errors_are_one_line_not_a_traceback(harbour: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefgen.pipeline
+def test_internal_errors_are_one_line_not_a_traceback(
+    harbour: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefgen.trust.prepare
 
     def boom(root: Path) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(briefgen.pipeline, "prepare", boom)
+    monkeypatch.setattr(briefgen.trust.prepare, "prepare", boom)
     result = run_cli("check", "--project", str(harbour))
     assert result.exit_code == 3
     assert "internal error: RuntimeError: simulated bug" in result.output
@@ -66,23 +78,43 @@ def test_internal_errors_are_one_line_not_a_traceback(harbour: Path, monkeypatch
 def test_check_warns_with_codes_and_locations(harbour: Path) -> None:
     result = run_cli("check", "--project", str(harbour))
     lines = result.output.splitlines()
-    assert "briefing/book.yaml:12:5: bluf[0]: warning: rests on one origin (gazette) [single-origin] (hint: add a citation from an independent origin, or lower the confidence)" in lines
-    assert any(line.startswith("briefing/positions.yaml:13:40: positions[1].claims[0].cite[0].quote: warning: quote matches only after folding typography [typographic-quote]") for line in lines)
+    assert (
+        "briefing/book.yaml:12:5: bluf[0]: warning: rests on one origin (gazette) [single-origin] (hint: add a citation from an independent origin, or lower the confidence)"
+        in lines
+    )
+    assert any(
+        line.startswith(
+            "briefing/positions.yaml:13:40: positions[1].claims[0].cite[0].quote: warning: quote matches only after folding typography [typographic-quote]"
+        )
+        for line in lines
+    )
     assert any("[single-source-section]" in line for line in lines)
 
 
 def test_check_warns_about_uncited_sources_unused_ids_and_order(harbour: Path) -> None:
     book = harbour / "briefing/book.yaml"
-    book.write_text(book.read_text().replace("issues:\n", "issues:\n  - {id: spare, title: Spare issue}\n"))
+    book.write_text(
+        book.read_text().replace("issues:\n", "issues:\n  - {id: spare, title: Spare issue}\n")
+    )
     timeline = harbour / "briefing/timeline.yaml"
-    timeline.write_text(timeline.read_text().replace("date: {date: 2024-03,", "date: {date: 2024-06,"))
+    timeline.write_text(
+        timeline.read_text().replace("date: {date: 2024-03,", "date: {date: 2024-06,")
+    )
     herald = (harbour / "briefing/sources/herald.yaml").read_text()
-    (harbour / "briefing/sources/spare.yaml").write_text(herald.replace("id: herald", "id: spare").replace("source: herald", "source: spare"))
+    (harbour / "briefing/sources/spare.yaml").write_text(
+        herald.replace("id: herald", "id: spare").replace("source: herald", "source: spare")
+    )
     result = run_cli("check", "--project", str(harbour))
     assert result.exit_code == 0, result.output
-    assert "briefing/sources/spare.yaml:1:5: id: warning: source 'spare' is not cited outside its own summary [uncited-source]" in result.output
+    assert (
+        "briefing/sources/spare.yaml:1:5: id: warning: source 'spare' is not cited outside its own summary [uncited-source]"
+        in result.output
+    )
     assert "issue 'spare' has no position [unused-id]" in result.output
-    assert "event 'vote' (2024-04-30) is listed after 'meetings' (2024-06) [timeline-order]" in result.output
+    assert (
+        "event 'vote' (2024-04-30) is listed after 'meetings' (2024-06) [timeline-order]"
+        in result.output
+    )
 
 
 def test_strict_turns_warnings_into_failure(harbour: Path) -> None:
@@ -98,8 +130,14 @@ def test_check_json(harbour: Path) -> None:
     data = json.loads(result.stdout)
     assert data["ok"] is True and data["errors"] == []
     assert data["stats"]["quotes"] == 14 and len(data["warnings"]) == 8
-    assert {"file", "line", "col", "key_path", "message", "hint", "severity"} <= set(data["warnings"][0])
-    (harbour / "briefing/timeline.yaml").write_text((harbour / "briefing/timeline.yaml").read_text().replace("actors: [varga]", "actors: [nobody]"))
+    assert {"file", "line", "col", "key_path", "message", "hint", "severity"} <= set(
+        data["warnings"][0]
+    )
+    (harbour / "briefing/timeline.yaml").write_text(
+        (harbour / "briefing/timeline.yaml")
+        .read_text()
+        .replace("actors: [varga]", "actors: [nobody]")
+    )
     bad = run_cli("check", "--format", "json", "--project", str(harbour))
     assert bad.exit_code == 1
     data = json.loads(bad.stdout)
@@ -111,23 +149,41 @@ def test_compose_writes_pages_and_reports_changes(harbour: Path) -> None:
     assert first.exit_code == 0 and "composed 10 pages (10 changed" in first.output
     assert (harbour / "_build/src/timeline.md").is_file()
     assert "(0 changed: none)" in run_cli("compose", "--project", str(harbour)).output
-    (harbour / "briefing/timeline.yaml").write_text((harbour / "briefing/timeline.yaml").read_text().replace("actors: [varga]", "actors: [nobody]"))
+    (harbour / "briefing/timeline.yaml").write_text(
+        (harbour / "briefing/timeline.yaml")
+        .read_text()
+        .replace("actors: [varga]", "actors: [nobody]")
+    )
     assert run_cli("compose", "--project", str(harbour)).exit_code == 1
     kept = run_cli("compose", "--keep-going", "--project", str(harbour))
     assert kept.exit_code == 0 and "unknown actor 'nobody'" in kept.output
 
 
-def test_typographic_warning_is_per_citation_and_ambiguous_quotes_are_flagged(harbour: Path) -> None:
+def test_typographic_warning_is_per_citation_and_ambiguous_quotes_are_flagged(
+    harbour: Path,
+) -> None:
     q = harbour / "briefing/questions.yaml"
-    q.write_text(q.read_text().replace("quote: including a blockade of the south channel}", "quote: said}"))
+    q.write_text(
+        q.read_text().replace("quote: including a blockade of the south channel}", "quote: said}")
+    )
     bg = harbour / "briefing/background.yaml"
     # the same passage as positions[1], typed exactly as the source has it (curly quotes)
-    bg.write_text(bg.read_text().replace('{source: herald, quote: "will take about eight months"}', '{source: herald, quote: "“We held two public meetings in March,”"}'))
+    bg.write_text(
+        bg.read_text().replace(
+            '{source: herald, quote: "will take about eight months"}',
+            '{source: herald, quote: "“We held two public meetings in March,”"}',
+        )
+    )
     result = run_cli("check", "--project", str(harbour))
-    assert "quote occurs in ¶3, ¶5 of 'gazette'; it is anchored to the first [ambiguous-quote]" in result.output
+    assert (
+        "quote occurs in ¶3, ¶5 of 'gazette'; it is anchored to the first [ambiguous-quote]"
+        in result.output
+    )
     typographic = [line for line in result.output.splitlines() if "[typographic-quote]" in line]
-    assert any(line.startswith("briefing/positions.yaml:13:40:") for line in typographic)  # straight quotes: warned
-    assert not any(line.startswith("briefing/background.yaml") for line in typographic)  # exact: not warned
+    # straight quotes: warned
+    assert any(line.startswith("briefing/positions.yaml:13:40:") for line in typographic)
+    # exact: not warned
+    assert not any(line.startswith("briefing/background.yaml") for line in typographic)
 
 
 def test_serve_on_a_busy_port_is_a_clear_error(harbour: Path) -> None:

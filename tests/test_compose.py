@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from briefgen.compose import compose_book, compose_pages
-from briefgen.compose.markup import escape
-from briefgen.pipeline import prepare
 from conftest import HARBOUR
+
+from briefgen.compose.book import compose_book, compose_pages
+from briefgen.compose.markup import escape
+from briefgen.trust.prepare import prepare
 
 
 @pytest.fixture(scope="module")
@@ -17,14 +17,30 @@ def prepared():
     return prepare(HARBOUR)
 
 
-@pytest.mark.parametrize("docname", ["index", "summary", "background", "actors", "positions", "timeline", "questions", "sources", "sources/gazette", "sources/herald"])
+@pytest.mark.parametrize(
+    "docname",
+    [
+        "index",
+        "summary",
+        "background",
+        "actors",
+        "positions",
+        "timeline",
+        "questions",
+        "sources",
+        "sources/gazette",
+        "sources/herald",
+    ],
+)
 def test_page_snapshot(prepared, docname: str, file_regression) -> None:
     pages = compose_pages(prepared.briefing, prepared.anchors)
     file_regression.check(pages[docname], basename=docname.replace("/", "__"), extension=".md")
 
 
 def test_same_input_same_bytes(prepared) -> None:
-    assert compose_pages(prepared.briefing, prepared.anchors) == compose_pages(prepared.briefing, prepared.anchors)
+    assert compose_pages(prepared.briefing, prepared.anchors) == compose_pages(
+        prepared.briefing, prepared.anchors
+    )
 
 
 def test_writes_only_changed_pages_and_removes_stale(prepared, tmp_path: Path) -> None:
@@ -85,10 +101,28 @@ def test_escape_leaves_no_markup(hostile: str) -> None:
 
 def test_shipped_code_knows_no_topic() -> None:
     root = Path(__file__).resolve().parents[1]
-    words = ("mexic", "cartel", "sheinbaum", "hegseth", "trump", "newsmax", "zerohedge", "zero hedge", "green beret")
+    words = (
+        "mexic",
+        "cartel",
+        "sheinbaum",
+        "hegseth",
+        "trump",
+        "newsmax",
+        "zerohedge",
+        "zero hedge",
+        "green beret",
+    )
     for folder in ("src", "conf"):
         for path in (root / folder).rglob("*"):
-            if path.is_file() and path.suffix in {".py", ".css", ".html", ".js", ".txt", ".json", ".typ"}:
+            if path.is_file() and path.suffix in {
+                ".py",
+                ".css",
+                ".html",
+                ".js",
+                ".txt",
+                ".json",
+                ".typ",
+            }:
                 text = path.read_text(encoding="utf-8").lower()
                 found = [w for w in words if w in text]
                 assert not found, f"{path.relative_to(root)} mentions {found}"

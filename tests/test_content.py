@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-
-from briefgen.model import Citation
-from briefgen.pipeline import prepare
-from briefgen.validate import walk
 from conftest import REPO
+
+from briefgen.core.model import Citation
+from briefgen.core.validate import walk
+from briefgen.trust.prepare import prepare
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +60,18 @@ def test_shipped_briefing_warnings_are_only_the_deliberate_ones(shipped) -> None
     """The corrected briefing passes every support check; what remains is deliberate and shown to
     readers: the November planning story has one origin (the bottom line says the evidence is thin,
     and both judgments resting on it are rated low with their one origin printed beside them)."""
-    from briefgen.lint import lint
+    from briefgen.trust.lint import lint
 
     p = shipped
-    found = sorted((w.key_path, w.message.rsplit("[", 1)[-1].rstrip("]")) for w in lint(p.briefing, p.anchors).warnings)
-    assert found == [(("bluf", 2), "single-origin"), (("key_judgments", 0), "single-origin"), (("key_judgments", 1), "single-origin")]
+    found = sorted(
+        (w.key_path, w.message.rsplit("[", 1)[-1].rstrip("]"))
+        for w in lint(p.briefing, p.anchors).warnings
+    )
+    assert found == [
+        (("bluf", 2), "single-origin"),
+        (("key_judgments", 0), "single-origin"),
+        (("key_judgments", 1), "single-origin"),
+    ]
     low = {i for i, kj in enumerate(p.briefing.book.model.key_judgments) if kj.confidence == "low"}
     assert {0, 1} <= low
 

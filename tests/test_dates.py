@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.dates import parse_date
+from briefgen.core.dates import parse_date
 
 
 @pytest.mark.parametrize(
     "text",
-    ["2025", "2025-02", "2025-02-17", "2025-03~", "2025-02-29?", "2024-02-29", "2025-02-17/2025-03-30", "2025-01~/2025-02-17", "2025-21", "2025-02-17/..", "1846"],
+    [
+        "2025",
+        "2025-02",
+        "2025-02-17",
+        "2025-03~",
+        "2025-02-29?",
+        "2024-02-29",
+        "2025-02-17/2025-03-30",
+        "2025-01~/2025-02-17",
+        "2025-21",
+        "2025-02-17/..",
+        "1846",
+    ],
 )
 def test_fast_date_path_agrees_with_the_edtf_library(text: str) -> None:
+    import datetime
+
     from edtf import parse_edtf
 
-    from briefgen.dates import DateError, parse_date
-
-    import datetime
+    from briefgen.core.dates import DateError, parse_date
 
     try:
         lib = parse_edtf(text)
@@ -28,7 +40,10 @@ def test_fast_date_path_agrees_with_the_edtf_library(text: str) -> None:
     try:
         got = parse_date(text)
         assert expected is not None, f"{text} accepted but the library rejects it"
-        assert ((got.earliest.year, got.earliest.month, got.earliest.day), (got.latest.year, got.latest.month, got.latest.day)) == expected
+        assert (
+            (got.earliest.year, got.earliest.month, got.earliest.day),
+            (got.latest.year, got.latest.month, got.latest.day),
+        ) == expected
     except DateError:
         assert expected is None, f"{text} rejected but the library accepts it"
 

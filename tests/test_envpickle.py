@@ -1,4 +1,4 @@
-"""A warm process writes Sphinx's environment file after the book is published (briefgen.envpickle).
+"""A warm process writes Sphinx's environment file after the book is published (briefgen.warm.envpickle).
 
 The file matters to the next process that opens the project: written late it must be current,
 never written (a process killed first) it must still lead to the book a cold build makes, and a
@@ -15,10 +15,11 @@ import pytest
 from conftest import HARBOUR, copy_project
 from test_sphinxapp import _cold_html, _edit_first_claim, _tree
 
-from briefgen import stamp
-from briefgen.build import Layout, after_build, build, build_lock
-from briefgen.incremental import FrontCache
-from briefgen.sphinxapp import file_state
+from briefgen.building.book import after_build, build
+from briefgen.building.layout import Layout, build_lock
+from briefgen.core.filestate import file_state
+from briefgen.warm import stamp
+from briefgen.warm.front import FrontCache
 
 pytestmark = pytest.mark.build
 
@@ -32,11 +33,15 @@ def warm(tmp_path: Path) -> tuple[Path, FrontCache]:
     root = copy_project(HARBOUR, tmp_path / "p")
     cache = FrontCache()
     build(root, ("html",), cache=cache)
-    assert _env_file(root).is_file(), "a first build has no file to compare later ones with: it writes at once"
+    assert _env_file(root).is_file(), (
+        "a first build has no file to compare later ones with: it writes at once"
+    )
     return root, cache
 
 
-def test_a_warm_edit_leaves_the_file_to_after_build_which_writes_the_current_environment(warm) -> None:
+def test_a_warm_edit_leaves_the_file_to_after_build_which_writes_the_current_environment(
+    warm,
+) -> None:
     root, cache = warm
     before = file_state(_env_file(root))
     _edit_first_claim(root, "and then some")
@@ -45,7 +50,9 @@ def test_a_warm_edit_leaves_the_file_to_after_build_which_writes_the_current_env
     assert file_state(_env_file(root)) == before, "written during the build"
     after_build(root, cache)
     assert file_state(_env_file(root)) != before
-    assert not list(_env_file(root).parent.glob(".environment.pickle.*")), "a temporary file left behind"
+    assert not list(_env_file(root).parent.glob(".environment.pickle.*")), (
+        "a temporary file left behind"
+    )
     with _env_file(root).open("rb") as handle:
         env = pickle.load(handle)
     assert set(report.sphinx["html"].read) <= set(env.all_docs)
@@ -60,7 +67,9 @@ def test_a_warm_edit_leaves_the_file_to_after_build_which_writes_the_current_env
     assert cache.sphinx.apps["html"].app is app
 
 
-def test_a_process_gone_before_writing_leaves_a_file_that_still_builds_the_right_book(warm, tmp_path: Path) -> None:
+def test_a_process_gone_before_writing_leaves_a_file_that_still_builds_the_right_book(
+    warm, tmp_path: Path
+) -> None:
     root, cache = warm
     _edit_first_claim(root, "said on Monday")
     edited = build(root, ("html",), cache=cache).sphinx["html"].read
@@ -68,13 +77,17 @@ def test_a_process_gone_before_writing_leaves_a_file_that_still_builds_the_right
     _edit_first_claim(root, "and again on Tuesday")
     stamp.clear(root)
     report = build(root, ("html",))
-    assert report.sphinx["html"].read == edited, "exactly the pages read since the file was written are read again"
+    assert report.sphinx["html"].read == edited, (
+        "exactly the pages read since the file was written are read again"
+    )
     colds = tmp_path / "colds"
     colds.mkdir()
     assert _tree(root / "_build" / "html") == _cold_html(root, colds)
 
 
-def test_after_build_leaves_the_file_to_a_build_holding_the_lock_and_writes_it_next_time(warm) -> None:
+def test_after_build_leaves_the_file_to_a_build_holding_the_lock_and_writes_it_next_time(
+    warm,
+) -> None:
     root, cache = warm
     before = file_state(_env_file(root))
     _edit_first_claim(root, "later")
@@ -101,7 +114,9 @@ def test_a_file_written_by_another_process_wins_over_the_pending_one(warm, tmp_p
     app = cache.sphinx.apps["html"].app
     _edit_first_claim(root, "third")
     build(root, ("html",), cache=cache)
-    assert cache.sphinx.apps["html"].app is not app, "an application whose file another process replaced is not used again"
+    assert cache.sphinx.apps["html"].app is not app, (
+        "an application whose file another process replaced is not used again"
+    )
     colds = tmp_path / "colds"
     colds.mkdir()
     assert _tree(root / "_build" / "html") == _cold_html(root, colds)
@@ -116,8 +131,10 @@ def test_a_removed_project_is_not_recreated_by_after_build(warm) -> None:
     assert not root.exists()
 
 
-def test_a_deferred_write_that_fails_keeps_the_older_file_and_the_process_going(warm, monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefgen import envpickle
+def test_a_deferred_write_that_fails_keeps_the_older_file_and_the_process_going(
+    warm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen.warm import envpickle
 
     root, cache = warm
     before = file_state(_env_file(root))

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from conftest import HARBOUR, copy_project
 
-from briefgen import filestate, load
-from briefgen.build import build, publish
-from briefgen.compose import compose_book
-from briefgen.errors import BriefingError
-from briefgen.filestate import FileStates
-from briefgen.incremental import FrontCache
-from briefgen.pipeline import prepare
+from briefgen.building.book import build
+from briefgen.building.publish import publish
+from briefgen.compose.book import compose_book
+from briefgen.core import filestate, load
+from briefgen.core.errors import BriefingError
+from briefgen.core.filestate import FileStates
+from briefgen.trust.prepare import prepare
+from briefgen.warm.front import FrontCache
 
 MARGIN_NS = 50_000_000
 """The margin the tests use: file times on the file systems tests run on are far finer than this."""
@@ -73,7 +74,9 @@ def warm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, FrontCa
     prepare(root, cache)
     reads: list[str] = []
     real = load.read_text
-    monkeypatch.setattr(load, "read_text", lambda path, *a, **k: reads.append(str(path)) or real(path, *a, **k))
+    monkeypatch.setattr(
+        load, "read_text", lambda path, *a, **k: reads.append(str(path)) or real(path, *a, **k)
+    )
     prepare(root, cache)
     assert reads == [] and len(cache.known.articles) == 2 and len(cache.known.yaml) >= 5
     return root, cache, reads
@@ -84,7 +87,8 @@ def test_states_too_recent_are_not_remembered(tmp_path: Path) -> None:
     path.write_text("one")
     states: FileStates[str] = FileStates()
     states.remember(str(path), os.stat(path), "one", filestate.now_ns())
-    assert states.get(str(path), os.stat(path)) is None  # written just now: a change in the same tick would keep its times
+    # written just now: a change in the same tick would keep its times
+    assert states.get(str(path), os.stat(path)) is None
     settle()
     states.remember(str(path), os.stat(path), "one", filestate.now_ns())
     assert states.get(str(path), os.stat(path)) == "one"
@@ -92,12 +96,15 @@ def test_states_too_recent_are_not_remembered(tmp_path: Path) -> None:
     assert states.get(str(path), os.stat(path)) is None
 
 
-def test_an_article_edited_in_place_with_the_same_size_and_time_is_read_again(warm: tuple[Path, FrontCache, list[str]]) -> None:
+def test_an_article_edited_in_place_with_the_same_size_and_time_is_read_again(
+    warm: tuple[Path, FrontCache, list[str]],
+) -> None:
     root, cache, reads = warm
     article = root / "articles/gazette.txt"
     same_size_edit(article, b"north pier", b"NORTH PIER")
     warm_problems = problems(root, cache)
-    assert reads and all(path.endswith("gazette.txt") for path in reads)  # that one alone was read again
+    # that one alone was read again
+    assert reads and all(path.endswith("gazette.txt") for path in reads)
     cold = problems(root, None)
     assert warm_problems == cold
     assert cold, "the edit breaks quotes: a stale text would hide it"
@@ -110,7 +117,9 @@ def test_an_edited_article_gives_its_new_text(warm: tuple[Path, FrontCache, list
     assert prepare(root, cache).briefing.texts["gazette"] == article.read_text(encoding="utf-8")
 
 
-def test_an_article_replaced_by_another_file_is_read_again(warm: tuple[Path, FrontCache, list[str]]) -> None:
+def test_an_article_replaced_by_another_file_is_read_again(
+    warm: tuple[Path, FrontCache, list[str]],
+) -> None:
     root, cache, _ = warm
     article = root / "articles/herald.txt"
     text = article.read_text(encoding="utf-8")
@@ -132,16 +141,22 @@ def test_an_article_replaced_by_another_file_is_read_again(warm: tuple[Path, Fro
         pytest.param(lambda p: (p.unlink(), p.symlink_to("/etc/hostname")), id="a-link-out"),
     ],
 )
-def test_a_remembered_article_that_goes_bad_gives_a_cold_builds_problems(warm: tuple[Path, FrontCache, list[str]], damage) -> None:  # type: ignore[no-untyped-def]
+def test_a_remembered_article_that_goes_bad_gives_a_cold_builds_problems(
+    warm: tuple[Path, FrontCache, list[str]], damage
+) -> None:  # type: ignore[no-untyped-def]
     root, cache, _ = warm
     damage(root / "articles/gazette.txt")
     cold = problems(root, None)
     assert cold and problems(root, cache) == cold
 
 
-def test_a_yaml_file_edited_with_the_same_size_and_time_is_loaded_again(warm: tuple[Path, FrontCache, list[str]]) -> None:
+def test_a_yaml_file_edited_with_the_same_size_and_time_is_loaded_again(
+    warm: tuple[Path, FrontCache, list[str]],
+) -> None:
     root, cache, _ = warm
-    same_size_edit(root / "briefing/timeline.yaml", b"title: Public meetings", b"title: PUBLIC meetings")
+    same_size_edit(
+        root / "briefing/timeline.yaml", b"title: Public meetings", b"title: PUBLIC meetings"
+    )
     warm_briefing = prepare(root, cache).briefing
     assert "PUBLIC meetings" in warm_briefing.timeline.model_dump_json()  # type: ignore[union-attr]
 
@@ -154,7 +169,8 @@ def test_a_composed_page_changed_by_hand_is_written_again(harbour: Path, tmp_pat
     compose_book(p.briefing, p.anchors, out, cache=cache.compose)
     settle()
     p = prepare(harbour, cache)
-    assert compose_book(p.briefing, p.anchors, out, cache=cache.compose).written == []  # checked by reading, remembered
+    # checked by reading, remembered
+    assert compose_book(p.briefing, p.anchors, out, cache=cache.compose).written == []
     page = out / "timeline.md"
     good = page.read_bytes()
     same_size_edit(page, good[:8], good[:8].upper() if good[:8].upper() != good[:8] else b"x" * 8)
@@ -163,7 +179,9 @@ def test_a_composed_page_changed_by_hand_is_written_again(harbour: Path, tmp_pat
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_publishing_into_the_spare_folder_gives_what_a_fresh_copy_gives(tmp_path: Path) -> None:
@@ -192,20 +210,26 @@ def test_publishing_into_the_spare_folder_gives_what_a_fresh_copy_gives(tmp_path
     (staged / "new.html").write_text("new")
     extra.write_text("edition v2")
     publish(staged, final, {"edition.json": extra})
-    expected = {k: v for k, v in _tree(staged).items() if not k.startswith(".doctrees")} | {"edition.json": b"edition v2"}
+    expected = {k: v for k, v in _tree(staged).items() if not k.startswith(".doctrees")} | {
+        "edition.json": b"edition v2"
+    }
     assert _tree(final) == expected
     assert len(list(final.parent.glob(".html-*"))) == 2  # the book and the next spare, nothing more
     before = {name: (final / name).stat().st_ino for name in ("index.html", "sub/page.html")}
     publish(staged, final, {"edition.json": extra})
     assert _tree(final) == expected
-    assert (final / "sub/page.html").stat().st_ino == before["sub/page.html"]  # unchanged: the same file, linked
-    assert (staged / "sub/page.html").stat().st_ino != before["sub/page.html"]  # never a link to the staged file
+    # unchanged: the same file, linked
+    assert (final / "sub/page.html").stat().st_ino == before["sub/page.html"]
+    # never a link to the staged file
+    assert (staged / "sub/page.html").stat().st_ino != before["sub/page.html"]
 
 
 @pytest.mark.build
-def test_no_op_check_of_a_warm_process_sees_same_size_edits(harbour: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_op_check_of_a_warm_process_sees_same_size_edits(
+    harbour: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The stamp's digests are remembered by file state: an edit that keeps size and time is still a change."""
-    from briefgen import stamp
+    from briefgen.warm import stamp
 
     monkeypatch.setattr(stamp, "MTIME_MARGIN_NS", MARGIN_NS)
     settle()
@@ -218,21 +242,28 @@ def test_no_op_check_of_a_warm_process_sees_same_size_edits(harbour: Path, monke
     ):
         settle()
         same_size_edit(path, old, new)
-        assert not build(harbour, ("html",), cache=cache).up_to_date, f"{path.name} edited: the build must run"
+        assert not build(harbour, ("html",), cache=cache).up_to_date, (
+            f"{path.name} edited: the build must run"
+        )
         settle()
         assert build(harbour, ("html",), cache=cache).up_to_date
 
 
 def test_an_edition_file_changed_by_hand_is_written_again(harbour: Path, tmp_path: Path) -> None:
     """write_edition_files remembers which pieces each file holds: a file edited behind its back is rewritten."""
-    from briefgen.edition import ANNOTATIONS_FILE, build_edition, write_edition_files
+    from briefgen.edition.records import (
+        ANNOTATIONS_FILE,
+        build_edition,
+        write_edition_files,
+    )
 
     cache = FrontCache()
     out = tmp_path / "edition"
     p = prepare(harbour, cache)
     write_edition_files(build_edition(p.briefing, p.anchors, cache.edition), out, cache.edition)
     settle()
-    write_edition_files(build_edition(p.briefing, p.anchors, cache.edition), out, cache.edition)  # checked by reading, remembered
+    # checked by reading, remembered
+    write_edition_files(build_edition(p.briefing, p.anchors, cache.edition), out, cache.edition)
     path = out / ANNOTATIONS_FILE
     good = path.read_bytes()
     same_size_edit(path, b"Annotation", b"ANNOTATION")

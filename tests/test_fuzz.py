@@ -7,21 +7,26 @@ import string
 from pathlib import Path
 
 import yaml
+from conftest import HARBOUR
 from docutils.core import publish_doctree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from myst_parser.parsers.docutils_ import Parser
 
 from briefgen.compose.markup import clean, escape
-from briefgen.errors import BriefingError
-from briefgen.load import load_briefing
-from briefgen.pipeline import prepare
-from briefgen.yamlio import read_yaml
-from conftest import HARBOUR
+from briefgen.core.errors import BriefingError
+from briefgen.core.load import load_briefing
+from briefgen.core.yamlio import read_yaml
+from briefgen.trust.prepare import prepare
 
 MYST = {"myst_enable_extensions": ["attrs_inline", "colon_fence"], "report_level": 5}
 # Markup-heavy alphabet: every ASCII punctuation character, letters, digits, spaces, some Unicode.
-TEXTS = st.text(alphabet=st.sampled_from(string.punctuation + string.ascii_letters[:8] + "0123 \t\n\u00e9\u201c\u2014\U0001f525"), max_size=80)
+TEXTS = st.text(
+    alphabet=st.sampled_from(
+        string.punctuation + string.ascii_letters[:8] + "0123 \t\n\u00e9\u201c\u2014\U0001f525"
+    ),
+    max_size=80,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -32,7 +37,9 @@ def test_escaped_text_round_trips_through_myst(text: str) -> None:
     assert doc.astext() == expected
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=300))
 def test_random_yaml_text_never_escapes_as_a_traceback(tmp_path_factory, text: str) -> None:
     path = tmp_path_factory.mktemp("y") / "f.yaml"
@@ -47,8 +54,21 @@ def test_random_yaml_text_never_escapes_as_a_traceback(tmp_path_factory, text: s
 
 def _mutations() -> st.SearchStrategy:
     """Replace one value of a real briefing file with something of another type or shape."""
-    values = st.one_of(st.none(), st.integers(), st.booleans(), st.text(max_size=20), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
-    files = ["briefing/book.yaml", "briefing/timeline.yaml", "briefing/actors.yaml", "briefing/sources/herald.yaml", "briefing/positions.yaml"]
+    values = st.one_of(
+        st.none(),
+        st.integers(),
+        st.booleans(),
+        st.text(max_size=20),
+        st.lists(st.integers(), max_size=3),
+        st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+    )
+    files = [
+        "briefing/book.yaml",
+        "briefing/timeline.yaml",
+        "briefing/actors.yaml",
+        "briefing/sources/herald.yaml",
+        "briefing/positions.yaml",
+    ]
     return st.tuples(st.sampled_from(files), st.integers(min_value=0, max_value=10_000), values)
 
 
@@ -56,14 +76,16 @@ def _paths(data: object, prefix: tuple = ()) -> list[tuple]:
     out = [prefix]
     if isinstance(data, dict):
         for k, v in data.items():
-            out += _paths(v, prefix + (k,))
+            out += _paths(v, (*prefix, k))
     elif isinstance(data, list):
         for i, v in enumerate(data):
-            out += _paths(v, prefix + (i,))
+            out += _paths(v, (*prefix, i))
     return out
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(_mutations())
 def test_mutated_briefings_give_located_errors_or_load(tmp_path_factory, mutation) -> None:
     import shutil
@@ -84,7 +106,9 @@ def test_mutated_briefings_give_located_errors_or_load(tmp_path_factory, mutatio
         prepare(root)
     except BriefingError as exc:
         assert exc.problems
-        assert all(p.file.startswith("briefing/") and p.line >= 1 and p.message for p in exc.problems), exc
+        assert all(
+            p.file.startswith("briefing/") and p.line >= 1 and p.message for p in exc.problems
+        ), exc
 
 
 def test_unmutated_fixture_loads() -> None:

@@ -1,10 +1,10 @@
-"""Image files no page refers to are removed before publishing (briefgen.imagefiles)."""
+"""Image files no page refers to are removed before publishing (briefgen.building.imagefiles)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.imagefiles import ImageUse, referenced
+from briefgen.building.imagefiles import ImageUse, referenced
 
 
 def _page(outdir: Path, name: str, *images: str) -> str:

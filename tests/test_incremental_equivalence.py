@@ -7,6 +7,7 @@ same problems; end to end, the published HTML too.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import random
@@ -24,16 +25,16 @@ from conftest import HARBOUR, REPO, copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen import filestate
-from briefgen.build import build
-from briefgen.compose import compose_book
-from briefgen.edition import write_edition_files
-from briefgen.errors import BriefingError
-from briefgen.incremental import FrontCache
-from briefgen.pipeline import prepare
+from briefgen.building.book import build
+from briefgen.compose.book import compose_book
+from briefgen.core import filestate
+from briefgen.core.errors import BriefingError
+from briefgen.edition.records import write_edition_files
+from briefgen.trust.prepare import prepare
+from briefgen.warm.front import FrontCache
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from synth import generate  # noqa: E402
+from synth import generate
 
 
 # -- edits: each takes the project and a seeded random source; all act on parsed YAML --------------
@@ -62,9 +63,16 @@ def _nodes(data: Any, test: Callable[[Any], bool]) -> list[Any]:
     return found
 
 
-def _pick(root: Path, rng: random.Random, test: Callable[[Any], bool]) -> tuple[Path, Any, Any] | None:
+def _pick(
+    root: Path, rng: random.Random, test: Callable[[Any], bool]
+) -> tuple[Path, Any, Any] | None:
     """A random node passing ``test``, with its file and that file's data (to write back)."""
-    choices = [(path, data, node) for path in _files(root) for data in [_read(path)] for node in _nodes(data, test)]
+    choices = [
+        (path, data, node)
+        for path in _files(root)
+        for data in [_read(path)]
+        for node in _nodes(data, test)
+    ]
     return rng.choice(choices) if choices else None
 
 
@@ -77,11 +85,17 @@ def _is_claim(node: Any) -> bool:
 
 
 def _sources(root: Path) -> dict[str, Path]:
-    return {p.stem: root / _read(p)["file"] for p in sorted((root / "briefing/sources").glob("*.yaml"))}
+    return {
+        p.stem: root / _read(p)["file"] for p in sorted((root / "briefing/sources").glob("*.yaml"))
+    }
 
 
 def _quote_from(article: Path, rng: random.Random) -> str:
-    lines = [line.split() for line in article.read_text(encoding="utf-8").splitlines() if len(line.split()) >= 4]
+    lines = [
+        line.split()
+        for line in article.read_text(encoding="utf-8").splitlines()
+        if len(line.split()) >= 4
+    ]
     words = rng.choice(lines)
     n = rng.randint(3, min(8, len(words)))
     start = rng.randint(0, len(words) - n)
@@ -132,7 +146,9 @@ def edit_source_metadata(root: Path, rng: random.Random) -> None:
     elif what == "grade":
         data["grade"]["reliability"] = rng.choice("ABCDEF")
     else:
-        data[what] = rng.choice([f"{data[what]} {rng.randint(0, 9)}", "Outlet 1", "Harbour Gazette"])
+        data[what] = rng.choice(
+            [f"{data[what]} {rng.randint(0, 9)}", "Outlet 1", "Harbour Gazette"]
+        )
     _write(path, data)
 
 
@@ -140,7 +156,10 @@ def edit_article(root: Path, rng: random.Random) -> None:
     article = rng.choice(sorted(_sources(root).values()))
     lines = article.read_text(encoding="utf-8").splitlines()
     if rng.random() < 0.5:
-        lines.insert(rng.randint(1, len(lines)), f"An inserted paragraph number {rng.randint(0, 999)} about the harbour.")
+        lines.insert(
+            rng.randint(1, len(lines)),
+            f"An inserted paragraph number {rng.randint(0, 999)} about the harbour.",
+        )
     else:  # change one word: may break a quote, which both builds must then report alike
         i = rng.randrange(len(lines))
         words = lines[i].split(" ")
@@ -167,8 +186,14 @@ def add_key_point(root: Path, rng: random.Random) -> None:
     path = rng.choice(sorted((root / "briefing/sources").glob("*.yaml")))
     data = _read(path)
     others = _sources(root)
-    sid = rng.choice(sorted(others))  # a key point may cite another source: its page shows the back-link
-    data["summary"].append({"text": f"Another key point {rng.randint(0, 999)}.", "cite": [{"source": sid, "quote": _quote_from(others[sid], rng)}]})
+    # a key point may cite another source: its page shows the back-link
+    sid = rng.choice(sorted(others))
+    data["summary"].append(
+        {
+            "text": f"Another key point {rng.randint(0, 999)}.",
+            "cite": [{"source": sid, "quote": _quote_from(others[sid], rng)}],
+        }
+    )
     _write(path, data)
 
 
@@ -185,7 +210,9 @@ def edit_claim_id(root: Path, rng: random.Random) -> None:
     _write(path, data)
 
 
-def _set_or_drop(node: dict[str, Any], key: str, value: Any, rng: random.Random, *, drop: float) -> None:
+def _set_or_drop(
+    node: dict[str, Any], key: str, value: Any, rng: random.Random, *, drop: float
+) -> None:
     """Drop ``key`` if set (with probability ``drop``), else set it to ``value``."""
     if key in node and rng.random() < drop:
         del node[key]
@@ -195,7 +222,13 @@ def _set_or_drop(node: dict[str, Any], key: str, value: Any, rng: random.Random,
 
 def repeat_claim(root: Path, rng: random.Random) -> None:
     """The same sentence twice in one scope: the second gets the derived id with '-2' (the edition's ids count them)."""
-    lists = [(path, data, node) for path in _files(root) for data in [_read(path)] for node in _lists(data) if node and all(isinstance(n, dict) and _is_claim(n) for n in node)]
+    lists = [
+        (path, data, node)
+        for path in _files(root)
+        for data in [_read(path)]
+        for node in _lists(data)
+        if node and all(isinstance(n, dict) and _is_claim(n) for n in node)
+    ]
     path, data, claims = rng.choice(lists)
     twin = copy.deepcopy(rng.choice(claims))
     twin.pop("id", None)
@@ -219,7 +252,9 @@ def edit_source_url(root: Path, rng: random.Random) -> None:
     """A url changes citations' links to the original site and every annotation's target."""
     path = rng.choice(sorted((root / "briefing/sources").glob("*.yaml")))
     data = _read(path)
-    _set_or_drop(data, "url", f"https://example.org/{rng.choice(['a', 'b'])}/{path.stem}", rng, drop=0.4)
+    _set_or_drop(
+        data, "url", f"https://example.org/{rng.choice(['a', 'b'])}/{path.stem}", rng, drop=0.4
+    )
     _write(path, data)
 
 
@@ -233,7 +268,9 @@ def edit_book_title(root: Path, rng: random.Random) -> None:
     """The title names the book's slug (unless it sets one): every annotation's id changes with it."""
     path = root / "briefing/book.yaml"
     data = _read(path)
-    data["title"] = rng.choice(["North Pier Closure", "Harbour Affairs", f"A Briefing {rng.randint(0, 9)}"])
+    data["title"] = rng.choice(
+        ["North Pier Closure", "Harbour Affairs", f"A Briefing {rng.randint(0, 9)}"]
+    )
     _write(path, data)
 
 
@@ -244,7 +281,7 @@ def _event_blocks(lines: list[str]) -> list[tuple[int, int]]:
     starts = [i for i, line in enumerate(lines) if re.match(r"\s*- id: ", line)]
     indent = re.match(r"\s*", lines[starts[0]]).group()  # type: ignore[union-attr]
     starts = [i for i in starts if lines[i].startswith(indent + "- ")]
-    return list(zip(starts, [*starts[1:], len(lines)]))
+    return list(zip(starts, [*starts[1:], len(lines)], strict=False))
 
 
 def _timeline_lines(root: Path) -> tuple[Path, list[str]]:
@@ -284,7 +321,9 @@ def redate_event_in_place(root: Path, rng: random.Random) -> None:
     path, lines = _timeline_lines(root)
     first, end = rng.choice(_event_blocks(lines))
     for i in range(first, end):
-        new, n = re.subn(r"(date: '?\d{4}-)\d{2}", rf"\g<1>{rng.randint(1, 12):02d}", lines[i], count=1)
+        new, n = re.subn(
+            r"(date: '?\d{4}-)\d{2}", rf"\g<1>{rng.randint(1, 12):02d}", lines[i], count=1
+        )
         if n:
             lines[i] = new
             break
@@ -296,7 +335,14 @@ def break_event_in_place(root: Path, rng: random.Random) -> None:
     path, lines = _timeline_lines(root)
     first, _ = rng.choice(_event_blocks(lines))
     indent = " " * (len(lines[first]) - len(lines[first].lstrip(" ")) + 2)
-    mistake = rng.choice([f"{indent}titel: A misspelt key", f"{indent}actors: [nobody-known]", f"{indent}title: TODO name it", f"{indent}note: [unclosed"])
+    mistake = rng.choice(
+        [
+            f"{indent}titel: A misspelt key",
+            f"{indent}actors: [nobody-known]",
+            f"{indent}title: TODO name it",
+            f"{indent}note: [unclosed",
+        ]
+    )
     lines.insert(first + 1, mistake)
     _save(path, lines)
 
@@ -331,19 +377,49 @@ def edit_yaml_keeping_size_and_time(root: Path, rng: random.Random) -> None:
 
 def tamper_with_a_composed_page(root: Path, rng: random.Random) -> None:
     """A page or edition file of the warm build's output changed behind its back: the next build must write it again."""
-    files = sorted((root.parent / "warm").rglob("*.md")) + sorted((root.parent / "warm-edition").glob("*"))
+    files = sorted((root.parent / "warm").rglob("*.md")) + sorted(
+        (root.parent / "warm-edition").glob("*")
+    )
     if files:
         _keeping_size_and_time(rng.choice(files), rng)
 
 
-EDITS = [edit_claim_text, edit_quote, add_citation, drop_citation, edit_source_metadata, edit_article, add_or_remove_event, add_key_point, break_quote, edit_claim_id, repeat_claim, edit_source_url, edit_citation_note, edit_book_title, retitle_event_in_place, move_event_in_place, redate_event_in_place, break_event_in_place]
-STATE_EDITS = [*EDITS, edit_article_keeping_size_and_time, edit_yaml_keeping_size_and_time, tamper_with_a_composed_page]
+EDITS = [
+    edit_claim_text,
+    edit_quote,
+    add_citation,
+    drop_citation,
+    edit_source_metadata,
+    edit_article,
+    add_or_remove_event,
+    add_key_point,
+    break_quote,
+    edit_claim_id,
+    repeat_claim,
+    edit_source_url,
+    edit_citation_note,
+    edit_book_title,
+    retitle_event_in_place,
+    move_event_in_place,
+    redate_event_in_place,
+    break_event_in_place,
+]
+STATE_EDITS = [
+    *EDITS,
+    edit_article_keeping_size_and_time,
+    edit_yaml_keeping_size_and_time,
+    tamper_with_a_composed_page,
+]
 """With the edits that only a file's state tells apart (for a warm process that knows files by state)."""
 REVERT = -1  # go back to an earlier state of the project (the cache then holds newer entries)
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file() and "_build" not in p.parts}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and "_build" not in p.parts
+    }
 
 
 def _restore(root: Path, snap: dict[str, bytes]) -> None:
@@ -355,54 +431,83 @@ def _restore(root: Path, snap: dict[str, bytes]) -> None:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def _front(root: Path, out: Path, cache: FrontCache | None) -> list[str] | dict[str, bytes]:
     """Composed pages and edition files of the project, or its problems (as build() makes them,
     with the changes since a previous edition)."""
-    from briefgen.previous import with_previous
+    from briefgen.edition.previous import with_previous
 
     try:
         prepared = prepare(root, cache)
-        edition, changes = with_previous(prepared.briefing, prepared.anchors, cache.edition if cache else None)
+        edition, changes = with_previous(
+            prepared.briefing, prepared.anchors, cache.edition if cache else None
+        )
     except BriefingError as exc:
         return [str(p) for p in exc.problems]
-    editions = out.with_name(f"{out.name}-edition")  # kept between steps, as build() keeps _build/.work/edition
+    # kept between steps, as build() keeps _build/.work/edition
+    editions = out.with_name(f"{out.name}-edition")
     write_edition_files(edition, editions, cache.edition if cache else None)
-    compose_book(prepared.briefing, prepared.anchors, out, changes=changes, cache=cache.compose if cache else None)
+    compose_book(
+        prepared.briefing,
+        prepared.anchors,
+        out,
+        changes=changes,
+        cache=cache.compose if cache else None,
+    )
     return {**_tree(out), **{f"edition/{name}": data for name, data in _tree(editions).items()}}
 
 
-def _run_sequence(root: Path, steps: list[tuple[int, int]], tmp: Path, settle: float = 0.0, edits: list[Callable[[Path, random.Random], None]] = EDITS) -> None:
+def _run_sequence(
+    root: Path,
+    steps: list[tuple[int, int]],
+    tmp: Path,
+    settle: float = 0.0,
+    edits: list[Callable[[Path, random.Random], None]] = EDITS,
+) -> None:
     """``settle``: seconds to wait before each build, so files become old enough to be known by state."""
     cache = FrontCache()
     history = [_snapshot(root)]
     time.sleep(settle)
     assert isinstance(_front(root, tmp / "warm", cache), dict)  # the project is sound to begin with
-    assert not settle or len(cache.known.articles) == len(_sources(root))  # known by state: the next build reads none
+    # known by state: the next build reads none
+    assert not settle or len(cache.known.articles) == len(_sources(root))
     for n, (edit, seed) in enumerate(steps):
         rng = random.Random(seed)
         time.sleep(settle)
         if edit == REVERT:
             _restore(root, rng.choice(history))
         else:
-            try:
+            # an earlier step may have left a file that is no longer YAML: this edit cannot apply
+            with contextlib.suppress(yaml.YAMLError):
                 edits[edit](root, rng)
-            except yaml.YAMLError:  # an earlier step left a file that is no longer YAML: this edit cannot apply
-                pass
         history.append(_snapshot(root))
         time.sleep(settle)
         cold_dir = tmp / f"cold-{n}"
         warm, cold = _front(root, tmp / "warm", cache), _front(root, cold_dir, None)
-        assert warm == cold, f"step {n}: {edits[edit].__name__ if edit >= 0 else 'revert'} gave different results warm and cold"
-        assert isinstance(cold, list) or {"edition/edition.json", "edition/annotations.jsonld"} <= cold.keys()
+        assert warm == cold, (
+            f"step {n}: {edits[edit].__name__ if edit >= 0 else 'revert'} gave different results warm and cold"
+        )
+        assert (
+            isinstance(cold, list)
+            or {"edition/edition.json", "edition/annotations.jsonld"} <= cold.keys()
+        )
         shutil.rmtree(cold_dir, ignore_errors=True)
         shutil.rmtree(cold_dir.with_name(f"{cold_dir.name}-edition"), ignore_errors=True)
 
 
-steps_strategy = st.lists(st.tuples(st.integers(REVERT, len(EDITS) - 1), st.integers(0, 2**16)), min_size=1, max_size=6)
-SETTINGS = settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+steps_strategy = st.lists(
+    st.tuples(st.integers(REVERT, len(EDITS) - 1), st.integers(0, 2**16)), min_size=1, max_size=6
+)
+SETTINGS = settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.fixture(scope="module")
@@ -413,7 +518,9 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @SETTINGS
 @given(steps=steps_strategy)
-def test_warm_front_half_equals_cold_on_the_fixture(steps: list[tuple[int, int]], tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_warm_front_half_equals_cold_on_the_fixture(
+    steps: list[tuple[int, int]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     tmp = tmp_path_factory.mktemp("run")
     _run_sequence(copy_project(HARBOUR, tmp / "p"), steps, tmp)
 
@@ -432,7 +539,7 @@ def _with_previous_edition_and_urls(root: Path) -> Path:
     Pages then carry new/changed marks, a What's new page and original-site links (text fragments
     chosen to be unique in the whole article): inputs a unit reads beyond its own file.
     """
-    from briefgen.edition import build_edition
+    from briefgen.edition.records import build_edition
 
     _with_urls(root)
     prepared = prepare(root)
@@ -445,14 +552,18 @@ def _with_previous_edition_and_urls(root: Path) -> Path:
 
 @SETTINGS
 @given(steps=steps_strategy)
-def test_warm_front_half_equals_cold_with_a_previous_edition_and_original_links(steps: list[tuple[int, int]], tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_warm_front_half_equals_cold_with_a_previous_edition_and_original_links(
+    steps: list[tuple[int, int]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     tmp = tmp_path_factory.mktemp("run")
     _run_sequence(_with_previous_edition_and_urls(copy_project(HARBOUR, tmp / "p")), steps, tmp)
 
 
 @SETTINGS
 @given(steps=steps_strategy)
-def test_warm_front_half_equals_cold_on_a_synthetic_briefing(steps: list[tuple[int, int]], synthetic: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_warm_front_half_equals_cold_on_a_synthetic_briefing(
+    steps: list[tuple[int, int]], synthetic: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     tmp = tmp_path_factory.mktemp("run")
     root = tmp / "p"
     shutil.copytree(synthetic, root)
@@ -461,7 +572,12 @@ def test_warm_front_half_equals_cold_on_a_synthetic_briefing(steps: list[tuple[i
 
 @settings(SETTINGS, max_examples=8)
 @given(steps=steps_strategy)
-def test_warm_front_half_equals_cold_with_a_timeline_paged_by_month(steps: list[tuple[int, int]], synthetic: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_warm_front_half_equals_cold_with_a_timeline_paged_by_month(
+    steps: list[tuple[int, int]],
+    synthetic: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Pages of a long timeline are composed one period at a time: an edited event recomposes its own."""
     from briefgen.compose import blocks
 
@@ -474,35 +590,71 @@ def test_warm_front_half_equals_cold_with_a_timeline_paged_by_month(steps: list[
 
 
 @settings(SETTINGS, max_examples=10)
-@given(steps=st.lists(st.tuples(st.integers(REVERT, len(STATE_EDITS) - 1), st.integers(0, 2**16)), min_size=1, max_size=6))
-def test_warm_front_half_equals_cold_when_unchanged_files_are_known_by_state(steps: list[tuple[int, int]], tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Files whose state is old enough are not read again (``briefgen.filestate``): with a short
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(REVERT, len(STATE_EDITS) - 1), st.integers(0, 2**16)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_warm_front_half_equals_cold_when_unchanged_files_are_known_by_state(
+    steps: list[tuple[int, int]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Files whose state is old enough are not read again (``briefgen.core.filestate``): with a short
     margin, waited out before each build, the warm process reads only what changed state, and every
     edit must still show, those keeping a file's size and time included."""
     tmp = tmp_path_factory.mktemp("run")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(filestate, "RACY_MARGIN_NS", 20_000_000)  # file times here are far finer
-        _run_sequence(_with_previous_edition_and_urls(copy_project(HARBOUR, tmp / "p")), steps, tmp, settle=0.04, edits=STATE_EDITS)
+        _run_sequence(
+            _with_previous_edition_and_urls(copy_project(HARBOUR, tmp / "p")),
+            steps,
+            tmp,
+            settle=0.04,
+            edits=STATE_EDITS,
+        )
 
 
-def test_events_changing_period_recompose_the_timeline_hub_and_both_pages(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_events_changing_period_recompose_the_timeline_hub_and_both_pages(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from briefgen.compose import blocks
 
     monkeypatch.setattr(blocks, "PAGE_CLAIMS", 20)
     root = tmp_path / "p"
     shutil.copytree(synthetic, root)
-    edits = [(retitle_event_in_place, 1), (redate_event_in_place, 2), (redate_event_in_place, 3), (move_event_in_place, 4), (move_event_in_place, 9), (break_event_in_place, 5), (retitle_event_in_place, 6)]
+    edits = [
+        (retitle_event_in_place, 1),
+        (redate_event_in_place, 2),
+        (redate_event_in_place, 3),
+        (move_event_in_place, 4),
+        (move_event_in_place, 9),
+        (break_event_in_place, 5),
+        (retitle_event_in_place, 6),
+    ]
     _run_sequence(root, [(EDITS.index(edit), seed) for edit, seed in edits], tmp_path)
 
 
 @pytest.mark.build
 def test_warm_builds_publish_the_same_html_as_cold_builds(tmp_path: Path) -> None:
     """End to end: a warm process building after each edit (as serve does) and a cold build of the same project."""
-    warm_root, cold_root = copy_project(HARBOUR, tmp_path / "warm"), copy_project(HARBOUR, tmp_path / "cold")
+    warm_root, cold_root = (
+        copy_project(HARBOUR, tmp_path / "warm"),
+        copy_project(HARBOUR, tmp_path / "cold"),
+    )
     cache = FrontCache()
     build(warm_root, ("html",), cache=cache)
     rng = random.Random(17)
-    for edit in (edit_claim_text, edit_quote, add_key_point, edit_source_metadata, add_or_remove_event, drop_citation, edit_article, add_citation):
+    for edit in (
+        edit_claim_text,
+        edit_quote,
+        add_key_point,
+        edit_source_metadata,
+        add_or_remove_event,
+        drop_citation,
+        edit_article,
+        add_citation,
+    ):
         seed = rng.randint(0, 2**16)
         edit(warm_root, random.Random(seed))
         edit(cold_root, random.Random(seed))
@@ -512,7 +664,9 @@ def test_warm_builds_publish_the_same_html_as_cold_builds(tmp_path: Path) -> Non
         if warm:  # both refused the edit alike; the next edit starts from it
             continue
         for part in ("src", "html"):
-            assert _tree(warm_root / "_build" / part) == _tree(cold_root / "_build" / part), f"after {edit.__name__}: _build/{part} differs"
+            assert _tree(warm_root / "_build" / part) == _tree(cold_root / "_build" / part), (
+                f"after {edit.__name__}: _build/{part} differs"
+            )
 
 
 def _build_or_problems(root: Path, cache: FrontCache | None) -> list[str]:
@@ -523,16 +677,22 @@ def _build_or_problems(root: Path, cache: FrontCache | None) -> list[str]:
     return []
 
 
-def test_an_article_edit_elsewhere_updates_original_site_links_in_pages_citing_it(tmp_path: Path) -> None:
+def test_an_article_edit_elsewhere_updates_original_site_links_in_pages_citing_it(
+    tmp_path: Path,
+) -> None:
     """A passage's link to the original site must be unique in the whole article: repeating the
     passage further down changes the link in every page citing it, though its anchor is unchanged."""
-    root = _with_urls(copy_project(HARBOUR, tmp_path / "p"))  # no previous edition: its changes would hide the dependency
+    # no previous edition: its changes would hide the dependency
+    root = _with_urls(copy_project(HARBOUR, tmp_path / "p"))
     cache = FrontCache()
     assert isinstance(_front(root, tmp_path / "warm", cache), dict)
     timeline = _read(root / "briefing/timeline.yaml")
     cite = timeline["events"][0]["claims"][0]["cite"][0]
     article = _sources(root)[cite["source"]]
-    article.write_text(article.read_text(encoding="utf-8") + f"Repeated: {cite['quote']} again.\n", encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8") + f"Repeated: {cite['quote']} again.\n",
+        encoding="utf-8",
+    )
     warm, cold = _front(root, tmp_path / "warm", cache), _front(root, tmp_path / "cold", None)
     assert isinstance(cold, dict) and warm == cold
 
@@ -546,13 +706,19 @@ def test_problems_in_one_event_keep_their_lines_as_other_events_move(tmp_path: P
     blocks = _event_blocks(lines)
     lines.insert(blocks[-3][0] + 1, "  titel: A misspelt key")  # a problem in a late event
     _save(path, lines)
+
     def copy_first(ls: list[str]) -> None:
         first, end = _event_blocks(ls)[5]
-        ls[0:0] = ["events:", *(re.sub(r"- id: \\S+", "- id: copied", line, count=1) for line in ls[first:end])]
+        ls[0:0] = [
+            "events:",
+            *(re.sub(r"- id: \\S+", "- id: copied", line, count=1) for line in ls[first:end]),
+        ]
         del ls[len(ls[first:end]) + 1]  # the old 'events:' line
 
     steps = [
-        lambda ls: ls.insert(_event_blocks(ls)[1][0] + 1, "  # a comment: the events below move down a line"),
+        lambda ls: ls.insert(
+            _event_blocks(ls)[1][0] + 1, "  # a comment: the events below move down a line"
+        ),
         lambda ls: ls.__delitem__(slice(*_event_blocks(ls)[2])),  # an early event removed
         copy_first,  # an event inserted first
     ]

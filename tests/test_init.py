@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
-from briefgen.build import build
-from briefgen.scaffold import NEXT_STEPS
 from conftest import REPO, run_cli
 from htmlcheck import anchored_quotes, check_citation_links
+
+from briefgen.building.book import build
+from briefgen.project.scaffold import NEXT_STEPS
 
 
 def test_init_writes_a_briefing_that_passes_check(tmp_path: Path) -> None:
@@ -32,9 +32,20 @@ def test_init_writes_a_briefing_that_passes_check(tmp_path: Path) -> None:
     for step in NEXT_STEPS:
         assert step in result.output  # the next three commands
     root = tmp_path / "new"
-    for rel in ("briefing/book.yaml", "briefing/sources/example-report.yaml", "seeds/example-report.txt", ".gitignore", "README.md", ".github/workflows/book.yml", ".readthedocs.yaml", "schemas/book.schema.json"):
+    for rel in (
+        "briefing/book.yaml",
+        "briefing/sources/example-report.yaml",
+        "seeds/example-report.txt",
+        ".gitignore",
+        "README.md",
+        ".github/workflows/book.yml",
+        ".readthedocs.yaml",
+        "schemas/book.schema.json",
+    ):
         assert (root / rel).is_file(), rel
-    for path in (root / "briefing").rglob("*.yaml"):  # every file names its schema, and the schema is there
+    for path in (root / "briefing").rglob(
+        "*.yaml"
+    ):  # every file names its schema, and the schema is there
         first = path.read_text().splitlines()[0]
         match = re.match(r"# yaml-language-server: \$schema=(\S+)$", first)
         assert match and (path.parent / match.group(1)).resolve().is_file(), path
@@ -42,7 +53,8 @@ def test_init_writes_a_briefing_that_passes_check(tmp_path: Path) -> None:
     assert check.exit_code == 0, check.output
     assert "ok: 1 sources" in check.output
     text = (root / "briefing/book.yaml").read_text()
-    assert "# " in text and "parties:" in text and text.count("- {id:") == 2 and "issues:" in text  # commented, two parties
+    # commented, two parties
+    assert "# " in text and "parties:" in text and text.count("- {id:") == 2 and "issues:" in text
 
 
 def test_init_refuses_to_overwrite_a_briefing(tmp_path: Path) -> None:
@@ -61,18 +73,36 @@ def test_init_bare_is_a_skeleton_without_a_source(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "briefgen new-source ARTICLE" in result.output
     root = tmp_path / "s"
-    assert not list((root / "briefing/sources").glob("*.yaml")) and (root / "briefing/book.yaml").is_file()
+    assert (
+        not list((root / "briefing/sources").glob("*.yaml"))
+        and (root / "briefing/book.yaml").is_file()
+    )
     assert (root / ".github/workflows/book.yml").is_file()
     check = run_cli("check", "-p", str(root))
-    assert check.exit_code == 1 and "Traceback" not in check.output  # no source yet: a located error, not a crash
+    # no source yet: a located error, not a crash
+    assert check.exit_code == 1 and "Traceback" not in check.output
 
 
 def test_publishing_files_validate_against_their_schemas(tmp_path: Path) -> None:
     """GitHub's workflow schema and Read the Docs' config schema, vendored in check-jsonschema."""
     run_cli("init", str(tmp_path / "p"))
     root = tmp_path / "p"
-    for schema, path in (("vendor.github-workflows", ".github/workflows/book.yml"), ("vendor.readthedocs", ".readthedocs.yaml")):
-        done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(root / path)], capture_output=True, text=True)
+    for schema, path in (
+        ("vendor.github-workflows", ".github/workflows/book.yml"),
+        ("vendor.readthedocs", ".readthedocs.yaml"),
+    ):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "check_jsonschema",
+                "--builtin-schema",
+                schema,
+                str(root / path),
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
     workflow = (root / ".github/workflows/book.yml").read_text()
     rtd = (root / ".readthedocs.yaml").read_text()
@@ -85,13 +115,25 @@ def test_pages_workflow_passes_a_workflow_linter(tmp_path: Path) -> None:
     every action pinned to a commit. Any finding, even a pedantic one, fails."""
     run_cli("init", str(tmp_path / "z"))
     zizmor = Path(sys.executable).parent / "zizmor"
-    done = subprocess.run([str(zizmor), "--offline", "--persona=pedantic", "--no-progress", str(tmp_path / "z/.github/workflows/book.yml")], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            str(zizmor),
+            "--offline",
+            "--persona=pedantic",
+            "--no-progress",
+            str(tmp_path / "z/.github/workflows/book.yml"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No findings" in done.stdout + done.stderr
 
 
 @pytest.mark.build
-def test_the_shipped_book_is_the_same_with_or_without_its_conf_override(book: Path, tmp_path: Path) -> None:
+def test_the_shipped_book_is_the_same_with_or_without_its_conf_override(
+    book: Path, tmp_path: Path
+) -> None:
     """The repository's conf/ only imports the packaged defaults: HTML and PDF are byte-identical."""
     bare = tmp_path / "bare"
     for name in ("briefing", "seeds"):
@@ -108,17 +150,29 @@ def test_the_shipped_book_is_the_same_with_or_without_its_conf_override(book: Pa
         return out
 
     assert differences(compare) == []
-    assert next((book / "_build/pdf").glob("*.pdf")).read_bytes() == next((bare / "_build/pdf").glob("*.pdf")).read_bytes()
+    assert (
+        next((book / "_build/pdf").glob("*.pdf")).read_bytes()
+        == next((bare / "_build/pdf").glob("*.pdf")).read_bytes()
+    )
 
 
 def assert_self_contained(html: Path) -> int:
     """No asset from the internet, no root-absolute path, every referenced file present: the book
     works from file://, offline, and from a sub-path of a web site. Returns the assets seen."""
-    pages = sorted(p for p in html.rglob("*.html") if "_static" not in p.parts)  # the theme ships Jinja macros in _static
+    # the theme ships Jinja macros in _static
+    pages = sorted(p for p in html.rglob("*.html") if "_static" not in p.parts)
     assets = 0
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("object", "data"), ("source", "src"), ("iframe", "src"), ("embed", "src")):
+        for tag, attr in (
+            ("script", "src"),
+            ("link", "href"),
+            ("img", "src"),
+            ("object", "data"),
+            ("source", "src"),
+            ("iframe", "src"),
+            ("embed", "src"),
+        ):
             for el in soup.find_all(tag):
                 url = el.get(attr)
                 if not url or url.startswith("#"):
@@ -165,20 +219,35 @@ def test_html_is_relocatable_and_offline(tmp_path: Path) -> None:
         soup = BeautifulSoup(urllib.request.urlopen(base + "index.html").read(), "html.parser")
         for el in soup.select("script[src], link[href][rel~=stylesheet], a.briefgen-pdf-button"):
             url = el.get("src") or el.get("href")
-            with urllib.request.urlopen(base + url) as response:  # read whole: the server never writes into a closed socket
+            with urllib.request.urlopen(
+                base + url
+            ) as response:  # read whole: the server never writes into a closed socket
                 assert response.status == 200 and response.read(), url
     finally:
         server.shutdown()
 
 
-NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "_build", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache", "node_modules")
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "_build",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".hypothesis",
+    ".pytest_cache",
+    "node_modules",
+)
 
 
 def ci_commands(project: Path) -> list[str]:
     """The shell commands of the scaffold's GitHub Pages workflow, then of its Read the Docs config."""
     workflow = yaml.safe_load((project / ".github/workflows/book.yml").read_text())
     rtd = yaml.safe_load((project / ".readthedocs.yaml").read_text())
-    return [step["run"] for step in workflow["jobs"]["build"]["steps"] if "run" in step] + rtd["build"]["commands"]
+    return [step["run"] for step in workflow["jobs"]["build"]["steps"] if "run" in step] + rtd[
+        "build"
+    ]["commands"]
 
 
 @pytest.mark.build
@@ -191,7 +260,12 @@ def test_wheel_in_a_fresh_virtualenv_starts_checks_builds_and_adds_a_source(tmp_
     shutil.copytree(REPO, checkout, ignore=NOT_SOURCE)
     dist = tmp_path / "dist"
     # sdist, then the wheel built from that sdist: proves the sdist is complete too
-    done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(checkout)], capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(dist), str(checkout)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     wheel = next(dist.glob("briefgen-*.whl"))
     assert next(dist.glob("briefgen-*.tar.gz")).is_file()
@@ -199,26 +273,62 @@ def test_wheel_in_a_fresh_virtualenv_starts_checks_builds_and_adds_a_source(tmp_
         names = set(archive.namelist())
         meta = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     package = checkout / "src"
-    data = {p.relative_to(package).as_posix() for p in (package / "briefgen").rglob("*") if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")}
+    data = {
+        p.relative_to(package).as_posix()
+        for p in (package / "briefgen").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+    }
     assert data - names == set()  # every file of the package, code and data, is in the wheel
     assert not [n for n in names if n.endswith(".pyc") or "__pycache__" in n]
-    for field in ("License-Expression: MIT", "License-File: LICENSE", "Requires-Python: >=3.11", "Classifier: ", "Project-URL: ", "Requires-Dist: typst"):
+    for field in (
+        "License-Expression: MIT",
+        "License-File: LICENSE",
+        "Requires-Python: >=3.11",
+        "Classifier: ",
+        "Project-URL: ",
+        "Requires-Dist: typst",
+    ):
         assert field in meta, field
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)  # not --system-site-packages
-    pip = subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True, timeout=900)  # pip's own cache
+    # not --system-site-packages
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    # pip's own cache
+    pip = subprocess.run(
+        [str(venv / "bin/python"), "-m", "pip", "install", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert pip.returncode == 0, pip.stderr[-3000:]
     work = tmp_path / "analyst"
     work.mkdir()
-    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8", "BRIEFGEN_BUILD_SERVER": "0"}  # no PYTHONPATH: the repository is out of reach; no server left behind
+    # no PYTHONPATH: the repository is out of reach; no server left behind
+    env = {
+        "PATH": f"{venv / 'bin'}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "BRIEFGEN_BUILD_SERVER": "0",
+    }
 
     def run(*args: str, cwd: Path, extra: dict[str, str] | None = None) -> str:
-        done = subprocess.run(list(args), cwd=cwd, env={**env, **(extra or {})}, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            list(args),
+            cwd=cwd,
+            env={**env, **(extra or {})},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert done.returncode == 0, f"{' '.join(args)}:\n{done.stdout}\n{done.stderr}"
         assert "Traceback" not in done.stderr
         return done.stdout + done.stderr
 
-    where = run(str(venv / "bin/python"), "-c", "import briefgen.cli, sys; print(briefgen.cli.__file__); print(sys.path)", cwd=work)
+    where = run(
+        str(venv / "bin/python"),
+        "-c",
+        "import briefgen.cli, sys; print(briefgen.cli.__file__); print(sys.path)",
+        cwd=work,
+    )
     assert str(venv) in where and str(REPO) not in where
     out = run("briefgen", "init", "book", cwd=work)
     assert "briefgen build all" in out
@@ -235,11 +345,23 @@ def test_wheel_in_a_fresh_virtualenv_starts_checks_builds_and_adds_a_source(tmp_
     clone = tmp_path / "clone"
     shutil.copytree(project, clone, ignore=shutil.ignore_patterns("_build"))
     commands = ci_commands(clone)
-    assert commands.count("pip install briefgen") == 2 and commands.count("briefgen build all --no-server") == 2  # one build each, no server left behind
+    # one build each, no server left behind
+    assert (
+        commands.count("pip install briefgen") == 2
+        and commands.count("briefgen build all --no-server") == 2
+    )
     rtd_output = tmp_path / "rtd-output"
     for command in commands:
         if command != "pip install briefgen" and "apt-get" not in command:
-            run("bash", "-euo", "pipefail", "-c", command, cwd=clone, extra={"READTHEDOCS_OUTPUT": str(rtd_output)})
+            run(
+                "bash",
+                "-euo",
+                "pipefail",
+                "-c",
+                command,
+                cwd=clone,
+                extra={"READTHEDOCS_OUTPUT": str(rtd_output)},
+            )
     assert (clone / "_build/html/index.html").is_file()  # what the Pages workflow uploads
     published = rtd_output / "html"  # what Read the Docs serves
     assert check_citation_links(published, anchored_quotes(clone)) >= 10
@@ -248,13 +370,24 @@ def test_wheel_in_a_fresh_virtualenv_starts_checks_builds_and_adds_a_source(tmp_
     shutil.copy(REPO / "tests/fixtures/articles/ferry.txt", project / "ferry.txt")
     out = run("briefgen", "new-source", "ferry.txt", "--id", "ferry", cwd=project)
     assert "wrote briefing/sources/ferry.yaml" in out
-    assert sorted(p.name for p in (project / "seeds").iterdir()) == ["example-report.txt", "ferry.txt"]  # beside the example's
-    listed = subprocess.run(["briefgen", "check"], cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    # beside the example's
+    assert sorted(p.name for p in (project / "seeds").iterdir()) == [
+        "example-report.txt",
+        "ferry.txt",
+    ]
+    listed = subprocess.run(
+        ["briefgen", "check"], cwd=project, env=env, capture_output=True, text=True, timeout=600
+    )
     assert listed.returncode == 1  # the stub's TODOs are still to fill in
-    assert "briefing/sources/ferry.yaml" in listed.stderr + listed.stdout and "TODO" in listed.stderr + listed.stdout
+    assert (
+        "briefing/sources/ferry.yaml" in listed.stderr + listed.stdout
+        and "TODO" in listed.stderr + listed.stdout
+    )
     assert "Traceback" not in listed.stderr
     site = next((venv / "lib").glob("python3*/site-packages"))
-    print(f"wheel {wheel.stat().st_size / 1024:.0f} KiB; venv site-packages {sum(f.stat().st_size for f in site.rglob('*') if f.is_file()) / 2**20:.0f} MiB; test {time.perf_counter() - started:.0f} s")
+    print(
+        f"wheel {wheel.stat().st_size / 1024:.0f} KiB; venv site-packages {sum(f.stat().st_size for f in site.rglob('*') if f.is_file()) / 2**20:.0f} MiB; test {time.perf_counter() - started:.0f} s"
+    )
 
 
 @pytest.mark.build
@@ -262,8 +395,10 @@ def test_a_project_override_changes_only_its_own_builds(harbour: Path, tmp_path:
     """conf/conf.py mutating a default list (append) must not leak into the next build in the
     same process (serve rebuilds, other projects)."""
     (harbour / "conf").mkdir()
-    (harbour / "conf/conf.py").write_text((REPO / "conf/conf.py").read_text() + "\nextensions.append('no_such_extension_xyz')\n")
-    from briefgen.errors import BriefingError
+    (harbour / "conf/conf.py").write_text(
+        (REPO / "conf/conf.py").read_text() + "\nextensions.append('no_such_extension_xyz')\n"
+    )
+    from briefgen.core.errors import BriefingError
 
     with pytest.raises(BriefingError, match="no_such_extension_xyz"):
         build(harbour, ("html",))

@@ -10,7 +10,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from briefgen.build import build
+from briefgen.building.book import build
 
 pytestmark = pytest.mark.build
 STRAIGHT = str.maketrans("‘’“”", "''\"\"")
@@ -19,7 +19,22 @@ PAYLOAD = (
     "<script>alert(1)</script><img src=x onerror=alert(2)> {raw}`html <i>r</i>` ```{eval-rst} [^c1] \\input{/etc/passwd} \\write18{touch pwned} $x$ % "
     '#read("/etc/passwd") #include "x.typ" #import "@preview/cetz:0.3.0": * <lbl> @ref // c /* b */ #sys.inputs'
 )
-FREE_TEXT = {"title", "subtitle", "marking", "name", "role", "stance", "question", "why", "note", "rationale", "outlet", "author", "venue", "text"}
+FREE_TEXT = {
+    "title",
+    "subtitle",
+    "marking",
+    "name",
+    "role",
+    "stance",
+    "question",
+    "why",
+    "note",
+    "rationale",
+    "outlet",
+    "author",
+    "venue",
+    "text",
+}
 LIST_TEXT = {"authors", "indicators"}
 
 
@@ -42,7 +57,11 @@ def poisoned(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = copy_project(HARBOUR, tmp_path_factory.mktemp("inj") / "p")
     for path in (root / "briefing").rglob("*.yaml"):
-        path.write_text(yaml.safe_dump(_poison(yaml.safe_load(path.read_text())), allow_unicode=True, width=1000))
+        path.write_text(
+            yaml.safe_dump(
+                _poison(yaml.safe_load(path.read_text())), allow_unicode=True, width=1000
+            )
+        )
     article = root / "articles/gazette.txt"
     article.write_text(article.read_text() + f"\nHostile line \u202eevil\u202c {PAYLOAD}\n")
     build(root, ("html", "pdf"))
@@ -50,7 +69,9 @@ def poisoned(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_html_shows_payload_as_text_everywhere(poisoned: Path) -> None:
-    pages = list((poisoned / "_build/html").glob("*.html")) + list((poisoned / "_build/html/sources").glob("*.html"))
+    pages = list((poisoned / "_build/html").glob("*.html")) + list(
+        (poisoned / "_build/html/sources").glob("*.html")
+    )
     shown = 0
     for page in pages:
         soup = BeautifulSoup(page.read_text(), "html.parser")
@@ -61,14 +82,20 @@ def test_html_shows_payload_as_text_everywhere(poisoned: Path) -> None:
             assert "alert" not in script.get_text(), page.name
         shown += soup.get_text().count("<script>alert(1)</script>")
     assert shown >= 30
-    gazette = BeautifulSoup((poisoned / "_build/html/sources/gazette.html").read_text(), "html.parser").get_text()
-    assert "Hostile line evil <script>" in " ".join(gazette.split())  # bidi override dropped, text kept
+    gazette = BeautifulSoup(
+        (poisoned / "_build/html/sources/gazette.html").read_text(), "html.parser"
+    ).get_text()
+    # bidi override dropped, text kept
+    assert "Hostile line evil <script>" in " ".join(gazette.split())
 
 
 def test_pdf_shows_payload_as_text(poisoned: Path) -> None:
     assert not list(poisoned.rglob("pwned"))
     reader = PdfReader(next((poisoned / "_build/pdf").glob("*.pdf")))
-    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split()).translate(STRAIGHT)  # typographic quotes in print
+    # typographic quotes in print
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split()).translate(
+        STRAIGHT
+    )
     assert text.count("<script>alert(1)</script>") >= 20
     assert text.count("/etc/passwd") >= 40
     assert text.count('#read("/etc/passwd") #include "x.typ"') >= 20

@@ -12,7 +12,10 @@ ARTICLES = FIXTURES / "articles"
 def test_html_article_metadata_is_detected_with_provenance(harbour: Path) -> None:
     result = run_cli("new-source", str(ARTICLES / "pilots.html"), "--project", str(harbour))
     assert result.exit_code == 0, result.output
-    assert "title: Harbour pilots strike over pay (page metadata (title), read by trafilatura)" in result.output
+    assert (
+        "title: Harbour pilots strike over pay (page metadata (title), read by trafilatura)"
+        in result.output
+    )
     assert "author: Dana Reyes" in result.output and "outlet: The Coast Times" in result.output
     seed = (harbour / "seeds/harbour-pilots-strike-over-pay.txt").read_text()
     assert "talks with the Port Authority on a new pay deal collapsed" in seed
@@ -22,7 +25,9 @@ def test_html_article_metadata_is_detected_with_provenance(harbour: Path) -> Non
 
 
 def test_text_article_guesses_title_author_and_date(harbour: Path) -> None:
-    result = run_cli("new-source", str(ARTICLES / "ferry.txt"), "--id", "ferry-cuts", "--project", str(harbour))
+    result = run_cli(
+        "new-source", str(ARTICLES / "ferry.txt"), "--id", "ferry-cuts", "--project", str(harbour)
+    )
     assert result.exit_code == 0, result.output
     stub = (harbour / "briefing/sources/ferry-cuts.yaml").read_text()
     assert "title: Ferry timetable cut as crews fall ill" in stub
@@ -32,7 +37,9 @@ def test_text_article_guesses_title_author_and_date(harbour: Path) -> None:
 
 
 def test_check_lists_what_is_left_then_passes_once_filled(harbour: Path) -> None:
-    run_cli("new-source", str(ARTICLES / "ferry.txt"), "--id", "ferry-cuts", "--project", str(harbour))
+    run_cli(
+        "new-source", str(ARTICLES / "ferry.txt"), "--id", "ferry-cuts", "--project", str(harbour)
+    )
     result = run_cli("check", "--project", str(harbour))
     assert result.exit_code == 1
     todo_lines = [line for line in result.output.splitlines() if "still to fill in" in line]
@@ -46,8 +53,12 @@ def test_check_lists_what_is_left_then_passes_once_filled(harbour: Path) -> None
         .replace("'TODO: A-F (Admiralty scale)'", "C")
         .replace("'TODO: 1-6 (Admiralty scale)'", "3")
         .replace("'TODO: why this grade'", "Local paper quoting an unnamed spokesperson.")
-        .replace("'TODO: the article''s first key point'", "The ferry will run four crossings a day.")
-        .replace("'TODO: exact words from the article'", "will run four crossings a day instead of six")
+        .replace(
+            "'TODO: the article''s first key point'", "The ferry will run four crossings a day."
+        )
+        .replace(
+            "'TODO: exact words from the article'", "will run four crossings a day instead of six"
+        )
     )
     stub.write_text(filled)
     assert "'TODO" not in filled
@@ -55,11 +66,28 @@ def test_check_lists_what_is_left_then_passes_once_filled(harbour: Path) -> None
 
 
 def test_refuses_to_overwrite(harbour: Path) -> None:
-    assert run_cli("new-source", str(ARTICLES / "ferry.txt"), "--id", "gazette", "--project", str(harbour)).exit_code == 1
-    assert run_cli("new-source", str(ARTICLES / "ferry.txt"), "--id", "Bad Id", "--project", str(harbour)).exit_code == 1
-    result = run_cli("new-source", str(ARTICLES / "ferry.txt"), "--id", "gazette", "--project", str(harbour))
-    assert "briefing/sources/gazette.yaml:1:1: (document): already exists; nothing was written" in result.output
+    assert (
+        run_cli(
+            "new-source", str(ARTICLES / "ferry.txt"), "--id", "gazette", "--project", str(harbour)
+        ).exit_code
+        == 1
+    )
+    assert (
+        run_cli(
+            "new-source", str(ARTICLES / "ferry.txt"), "--id", "Bad Id", "--project", str(harbour)
+        ).exit_code
+        == 1
+    )
+    result = run_cli(
+        "new-source", str(ARTICLES / "ferry.txt"), "--id", "gazette", "--project", str(harbour)
+    )
+    assert (
+        "briefing/sources/gazette.yaml:1:1: (document): already exists; nothing was written"
+        in result.output
+    )
 
 
 def test_missing_article_is_a_usage_error(harbour: Path) -> None:
-    assert run_cli("new-source", str(harbour / "nope.txt"), "--project", str(harbour)).exit_code == 2
+    assert (
+        run_cli("new-source", str(harbour / "nope.txt"), "--project", str(harbour)).exit_code == 2
+    )

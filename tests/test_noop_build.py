@@ -11,12 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-from briefgen import stamp
-from briefgen.build import Layout, build
-from briefgen.errors import BriefingError
-
 from conftest import REPO, run_cli
+
+from briefgen.building.book import build
+from briefgen.building.layout import Layout
+from briefgen.core.errors import BriefingError
+from briefgen.warm import stamp
 
 pytestmark = pytest.mark.build
 
@@ -50,9 +50,11 @@ def test_cli_no_op_says_so_without_importing_sphinx(built: Path) -> None:
         f"try:\n    main(['build', '-p', {str(built)!r}])\n"
         "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "assert not any(m == 'sphinx' or m.startswith('sphinx.') for m in sys.modules), 'Sphinx was imported'\n"
-        "assert 'briefgen.build' not in sys.modules and 'pydantic' not in sys.modules\n"
+        "assert 'briefgen.building.book' not in sys.modules and 'pydantic' not in sys.modules\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "nothing changed since the last build" in done.stderr
     assert "up to date" in done.stdout
@@ -61,13 +63,34 @@ def test_cli_no_op_says_so_without_importing_sphinx(built: Path) -> None:
 @pytest.mark.parametrize(
     "change",
     [
-        pytest.param(lambda root: _append(root / "briefing/timeline.yaml", "\n# a comment is a change too\n"), id="briefing-yaml"),
-        pytest.param(lambda root: (root / "briefing/notes.txt").write_text("new file"), id="new-file-in-briefing"),
-        pytest.param(lambda root: _append(next((root / "articles").glob("*.txt")), "\n"), id="article-text"),
+        pytest.param(
+            lambda root: _append(
+                root / "briefing/timeline.yaml", "\n# a comment is a change too\n"
+            ),
+            id="briefing-yaml",
+        ),
+        pytest.param(
+            lambda root: (root / "briefing/notes.txt").write_text("new file"),
+            id="new-file-in-briefing",
+        ),
+        pytest.param(
+            lambda root: _append(next((root / "articles").glob("*.txt")), "\n"), id="article-text"
+        ),
         pytest.param(lambda root: _make_conf(root), id="project-conf"),
-        pytest.param(lambda root: shutil.rmtree(root / "_build/html", ignore_errors=True) or os.unlink(root / "_build/html"), id="html-output-removed"),
-        pytest.param(lambda root: shutil.rmtree((root / "_build/html").resolve()), id="published-folder-removed"),
-        pytest.param(lambda root: (root / "_build/edition.json").write_text("{}"), id="new-output-beside"),
+        pytest.param(
+            lambda root: (
+                shutil.rmtree(root / "_build/html", ignore_errors=True)
+                or os.unlink(root / "_build/html")
+            ),
+            id="html-output-removed",
+        ),
+        pytest.param(
+            lambda root: shutil.rmtree((root / "_build/html").resolve()),
+            id="published-folder-removed",
+        ),
+        pytest.param(
+            lambda root: (root / "_build/edition.json").write_text("{}"), id="new-output-beside"
+        ),
     ],
 )
 def test_each_kind_of_input_change_means_a_rebuild(built: Path, change) -> None:
@@ -92,7 +115,9 @@ def test_changed_conf_folder_file_means_a_rebuild(harbour: Path) -> None:
     assert not current(harbour)
 
 
-def test_options_environment_and_versions_are_inputs(built: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_options_environment_and_versions_are_inputs(
+    built: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     assert not current(built, ("html", "pdf"))  # another target
     assert not stamp.is_current(built, REPO / "conf", ("html",))  # another configuration folder
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -100,17 +125,26 @@ def test_options_environment_and_versions_are_inputs(built: Path, monkeypatch: p
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert current(built)
     site = tmp_path / "site"
-    (site / "sphinx-99.0.dist-info").mkdir(parents=True)  # another version of a dependency installed
+    # another version of a dependency installed
+    (site / "sphinx-99.0.dist-info").mkdir(parents=True)
     monkeypatch.syspath_prepend(str(site))
     assert not current(built)
 
 
-def test_briefgen_itself_is_an_input(built: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_briefgen_itself_is_an_input(
+    built: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     package = tmp_path / "briefgen"
-    shutil.copytree(Path(stamp.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(stamp, "_PACKAGE", package)
+    shutil.copytree(stamp.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(stamp, "PACKAGE", package)
     assert current(built)  # the same files: the same package
-    _append(package / "defaults" / "_static" / next(p.name for p in (package / "defaults/_static").iterdir() if p.is_file()), "\n")
+    _append(
+        package
+        / "defaults"
+        / "_static"
+        / next(p.name for p in (package / "defaults/_static").iterdir() if p.is_file()),
+        "\n",
+    )
     assert not current(built)
 
 
@@ -121,7 +155,8 @@ def test_a_failed_build_is_never_taken_for_a_finished_one(built: Path) -> None:
     with pytest.raises(BriefingError):
         build(built, ("html",))
     assert not stamp.stamp_path(built).exists()
-    timeline.write_text(good, encoding="utf-8")  # back to the last good input: rebuilt, then current
+    # back to the last good input: rebuilt, then current
+    timeline.write_text(good, encoding="utf-8")
     assert not build(built, ("html",)).up_to_date
     assert build(built, ("html",)).up_to_date
 
@@ -140,7 +175,8 @@ def test_a_previous_edition_is_an_input(built: Path) -> None:
     import yaml
 
     shutil.copy(built / "_build/html/edition.json", built / "previous.json")
-    old = time.time() - 10  # saved a while ago (a file saved as a build starts gets no stamp: see the next test)
+    # saved a while ago (a file saved as a build starts gets no stamp: see the next test)
+    old = time.time() - 10
     os.utime(built / "previous.json", (old, old))
     book = built / "briefing/book.yaml"
     data = yaml.safe_load(book.read_text(encoding="utf-8"))
@@ -156,7 +192,9 @@ def test_a_previous_edition_is_an_input(built: Path) -> None:
     assert not current(built)
 
 
-def test_a_file_saved_while_building_is_never_recorded_as_built(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_saved_while_building_is_never_recorded_as_built(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The stamp describes the inputs as the build read them: a YAML file saved during the build
     makes the next build run, and an article saved just before or during it leaves no stamp."""
     timeline = built / "briefing/timeline.yaml"

@@ -31,10 +31,25 @@ import pytest
 from conftest import HARBOUR
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from oracle import Analyst, Outcome, ServeLoop, cli, cold_book, differences, finish, sync_inputs
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+from oracle import (
+    Analyst,
+    Outcome,
+    ServeLoop,
+    cli,
+    cold_book,
+    differences,
+    finish,
+    sync_inputs,
+)
 
-EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "2"))
 STEPS = int(os.environ.get("ORACLE_STEPS", "8"))
 RANDOM = os.environ.get("ORACLE_RANDOM", "") not in ("", "0")
 ONLY = {name for name in os.environ.get("ORACLE_RULES", "").split(",") if name}
@@ -50,6 +65,8 @@ def edit(method: Callable[[WarmEqualsCold, int], None]) -> Any:
 
 def _enabled(name: str) -> bool:
     return not ONLY or name in ONLY
+
+
 ALL = ("html", "pdf")
 
 
@@ -64,7 +81,9 @@ class WarmEqualsCold(RuleBasedStateMachine):
         self.serve = ServeLoop(self.tmp / "serve")
         self.server_root = self.tmp / "server"
         self.cli_root = self.tmp / "cli"
-        self.good: dict[tuple[str, ...], dict[str, bytes]] = {}  # the last good cold book, per formats
+        self.good: dict[
+            tuple[str, ...], dict[str, bytes]
+        ] = {}  # the last good cold book, per formats
         self.edition: bytes | None = None
         self.server_started = False
 
@@ -79,14 +98,20 @@ class WarmEqualsCold(RuleBasedStateMachine):
     def every_warm_book_is_the_cold_book(self) -> None:
         for folder in (self.serve.root, self.server_root, self.cli_root):
             sync_inputs(self.analyst.root, folder)
-        cold = {formats: cold_book(self.analyst.root, self.tmp / f"cold-{'-'.join(formats)}", formats) for formats in (("html",), ALL)}
+        cold = {
+            formats: cold_book(self.analyst.root, self.tmp / f"cold-{'-'.join(formats)}", formats)
+            for formats in (("html",), ALL)
+        }
         server = cli(self.server_root, "build", "all", "--server", "-j", "2")
         by_cli = cli(self.cli_root, "build", "all", "--no-server")
         warm = {"serve": (("html",), self.serve.build())}
         warm["server"] = (ALL, finish(server, self.server_root, ALL))
         self.server_started = True
         warm["cli"] = (ALL, finish(by_cli, self.cli_root, ALL))
-        expected = {formats: finish(process, self.tmp / f"cold-{'-'.join(formats)}", formats) for formats, process in cold.items()}
+        expected = {
+            formats: finish(process, self.tmp / f"cold-{'-'.join(formats)}", formats)
+            for formats, process in cold.items()
+        }
         for formats, outcome in expected.items():
             if outcome.ok:
                 self.good[formats] = outcome.book
@@ -96,17 +121,27 @@ class WarmEqualsCold(RuleBasedStateMachine):
             self._compare(name, outcome, expected[formats], formats)
 
     def _compare(self, name: str, warm: Outcome, cold: Outcome, formats: tuple[str, ...]) -> None:
-        assert warm.problems == cold.problems, f"{name}: problems differ from the cold build's:\nwarm: {warm.problems}\ncold: {cold.problems}"
+        assert warm.problems == cold.problems, (
+            f"{name}: problems differ from the cold build's:\nwarm: {warm.problems}\ncold: {cold.problems}"
+        )
         expected = cold.book if cold.ok else self.good.get(formats, {})
         diff = differences(warm.book, expected)
-        assert not diff, f"{name}: the published book is not the cold build's:\n" + "\n".join(diff[:20])
+        assert not diff, f"{name}: the published book is not the cold build's:\n" + "\n".join(
+            diff[:20]
+        )
 
     # -- the no-op check after serve: `briefgen build` in serve's folder ----------------------
     @precondition(lambda self: _enabled("build_from_the_command_line_after_serve"))
     @rule()
     def build_from_the_command_line_after_serve(self) -> None:
-        outcome = finish(cli(self.serve.root, "build", "html", "--no-server"), self.serve.root, ("html",))
-        cold = finish(cold_book(self.analyst.root, self.tmp / "cold-noop", ("html",)), self.tmp / "cold-noop", ("html",))
+        outcome = finish(
+            cli(self.serve.root, "build", "html", "--no-server"), self.serve.root, ("html",)
+        )
+        cold = finish(
+            cold_book(self.analyst.root, self.tmp / "cold-noop", ("html",)),
+            self.tmp / "cold-noop",
+            ("html",),
+        )
         self._compare("briefgen build after serve", outcome, cold, ("html",))
 
     # -- the analyst's edits -------------------------------------------------------------------
@@ -262,7 +297,10 @@ SHRUNK = {
     # Sphinx never deletes from its output folder: the actor map of a renamed actor (a new file
     # name) and a stylesheet the configuration no longer names stayed in the published book.
     "an actor renamed": [("edit_actor", {"pick": 1})],
-    "a stylesheet dropped from the configuration": [("edit_conf", {"pick": 3}), ("edit_conf", {"pick": 1})],
+    "a stylesheet dropped from the configuration": [
+        ("edit_conf", {"pick": 3}),
+        ("edit_conf", {"pick": 1}),
+    ],
 }
 
 
@@ -288,5 +326,8 @@ EVERY_EDIT = [
 @pytest.mark.build
 def test_every_kind_of_edit_once() -> None:
     replay(*[(name, {} if pick is None else {"pick": pick}) for name, pick in EVERY_EDIT])
-    assert {name for name, _ in EVERY_EDIT} >= {name for name in dir(WarmEqualsCold) if getattr(getattr(WarmEqualsCold, name), "hypothesis_stateful_rule", None) is not None}
-
+    assert {name for name, _ in EVERY_EDIT} >= {
+        name
+        for name in dir(WarmEqualsCold)
+        if getattr(getattr(WarmEqualsCold, name), "hypothesis_stateful_rule", None) is not None
+    }

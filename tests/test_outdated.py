@@ -1,5 +1,5 @@
 """A warm build asks Sphinx's "which pages are outdated" questions its own faster way
-(briefgen.outdated): the answers must be Sphinx's in every case its checks tell apart."""
+(briefgen.warm.outdated): the answers must be Sphinx's in every case its checks tell apart."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import HARBOUR, copy_project
 
-from briefgen import outdated
-from briefgen.build import Layout, build
-from briefgen.incremental import FrontCache
+from briefgen.building.book import build
+from briefgen.building.layout import Layout
+from briefgen.warm import outdated
+from briefgen.warm.front import FrontCache
 
 pytestmark = pytest.mark.build
 

@@ -11,11 +11,20 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pdfcheck import (
+    body_text,
+    internal_links,
+    lines_at,
+    missing_texts,
+    normalise,
+    outline_pages,
+    page_fragments,
+    pdf_text,
+)
 from pypdf import PdfReader
 
-from briefgen.build import build
-from briefgen.pipeline import prepare
-from pdfcheck import body_text, internal_links, lines_at, missing_texts, normalise, outline_pages, page_fragments, pdf_text
+from briefgen.building.book import build
+from briefgen.trust.prepare import prepare
 
 pytestmark = pytest.mark.build
 
@@ -40,15 +49,36 @@ def long_tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = yaml.safe_load(method.read_text())
     cite = data["discrepancies"][0]["cite"]
     for n in range(1, PLANTED_ROWS + 1):
-        data["discrepancies"].append({"id": f"planted-{n}", "kind": "other", "text": f"Planted register row {n} says the harbour pilots walked out in week {n}.", "cite": cite})
-    method.write_text(yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=1000))
+        data["discrepancies"].append(
+            {
+                "id": f"planted-{n}",
+                "kind": "other",
+                "text": f"Planted register row {n} says the harbour pilots walked out in week {n}.",
+                "cite": cite,
+            }
+        )
+    method.write_text(
+        yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=1000)
+    )
     timeline = root / "briefing/timeline.yaml"
     data = yaml.safe_load(timeline.read_text())
     first = data["events"][0]
     for n in range(1, PLANTED_EVENTS + 1):
-        data["events"].append({"id": f"planted-event-{n}", "date": f"2024-04-{(n % 28) + 1:02d}", "title": f"Planted event {n} on the chronology", "actors": [], "claims": first["claims"]})
-    data["events"].sort(key=lambda e: str(e["date"]["date"] if isinstance(e["date"], dict) else e["date"]))
-    timeline.write_text(yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=1000))
+        data["events"].append(
+            {
+                "id": f"planted-event-{n}",
+                "date": f"2024-04-{(n % 28) + 1:02d}",
+                "title": f"Planted event {n} on the chronology",
+                "actors": [],
+                "claims": first["claims"],
+            }
+        )
+    data["events"].sort(
+        key=lambda e: str(e["date"]["date"] if isinstance(e["date"], dict) else e["date"])
+    )
+    timeline.write_text(
+        yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=1000)
+    )
     build(root, ("pdf",))
     return root
 
@@ -62,12 +92,16 @@ def _pdf(root: Path) -> Path:
     return next((root / "_build/pdf").glob("*.pdf"))
 
 
-def test_every_analytic_text_of_the_shipped_briefing_reaches_the_pdf(book: Path, shipped_pdf: Path) -> None:
+def test_every_analytic_text_of_the_shipped_briefing_reaches_the_pdf(
+    book: Path, shipped_pdf: Path
+) -> None:
     briefing = prepare(book).briefing
     assert missing_texts(briefing, shipped_pdf) == []
 
 
-def test_every_analytic_text_and_table_row_of_a_long_fixture_reaches_the_pdf(long_tables: Path) -> None:
+def test_every_analytic_text_and_table_row_of_a_long_fixture_reaches_the_pdf(
+    long_tables: Path,
+) -> None:
     briefing = prepare(long_tables).briefing
     assert missing_texts(briefing, _pdf(long_tables)) == []
     text = normalise(body_text(briefing, _pdf(long_tables)))
@@ -78,16 +112,23 @@ def test_every_analytic_text_and_table_row_of_a_long_fixture_reaches_the_pdf(lon
 def test_long_tables_break_across_pages_with_their_header_repeated(long_tables: Path) -> None:
     pdf = _pdf(long_tables)
     pages = pdf_text(pdf).split("\f")
-    register = [i for i, page in enumerate(pages) if re.search("(?<!“)Planted register row", page)]  # not a back-link quoting a row
-    chronology = [i for i, page in enumerate(pages) if "Planted event" in page and "Precision" in page]
+    # not a back-link quoting a row
+    register = [i for i, page in enumerate(pages) if re.search("(?<!“)Planted register row", page)]
+    chronology = [
+        i for i, page in enumerate(pages) if "Planted event" in page and "Precision" in page
+    ]
     assert len(register) >= 2, "the register should run over several pages"
     assert len(chronology) >= 2, "the chronology should run over several pages"
     for i in register:
         lines = [line.strip() for line in pages[i].splitlines() if line.strip()]
-        assert "Kind" in lines and "Finding" in lines, f"page {i + 1} lacks the register's header row"
+        assert "Kind" in lines and "Finding" in lines, (
+            f"page {i + 1} lacks the register's header row"
+        )
     for i in chronology:
         lines = [line.strip() for line in pages[i].splitlines() if line.strip()]
-        assert {"Date", "Event", "Precision"} <= set(lines), f"page {i + 1} lacks the chronology's header row"
+        assert {"Date", "Event", "Precision"} <= set(lines), (
+            f"page {i + 1} lacks the chronology's header row"
+        )
 
 
 def test_citations_land_on_their_highlighted_passages(book: Path, shipped_pdf: Path) -> None:
@@ -102,10 +143,16 @@ def test_citations_land_on_their_highlighted_passages(book: Path, shipped_pdf: P
     bounds = [page for _, page in appendices] + [len(reader.pages)]
     titles = {part.model.display_title: sid for sid, part in prepared.briefing.sources.items()}
     source_of_page = {}
-    for (title, start), end in zip(appendices, bounds[1:]):
+    for (title, start), end in zip(appendices, bounds[1:], strict=False):
         sid = titles[re.sub(r"^Appendix [A-Z]+ ", "", title)]
         source_of_page.update(dict.fromkeys(range(start, end), sid))
-    openings = {sid: {normalise(" ".join(a.quote.split()[:3])) for a in prepared.anchors.texts[sid].anchors.values()} for sid in prepared.briefing.sources}
+    openings = {
+        sid: {
+            normalise(" ".join(a.quote.split()[:3]))
+            for a in prepared.anchors.texts[sid].anchors.values()
+        }
+        for sid in prepared.briefing.sources
+    }
     frags: dict[int, list] = {}
     landed = 0
     first_chapter = outline[0][1]  # links on the contents pages open chapters
@@ -121,7 +168,9 @@ def test_citations_land_on_their_highlighted_passages(book: Path, shipped_pdf: P
     assert landed >= 250
 
 
-def test_pdf_is_tagged_with_language_and_figure_alternative_text(book: Path, shipped_pdf: Path) -> None:
+def test_pdf_is_tagged_with_language_and_figure_alternative_text(
+    book: Path, shipped_pdf: Path
+) -> None:
     root = PdfReader(shipped_pdf).trailer["/Root"]
     assert root["/Lang"] == "en"
     assert root["/MarkInfo"]["/Marked"]
@@ -139,14 +188,21 @@ def test_pdf_is_tagged_with_language_and_figure_alternative_text(book: Path, shi
 
     walk(root["/StructTreeRoot"])
     html_alts = set(re.findall(r'alt="([^"]+)"', (book / "_build/html/timeline.html").read_text()))
-    html_alts |= set(re.findall(r'aria-label="([^"]+)"', (book / "_build/html/actors.html").read_text()))
-    assert len(alts) == 3 and all(alts), alts  # the timeline chart's two page-sized panels and the actor map
+    html_alts |= set(
+        re.findall(r'aria-label="([^"]+)"', (book / "_build/html/actors.html").read_text())
+    )
+    # the timeline chart's two page-sized panels and the actor map
+    assert len(alts) == 3 and all(alts), alts
     assert set(alts) <= html_alts, (alts, html_alts)
 
 
 def test_pdf_passes_the_pdf_ua_checker(shipped_pdf: Path, long_tables: Path) -> None:
     for pdf in (shipped_pdf, _pdf(long_tables)):
-        done = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json", str(pdf)], capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "pdfua", "check", "--format", "json", str(pdf)],
+            capture_output=True,
+            text=True,
+        )
         report = json.loads(done.stdout)
         findings = [f for file in report.get("files", [report]) for f in file.get("findings", [])]
         errors = [f for f in findings if str(f.get("severity", "")).lower() in ("error", "warning")]
@@ -158,17 +214,24 @@ def test_the_shipped_pdf_is_compact_and_citations_stay_small(book: Path, shipped
     # 50 before the timeline chart was drawn at reading size (two panels, not one shrunk picture)
     # and back-links named the claim they lead to
     assert len(reader.pages) <= 54
-    first_appendix = next(page for title, page in outline_pages(reader) if title.startswith("Appendix "))
+    first_appendix = next(
+        page for title, page in outline_pages(reader) if title.startswith("Appendix ")
+    )
     analysis = pdf_text(shipped_pdf, 2, first_appendix)
     groups = re.findall(r"\[[^\[\]]*¶\d+[^\[\]]*\]", analysis)
     share = sum(len(g) for g in groups) / len("".join(analysis.split()))
-    assert len(groups) >= 150 and share < 0.15, share  # set at 0.78 em: their share of the page is smaller still
+    # set at 0.78 em: their share of the page is smaller still
+    assert len(groups) >= 150 and share < 0.15, share
 
 
 def test_one_type_family_for_text_and_emoji_in_colour(shipped_pdf: Path) -> None:
-    fonts = subprocess.run(["pdffonts", str(shipped_pdf)], capture_output=True, text=True, check=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(shipped_pdf)], capture_output=True, text=True, check=True
+    ).stdout
     rows = [line.split() for line in fonts.splitlines()[2:]]
-    families = {re.sub(r"^[A-Z]{6}\+", "", row[0]).split("-")[0] for row in rows if row[0] != "[none]"}
+    families = {
+        re.sub(r"^[A-Z]{6}\+", "", row[0]).split("-")[0] for row in rows if row[0] != "[none]"
+    }
     assert families <= {"LibertinusSerif", "DejaVuSansMono"}, families
     # Colour emoji are drawn as Type 3 glyphs (bitmaps from Noto Color Emoji) and keep their text.
     assert any(row[0] == "[none]" and row[1:3] == ["Type", "3"] for row in rows)

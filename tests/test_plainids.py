@@ -10,9 +10,9 @@ import pytest
 from conftest import HARBOUR, copy_project
 from htmlcheck import anchored_quotes, check_citation_links
 
-from briefgen.build import build
-from briefgen.incremental import FrontCache
-from briefgen.sphinxext.plainids import pack, unpack
+from briefgen.building.book import build
+from briefgen.sphinxext.spanids import pack, unpack
+from briefgen.warm.front import FrontCache
 
 pytestmark = pytest.mark.build
 
@@ -46,8 +46,9 @@ def test_a_link_to_an_id_its_page_lacks_still_fails_the_build(tmp_path: Path) ->
     """The page's own ids are the check: a composed link to a missing passage is an error, not a dead link."""
     from sphinx.util.docutils import patch_docutils
 
-    from briefgen.build import Layout, run_sphinx
-    from briefgen.errors import BriefingError
+    from briefgen.building.layout import Layout
+    from briefgen.building.sphinx import run_sphinx
+    from briefgen.core.errors import BriefingError
 
     root = copy_project(HARBOUR, tmp_path / "p")
     build(root, ("html",))

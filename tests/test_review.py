@@ -8,9 +8,10 @@ import io
 from html.parser import HTMLParser
 from pathlib import Path
 
-from briefgen.lint import claim_texts
-from briefgen.pipeline import prepare
 from conftest import HARBOUR, copy_project, run_cli
+
+from briefgen.trust.lint import claim_texts
+from briefgen.trust.prepare import prepare
 
 
 class _Text(HTMLParser):
@@ -40,7 +41,9 @@ def _page_text(path: Path) -> tuple[str, list[str]]:
     return " ".join("".join(parser.parts).split()), parser.tags
 
 
-def test_every_claim_and_quote_of_the_shipped_briefing_is_on_the_sheet(shipped: Path, tmp_path: Path) -> None:
+def test_every_claim_and_quote_of_the_shipped_briefing_is_on_the_sheet(
+    shipped: Path, tmp_path: Path
+) -> None:
     result = run_cli("review", "--project", str(shipped), "--out", str(tmp_path / "sheet"))
     assert result.exit_code == 0, result.output
     text, _ = _page_text(tmp_path / "sheet" / "review.html")
@@ -53,7 +56,9 @@ def test_every_claim_and_quote_of_the_shipped_briefing_is_on_the_sheet(shipped: 
             a = prepared.anchors.get(cite.source, cite.quote)
             passage = prepared.anchors.texts[cite.source].text[a.start : a.end]
             assert " ".join(passage.split()) in text, passage  # the article's own words, marked
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "sheet" / "review.csv").read_text(encoding="utf-8"))))
+    rows = list(
+        csv.DictReader(io.StringIO((tmp_path / "sheet" / "review.csv").read_text(encoding="utf-8")))
+    )
     assert len(rows) == sum(len(c) for _, c in claims)
     assert {r["quote"] for r in rows} == {c.quote for _, cs in claims for c in cs}
     assert f"{len(claims)} claims" in result.output
@@ -62,7 +67,12 @@ def test_every_claim_and_quote_of_the_shipped_briefing_is_on_the_sheet(shipped: 
 def test_sheet_escapes_yaml_text_and_shows_the_claims_warning(tmp_path: Path) -> None:
     project = copy_project(HARBOUR, tmp_path / "p")
     actors = project / "briefing" / "actors.yaml"
-    actors.write_text(actors.read_text().replace("Said the pier is no longer safe for heavy lorries.", "Said <script>alert(1)</script> the pier is unsafe over 40 tonnes."))
+    actors.write_text(
+        actors.read_text().replace(
+            "Said the pier is no longer safe for heavy lorries.",
+            "Said <script>alert(1)</script> the pier is unsafe over 40 tonnes.",
+        )
+    )
     assert run_cli("review", "--project", str(project)).exit_code == 0
     page = project / "_build" / "review" / "review.html"
     text, tags = _page_text(page)
@@ -77,7 +87,11 @@ def test_sheet_escapes_yaml_text_and_shows_the_claims_warning(tmp_path: Path) ->
 def test_bad_input_gives_located_error_not_a_sheet(tmp_path: Path) -> None:
     project = copy_project(HARBOUR, tmp_path / "p")
     timeline = project / "briefing" / "timeline.yaml"
-    timeline.write_text(timeline.read_text().replace("We held two public meetings in March", "We held three public meetings in March"))
+    timeline.write_text(
+        timeline.read_text().replace(
+            "We held two public meetings in March", "We held three public meetings in March"
+        )
+    )
     result = run_cli("review", "--project", str(project))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "quote not found in source 'herald'" in result.output

@@ -7,18 +7,22 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
-from briefgen.schema import kind_of, schema_for, schema_text
-from briefgen.model import FILE_KINDS
-from briefgen.yamlio import read_yaml
 from conftest import HARBOUR, REPO, run_cli
 
-YAML_FILES = sorted((REPO / "briefing").rglob("*.yaml")) + sorted((HARBOUR / "briefing").rglob("*.yaml"))
+from briefgen.core.model import FILE_KINDS
+from briefgen.core.yamlio import read_yaml
+from briefgen.project.schema import kind_of, schema_for, schema_text
+
+YAML_FILES = sorted((REPO / "briefing").rglob("*.yaml")) + sorted(
+    (HARBOUR / "briefing").rglob("*.yaml")
+)
 
 
 @pytest.mark.parametrize("kind", sorted(FILE_KINDS))
 def test_committed_schemas_are_current(kind: str) -> None:
-    assert (REPO / "schemas" / f"{kind}.schema.json").read_text() == schema_text(kind), "run: briefgen schema"
+    assert (REPO / "schemas" / f"{kind}.schema.json").read_text() == schema_text(kind), (
+        "run: briefgen schema"
+    )
 
 
 @pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(p.parents[2])))
@@ -38,9 +42,23 @@ def test_shipped_files_name_their_schema() -> None:
 @pytest.mark.parametrize(
     "kind, data, complaint",
     [
-        ("timeline", {"events": [{"id": "a", "date": "2025", "title": "t", "claim": []}]}, "Additional properties"),
+        (
+            "timeline",
+            {"events": [{"id": "a", "date": "2025", "title": "t", "claim": []}]},
+            "Additional properties",
+        ),
         ("source", {"id": "x"}, "is a required property"),
-        ("book", {"title": "t", "as_of": 2025, "marking": "m", "parties": [{"id": "a", "name": "A"}], "bluf": [{"text": "x", "cite": [{"source": "s", "quote": "q"}]}]}, "2025 is not of type 'string'"),
+        (
+            "book",
+            {
+                "title": "t",
+                "as_of": 2025,
+                "marking": "m",
+                "parties": [{"id": "a", "name": "A"}],
+                "bluf": [{"text": "x", "cite": [{"source": "s", "quote": "q"}]}],
+            },
+            "2025 is not of type 'string'",
+        ),
     ],
 )
 def test_schema_rejects_bad_files(kind: str, data: dict, complaint: str) -> None:
@@ -52,5 +70,8 @@ def test_schema_command_writes_files(tmp_path: Path) -> None:
     result = run_cli("schema", "--out", str(tmp_path))
     assert result.exit_code == 0
     assert json.loads((tmp_path / "book.schema.json").read_text())["title"] == "briefgen book file"
-    assert json.loads((tmp_path / "edition.schema.json").read_text())["title"] == "briefgen edition (edition.json)"
+    assert (
+        json.loads((tmp_path / "edition.schema.json").read_text())["title"]
+        == "briefgen edition (edition.json)"
+    )
     assert "wrote 9 schemas" in result.output

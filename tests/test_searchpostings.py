@@ -1,4 +1,4 @@
-"""A kept search index prunes and freezes by what changed (briefgen.searchpostings): its answers
+"""A kept search index prunes and freezes by what changed (briefgen.warm.searchpostings): its answers
 must be Sphinx's own, whatever the history of feeds, prunes and dropped words."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from sphinx.search import IndexBuilder
 
-from briefgen.searchpostings import Postings
+from briefgen.warm.searchpostings import Postings
 
 WORDS = [f"w{n}" for n in range(40)]
 PAGES = [f"p{n:02d}" for n in range(30)]
@@ -55,7 +55,9 @@ def test_postings_give_sphinx_s_terms_through_any_history(seed: int) -> None:
     pages = set(PAGES[:20])
     for step in range(25):
         action = rng.choice(["edit", "edit", "add", "remove", "freeze", "outside"])
-        if action == "edit":  # a re-read page: pruned, then fed its new words (as a kept build does)
+        if (
+            action == "edit"
+        ):  # a re-read page: pruned, then fed its new words (as a kept build does)
             page = rng.choice(sorted(pages))
             for mapping in (plain, kept):
                 _prune(mapping, pages - {page})
@@ -80,7 +82,9 @@ def test_postings_give_sphinx_s_terms_through_any_history(seed: int) -> None:
         assert dict(kept) == plain, f"step {step}: {action}"
         fn2index = {page: n for n, page in enumerate(sorted(pages))}
         if action == "freeze" or rng.random() < 0.7:
-            assert kept.terms(fn2index) == _upstream_terms(plain, fn2index), f"step {step}: {action}"
+            assert kept.terms(fn2index) == _upstream_terms(plain, fn2index), (
+                f"step {step}: {action}"
+            )
 
 
 def test_a_page_pruned_and_fed_again_changes_only_its_own_words() -> None:
@@ -88,8 +92,17 @@ def test_a_page_pruned_and_fed_again_changes_only_its_own_words() -> None:
     fn2index = {"a": 0, "b": 1, "c": 2}
     assert kept.terms(fn2index) == {"alpha": [0, 1], "beta": 1, "gamma": 2}
     kept.keep_only({"a", "c"})
-    assert kept.pending == {"alpha": {"b"}, "beta": {"b"}}  # what the next freeze looks at: b's words only
+    # what the next freeze looks at: b's words only
+    assert kept.pending == {
+        "alpha": {"b"},
+        "beta": {"b"},
+    }
     _feed(kept, "b", ["alpha", "delta"])
-    assert kept.pending == {"alpha": {"b"}, "beta": {"b"}, "delta": None}  # a new word is frozen whole
+    # a new word is frozen whole
+    assert kept.pending == {
+        "alpha": {"b"},
+        "beta": {"b"},
+        "delta": None,
+    }
     assert kept.terms(fn2index) == {"alpha": [0, 1], "beta": [], "gamma": 2, "delta": 1}
     assert kept.pending == {}

@@ -16,15 +16,17 @@ import pytest
 import yaml
 from conftest import HARBOUR, copy_project
 
-from briefgen.build import build
-from briefgen.errors import BriefingError
-from briefgen.incremental import FrontCache
+from briefgen.building.book import build
+from briefgen.core.errors import BriefingError
+from briefgen.warm.front import FrontCache
 
 pytestmark = pytest.mark.build
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def _cold_html(root: Path, tmp: Path) -> dict[str, bytes]:
@@ -91,11 +93,16 @@ def test_a_new_book_title_or_configuration_means_a_new_application(warm) -> None
     build(root, ("html",), cache=cache)
     second = _app(cache)
     assert second is not first
-    assert "A Retitled Harbour Book" in (root / "_build/html/actors.html").read_text(encoding="utf-8")
+    assert "A Retitled Harbour Book" in (root / "_build/html/actors.html").read_text(
+        encoding="utf-8"
+    )
     assert _tree(root / "_build/html") == _cold_html(root, colds)
     conf = root / "conf"
     conf.mkdir()
-    (conf / "conf.py").write_text("from briefgen.defaults.conf import *\nhtml_theme_options = {**html_theme_options, 'show_toc_level': 1}\n", encoding="utf-8")
+    (conf / "conf.py").write_text(
+        "from briefgen.defaults.conf import *\nhtml_theme_options = {**html_theme_options, 'show_toc_level': 1}\n",
+        encoding="utf-8",
+    )
     build(root, ("html",), cache=cache)
     assert _app(cache) is not second
     assert _tree(root / "_build/html") == _cold_html(root, colds)
@@ -106,7 +113,10 @@ def test_a_failed_sphinx_build_drops_the_application(warm) -> None:
     first = _app(cache)
     conf = root / "conf"
     conf.mkdir()
-    (conf / "conf.py").write_text("from briefgen.defaults.conf import *\nextensions = [*extensions, 'no_such_extension_anywhere']\n", encoding="utf-8")
+    (conf / "conf.py").write_text(
+        "from briefgen.defaults.conf import *\nextensions = [*extensions, 'no_such_extension_anywhere']\n",
+        encoding="utf-8",
+    )
     with pytest.raises(BriefingError, match="no_such_extension_anywhere"):
         build(root, ("html",), cache=cache)
     assert "html" not in cache.sphinx.apps
@@ -127,7 +137,9 @@ def test_the_inventory_is_written_only_when_its_objects_change(warm) -> None:
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # not rewritten
     timeline = root / "briefing" / "timeline.yaml"
     data = yaml.safe_load(timeline.read_text(encoding="utf-8"))
-    data["events"].append({**copy.deepcopy(data["events"][0]), "id": "an-added-event", "title": "An added event"})
+    data["events"].append(
+        {**copy.deepcopy(data["events"][0]), "id": "an-added-event", "title": "An added event"}
+    )
     timeline.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     build(root, ("html",), cache=cache)
     assert os.stat(inventory).st_mtime_ns != before.st_mtime_ns  # a new anchor: written again
@@ -144,7 +156,7 @@ def test_briefgen_writes_the_inventory_sphinx_would(warm, tmp_path: Path) -> Non
 
     from briefgen.sphinxext.inventory import write_inventory
 
-    root, cache, _ = warm
+    _root, cache, _ = warm
     app = _app(cache)
     ours, theirs = tmp_path / "ours.inv", tmp_path / "theirs.inv"
     write_inventory(ours, app.env, app.builder)
@@ -153,7 +165,9 @@ def test_briefgen_writes_the_inventory_sphinx_would(warm, tmp_path: Path) -> Non
     assert len(zlib.decompress(ours.read_bytes().split(b"\n", 4)[4]).splitlines()) > 20
 
 
-def test_a_page_listing_a_re_read_page_is_written_again_only_when_the_navigation_changed(warm) -> None:
+def test_a_page_listing_a_re_read_page_is_written_again_only_when_the_navigation_changed(
+    warm,
+) -> None:
     """Sphinx writes every page whose toctree lists a re-read page, and the search page; toctrees
     show titles only, the search page the navigation, so with the same titles and toctrees neither
     can change."""
@@ -161,9 +175,12 @@ def test_a_page_listing_a_re_read_page_is_written_again_only_when_the_navigation
     _edit_first_claim(root, "Words only.")
     run = build(root, ("html",), cache=cache).sphinx["html"]
     assert run.read == ["timeline"]
-    assert run.written == ["timeline"]  # not "index", whose toctree lists the timeline, nor the search page
+    # not "index", whose toctree lists the timeline, nor the search page
+    assert run.written == ["timeline"]
     assert _tree(root / "_build/html") == _cold_html(root, colds)
-    (root / "_build/.work/html/search.html").unlink()  # not the page this application wrote: written again
+    (
+        root / "_build/.work/html/search.html"
+    ).unlink()  # not the page this application wrote: written again
     _edit_first_claim(root, "More words.")
     assert build(root, ("html",), cache=cache).sphinx["html"].written == ["timeline", "search"]
     assert _tree(root / "_build/html") == _cold_html(root, colds)
@@ -172,17 +189,25 @@ def test_a_page_listing_a_re_read_page_is_written_again_only_when_the_navigation
     data["title"] = "A retitled source"
     source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     run = build(root, ("html",), cache=cache).sphinx["html"]
-    assert {"index", "search"} <= set(run.written) and len(run.written) > 10  # a page title changed: every page's navigation did
+    assert {"index", "search"} <= set(run.written) and len(
+        run.written
+    ) > 10  # a page title changed: every page's navigation did
     assert _tree(root / "_build/html") == _cold_html(root, colds)
 
 
-def test_the_search_index_is_carried_over_in_memory_while_its_file_is_the_one_written(warm, monkeypatch) -> None:
+def test_the_search_index_is_carried_over_in_memory_while_its_file_is_the_one_written(
+    warm, monkeypatch
+) -> None:
     from sphinx.search import IndexBuilder
 
     root, cache, colds = warm
     loads = []
     original = IndexBuilder.load
-    monkeypatch.setattr(IndexBuilder, "load", lambda self, stream, fmt: loads.append(1) or original(self, stream, fmt))
+    monkeypatch.setattr(
+        IndexBuilder,
+        "load",
+        lambda self, stream, fmt: loads.append(1) or original(self, stream, fmt),
+    )
     _edit_first_claim(root, "Indexed word zanzibarish.")
     build(root, ("html",), cache=cache)
     assert loads == []
@@ -202,14 +227,21 @@ def test_a_search_index_from_other_extension_versions_is_remade_whole(harbour: P
     page is written instead, and the index covers the whole book again."""
     import json
 
-    from briefgen.build import build
+    from briefgen.building.book import build
 
     build(harbour, ("html",))
     index = harbour / "_build/.work/html/searchindex.js"
     text = index.read_text(encoding="utf-8")
-    index.write_text(text.replace('"envversion":{', '"envversion":{"older.extension":1,', 1), encoding="utf-8")
+    index.write_text(
+        text.replace('"envversion":{', '"envversion":{"older.extension":1,', 1), encoding="utf-8"
+    )
     path = harbour / "briefing/background.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("Engineers put the repairs", "Engineers estimated the repairs"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Engineers put the repairs", "Engineers estimated the repairs"
+        ),
+        encoding="utf-8",
+    )
     report = build(harbour, ("html",))
     published = (harbour / "_build/html/searchindex.js").read_text(encoding="utf-8")
     frozen = json.loads(published[published.index("(") + 1 : published.rindex(")")])

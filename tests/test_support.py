@@ -8,15 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from briefgen import estimative
-from briefgen.lint import lint
-from briefgen.pipeline import prepare
-from briefgen.scales import confidence_allowed
-from briefgen.support import SupportChecker
 from conftest import HARBOUR, copy_project, run_cli
 
-NEW_CODES = ("unsupported-detail", "attribution", "estimative-language", "confidence-exceeds-sourcing", "posture-basis")
+from briefgen.core.scales import confidence_allowed
+from briefgen.trust import estimative
+from briefgen.trust.lint import lint
+from briefgen.trust.prepare import prepare
+from briefgen.trust.support import SupportChecker
+
+NEW_CODES = (
+    "unsupported-detail",
+    "attribution",
+    "estimative-language",
+    "confidence-exceeds-sourcing",
+    "posture-basis",
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +32,7 @@ def checker() -> SupportChecker:
 
 
 def cite(source: str, quote: str):
-    from briefgen.model import Citation
+    from briefgen.core.model import Citation
 
     return Citation(source=source, quote=quote)
 
@@ -41,11 +47,20 @@ def test_good_fixture_is_quiet() -> None:
     "text, quote",
     [
         # the number is in the quote's paragraph, not the quote: the reader sees it highlighted
-        ("An Authority spokesperson said two public meetings were held in March.", "an Authority spokesperson said"),
+        (
+            "An Authority spokesperson said two public meetings were held in March.",
+            "an Authority spokesperson said",
+        ),
         # an editor's [bracketed] insertion inside quoted words
-        ("The guild says it was 'not [formally] consulted before the vote'.", "The Fishers’ Guild says it was not consulted before the vote"),
+        (
+            "The guild says it was 'not [formally] consulted before the vote'.",
+            "The Fishers’ Guild says it was not consulted before the vote",
+        ),
         # the outlet that published the cited article, and the article's own date (6 May 2024)
-        ("The Coastal Herald reported on 6 May 2024 that repairs will take about eight months.", "Repairs to the north pier will take about eight months"),
+        (
+            "The Coastal Herald reported on 6 May 2024 that repairs will take about eight months.",
+            "Repairs to the north pier will take about eight months",
+        ),
         # party names are the book's frame, not details
         ("The Port Authority rejects the Fishers' Guild claim.", "a claim the Authority rejects"),
     ],
@@ -58,14 +73,24 @@ def test_faithful_claims_pass(checker: SupportChecker, text: str, quote: str) ->
 
 def test_recorded_statement_backs_its_speaker(checker: SupportChecker) -> None:
     cites = [cite("gazette", "no longer safe for lorries heavier than ten tonnes")]
-    assert checker.attribution("Ines Varga said the pier is no longer safe for heavy lorries.", cites) == []
-    assert [f.words for f in checker.attribution("Tomas Bell said the pier is no longer safe.", cites)] == ["Tomas Bell"]
+    assert (
+        checker.attribution("Ines Varga said the pier is no longer safe for heavy lorries.", cites)
+        == []
+    )
+    assert [
+        f.words for f in checker.attribution("Tomas Bell said the pier is no longer safe.", cites)
+    ] == ["Tomas Bell"]
 
 
 def test_posture_inferred_from_actions_is_declared_not_flagged(tmp_path: Path) -> None:
     project = copy_project(HARBOUR, tmp_path / "p")
     path = project / "briefing" / "positions.yaml"
-    path.write_text(path.read_text().replace("    stance: Held public meetings", "    stance: Held public meetings\n    posture: opposes\n    basis: actions"))
+    path.write_text(
+        path.read_text().replace(
+            "    stance: Held public meetings",
+            "    stance: Held public meetings\n    posture: opposes\n    basis: actions",
+        )
+    )
     result = run_cli("check", "--project", str(project))
     assert "[posture-basis]" not in result.output, result.output
 
@@ -74,7 +99,10 @@ def test_posture_inferred_from_actions_is_declared_not_flagged(tmp_path: Path) -
     "text, ok",
     [
         ("A blockade is unlikely before the guild announces one.", True),
-        ("A blockade is very likely; the guild said it 'could' act.", True),  # quoted words are the source's
+        (
+            "A blockade is very likely; the guild said it 'could' act.",
+            True,
+        ),  # quoted words are the source's
         ("A blockade is almost certainly coming.", True),
         ("A blockade may come.", False),
         ("A blockade is likely, perhaps very likely.", False),

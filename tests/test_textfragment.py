@@ -6,7 +6,14 @@ from urllib.parse import unquote
 
 import pytest
 
-from briefgen.textfragment import LONG_QUOTE_WORDS, Article, TextDirective, choose, encode, link
+from briefgen.edition.textfragment import (
+    LONG_QUOTE_WORDS,
+    Article,
+    TextDirective,
+    choose,
+    encode,
+    link,
+)
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -37,7 +44,10 @@ def test_encoding_reserves_dash_comma_ampersand() -> None:
 def test_fragment_syntax_and_link() -> None:
     d = TextDirective("start words", "end words", prefix="pre-fix", suffix="suf,fix")
     assert d.fragment() == ":~:text=pre%2Dfix-,start%20words,end%20words,-suf%2Cfix"
-    assert link("https://example.org/a?b=1#old", TextDirective("x")) == "https://example.org/a?b=1#:~:text=x"
+    assert (
+        link("https://example.org/a?b=1#old", TextDirective("x"))
+        == "https://example.org/a?b=1#:~:text=x"
+    )
 
 
 def test_unique_short_quote_is_the_quote_itself() -> None:
@@ -47,14 +57,19 @@ def test_unique_short_quote_is_the_quote_itself() -> None:
 
 def test_repeated_quote_gets_a_prefix_from_its_paragraph() -> None:
     text = "The pier will close.\nOfficials said the pier will close in June.\n"
-    assert _directive(text, "the pier will close") == TextDirective("the pier will close", prefix="said")
+    assert _directive(text, "the pier will close") == TextDirective(
+        "the pier will close", prefix="said"
+    )
     # the first occurrence begins its paragraph (no word before it): what follows pins it instead
-    assert _directive(text, "The pier will close") == TextDirective("The pier will close", suffix=".")
+    assert _directive(text, "The pier will close") == TextDirective(
+        "The pier will close", suffix="."
+    )
 
 
 def test_matching_is_case_insensitive_like_browsers() -> None:
     text = "The Port Authority voted.\nA spokesperson said the port authority voted again.\n"
-    d = _directive(text, "the port authority voted")  # differs from the first paragraph only by case
+    # differs from the first paragraph only by case
+    d = _directive(text, "the port authority voted")
     assert d is not None and (d.prefix or d.suffix), d
     assert d.prefix == "said" or d.suffix == "again."
 
@@ -66,7 +81,20 @@ def test_first_occurrence_with_a_later_twin_gets_a_suffix() -> None:
 
 
 def test_long_quote_uses_its_first_and_last_words() -> None:
-    words = "one two three four five six seven eight nine ten eleven twelve".split()
+    words = [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+    ]
     assert len(words) > LONG_QUOTE_WORDS
     passage = " ".join(words)
     text = f"Intro.\n{passage} and more.\n"
@@ -87,12 +115,14 @@ def test_long_quote_edges_grow_until_the_range_is_the_passage() -> None:
 def test_terms_never_cross_paragraphs() -> None:
     text = "It ends here\nwith this.\nIt ends here with that.\n"
     d = _directive(text, "It ends here", nth=1)
-    assert d == TextDirective("It ends here", suffix="with")  # ¶1's "It ends here" is followed by "with" only across a paragraph break
+    # ¶1's "It ends here" is followed by "with" only across a paragraph break
+    assert d == TextDirective("It ends here", suffix="with")
 
 
 def test_whole_words_only() -> None:
     text = "The unlawful option.\nA lawful option.\n"
-    assert _directive(text, "lawful option", nth=1) == TextDirective("lawful option")  # "unlawful option" is no match
+    # "unlawful option" is no match
+    assert _directive(text, "lawful option", nth=1) == TextDirective("lawful option")
 
 
 def test_no_directive_when_the_passage_repeats_with_the_same_context() -> None:
@@ -100,7 +130,14 @@ def test_no_directive_when_the_passage_repeats_with_the_same_context() -> None:
     assert _directive(text, "it would close", nth=1) is None
 
 
-@pytest.mark.parametrize("passage", ["Harbour", "north pier", "voted on Tuesday to close the north pier for repairs, a decision the guild called"])
+@pytest.mark.parametrize(
+    "passage",
+    [
+        "Harbour",
+        "north pier",
+        "voted on Tuesday to close the north pier for repairs, a decision the guild called",
+    ],
+)
 def test_chosen_directive_selects_exactly_its_passage(passage: str) -> None:
     text = "Harbour Gazette\nThe Authority voted on Tuesday to close the north pier for repairs, a decision the guild called a blow.\nHarbour news: north pier shut.\n"
     start = text.index(passage)

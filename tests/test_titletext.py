@@ -1,4 +1,4 @@
-"""A warm build remembers page titles' plain text by title node (briefgen.titletext): the text is
+"""A warm build remembers page titles' plain text by title node (briefgen.warm.titletext): the text is
 Sphinx's, and a page whose title changes is listed under its new title, as a cold build lists it."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import sphinx.util.nodes
 from conftest import HARBOUR, copy_project
 from docutils import nodes
 
-from briefgen import titletext
-from briefgen.build import build
-from briefgen.incremental import FrontCache
+from briefgen.building.book import build
+from briefgen.warm import titletext
+from briefgen.warm.front import FrontCache
 
 
 def _title() -> nodes.title:
@@ -35,7 +35,8 @@ def test_the_remembered_text_is_sphinx_s_and_is_worked_out_once_per_node() -> No
         assert counting(first) == "Pier closed"
         assert counting(second) == "Pier closed"
     assert calls == [first, second]
-    assert counting(first) == "Pier closed" and len(calls) == 3  # outside a kept build: Sphinx's, every time
+    # outside a kept build: Sphinx's, every time
+    assert counting(first) == "Pier closed" and len(calls) == 3
 
 
 @pytest.mark.build
@@ -44,7 +45,13 @@ def test_a_retitled_page_is_listed_under_its_new_title(tmp_path: Path) -> None:
     cache = FrontCache()
     build(root, ("html",), cache=cache)
     path = root / "briefing" / "sources" / "gazette.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("title: Authority votes to close north pier", "title: Authority votes to shut the north pier"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "title: Authority votes to close north pier",
+            "title: Authority votes to shut the north pier",
+        ),
+        encoding="utf-8",
+    )
     build(root, ("html",), cache=cache)
     cold = tmp_path / "cold"
     shutil.copytree(root, cold, ignore=shutil.ignore_patterns("_build"))

@@ -43,22 +43,35 @@ def test_hostile_strings_come_back_unchanged(tmp_path: Path) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40), min_size=1, max_size=20))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_any_text_is_a_literal(tmp_path_factory, values: list[str]) -> None:
     tmp = tmp_path_factory.mktemp("typst")
     assert _read_back(tmp, values) == [_expected(v) for v in values]
 
 
 def test_markup_text_prints_literally_and_sets_smart_quotes(tmp_path: Path) -> None:
-    body = markup.text("It's \"hostile\": #read(\"/etc/passwd\") <x> @y") + "\n\n" + markup.text("'kept' \"as is\"", smart_quotes=False)
+    body = (
+        markup.text('It\'s "hostile": #read("/etc/passwd") <x> @y')
+        + "\n\n"
+        + markup.text("'kept' \"as is\"", smart_quotes=False)
+    )
     doc = tmp_path / "doc.typ"
     doc.write_text(f'#set document(title: "t")\n#set text(lang: "en")\n{body}\n', encoding="utf-8")
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(typst.compile(str(doc), root=str(tmp_path)))
     import subprocess
 
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "It’s “hostile”: #read(“/etc/passwd”) <x> @y" in text  # the analyst's quotes set typographically
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # the analyst's quotes set typographically
+    assert "It’s “hostile”: #read(“/etc/passwd”) <x> @y" in text
     assert "'kept' \"as is\"" in text
 
 
@@ -72,7 +85,11 @@ def test_the_writer_refuses_nodes_the_composer_does_not_make(tmp_path: Path) -> 
     src.mkdir()
     (src / "conf.py").write_text('extensions = ["sphinx.ext.graphviz", "briefgen.sphinxext"]\n')
     (src / "index.rst").write_text("Title\n=====\n\nterm\n    definition\n")
-    with docutils_namespace():  # else its node registrations outlive it and later builds in this process warn (and fail)
-        app = Sphinx(src, src, tmp_path / "out", tmp_path / "dt", "typst", status=None, warning=None)
+    with (
+        docutils_namespace()
+    ):  # else its node registrations outlive it and later builds in this process warn (and fail)
+        app = Sphinx(
+            src, src, tmp_path / "out", tmp_path / "dt", "typst", status=None, warning=None
+        )
         with pytest.raises(Exception, match="no rendering for 'definition_list'"):
             app.build()

@@ -9,10 +9,11 @@ import pytest
 from conftest import HARBOUR, copy_project
 from test_sphinxapp import _tree
 
-from briefgen import stamp
-from briefgen.build import Layout, build, warm_up
+from briefgen.building.book import build, warm_up
+from briefgen.building.layout import Layout
 from briefgen.compose import blocks
-from briefgen.incremental import FrontCache
+from briefgen.warm import stamp
+from briefgen.warm.front import FrontCache
 
 pytestmark = pytest.mark.build
 
@@ -28,18 +29,26 @@ def test_warm_up_runs_sphinx_when_nothing_changed_and_publishes_nothing(tmp_path
     before = search.stat().st_mtime_ns
     cache = FrontCache()
     warm_up(root, ("html",), cache=cache)
-    assert search.stat().st_mtime_ns > before, "the warm-up ran the HTML builder (it dumps the search index)"
+    assert search.stat().st_mtime_ns > before, (
+        "the warm-up ran the HTML builder (it dumps the search index)"
+    )
     assert cache.sphinx.apps["html"].app.builder.indexer is not None
     assert _tree(layout.output("html")) == published, "the warm-up published"
     for project in (root, twin):
         path = project / "briefing" / "timeline.yaml"
-        path.write_text(path.read_text().replace("voted to close the north pier.", "voted to close the north pier at once."))
+        path.write_text(
+            path.read_text().replace(
+                "voted to close the north pier.", "voted to close the north pier at once."
+            )
+        )
     assert build(root, ("html",), cache=cache).sphinx["html"].read
     build(twin, ("html",))
     assert _tree(layout.output("html")) == _tree(Layout(twin).output("html"))
 
 
-def test_pages_the_warm_up_removes_are_not_published_by_the_next_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_the_warm_up_removes_are_not_published_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = copy_project(HARBOUR, tmp_path / "p")
     twin = copy_project(HARBOUR, tmp_path / "twin")
     monkeypatch.setattr(blocks, "PAGE_CLAIMS", 1)  # a timeline page per month
@@ -47,7 +56,8 @@ def test_pages_the_warm_up_removes_are_not_published_by_the_next_build(tmp_path:
     build(twin, ("html",))
     layout = Layout(root)
     assert (layout.output("html") / "timeline" / "2024-03.html").is_file()
-    monkeypatch.setattr(blocks, "PAGE_CLAIMS", 150)  # one page again: the warm-up's compose removes the months
+    # one page again: the warm-up's compose removes the months
+    monkeypatch.setattr(blocks, "PAGE_CLAIMS", 150)
     cache = FrontCache()
     warm_up(root, ("html",), cache=cache)
     for project in (root, twin):
@@ -58,13 +68,15 @@ def test_pages_the_warm_up_removes_are_not_published_by_the_next_build(tmp_path:
     assert _tree(layout.output("html")) == _tree(Layout(twin).output("html"))
 
 
-def test_a_configuration_changed_before_the_warm_up_empties_the_output_before_any_application(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_configuration_changed_before_the_warm_up_empties_the_output_before_any_application(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The warm-up reads a configuration the last build did not build (an edit while the server
     started). Extensions may write into the output folder when an application is created
     (sphinx-design 0.7 its stylesheet): the folder is emptied before the warm-up's application
     is made, and the first build, which empties it again for the new configuration, does not
     reuse an application whose files are gone. Found by the oracle, under the lowest versions."""
-    from briefgen import sphinxapp
+    from briefgen.warm import sphinxapp
 
     root = copy_project(HARBOUR, tmp_path / "p")
     build(root, ("html",))
@@ -80,8 +92,12 @@ def test_a_configuration_changed_before_the_warm_up_empties_the_output_before_an
 
     monkeypatch.setattr(sphinxapp, "create", create)
     (root / "conf").mkdir()
-    (root / "conf" / "conf.py").write_text('from briefgen.defaults.conf import *  # noqa: F403\nhtml_theme_options = {**html_theme_options, "show_toc_level": 1}  # noqa: F405\n')
+    (root / "conf" / "conf.py").write_text(
+        'from briefgen.defaults.conf import *  # noqa: F403\nhtml_theme_options = {**html_theme_options, "show_toc_level": 1}  # noqa: F405\n'
+    )
     cache = FrontCache()
     warm_up(root, ("html",), cache=cache)
     build(root, ("html",), cache=cache)
-    assert (layout.output("html") / "written-at-start-up.txt").is_file(), "an application outlived the emptying of its output"
+    assert (layout.output("html") / "written-at-start-up.txt").is_file(), (
+        "an application outlived the emptying of its output"
+    )

@@ -16,11 +16,11 @@ from conftest import HARBOUR, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.errors import BriefingError
-from briefgen.yamlio import YamlDocument, read_yaml, read_yaml_again
+from briefgen.core.errors import BriefingError
+from briefgen.core.yamlio import YamlDocument, read_yaml, read_yaml_again
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from synth import generate  # noqa: E402
+from synth import generate
 
 LINES = [
     "- id: inserted",
@@ -32,7 +32,7 @@ LINES = [
     "  bogus: [1, 2",
     "  note: 'open quote",
     '  note: "two',
-    "    lines\"",
+    '    lines"',
     "\ttabbed: 1",
     "# a comment",
     "",
@@ -76,7 +76,9 @@ def _edit(lines: list[str], rng: random.Random) -> list[str]:
         lines[i] = "  " + lines[i] if rng.random() < 0.5 else lines[i].removeprefix("  ")
     elif kind == 5 and n:  # remove a stretch (an item or more)
         del lines[i : i + rng.randint(1, 15)]
-    elif n:  # edit a title or two where there are some, as an analyst would (two: a stretch of items)
+    elif (
+        n
+    ):  # edit a title or two where there are some, as an analyst would (two: a stretch of items)
         hits = [k for k, line in enumerate(lines) if "title:" in line]
         for k in rng.sample(hits, min(len(hits), rng.randint(1, 2))):
             lines[k] += f" (edited {rng.randint(0, 99)})"
@@ -103,13 +105,23 @@ def _same(warm: YamlDocument, cold: YamlDocument) -> None:
 @pytest.fixture(scope="module")
 def texts(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     synth = generate(tmp_path_factory.mktemp("synth") / "p", 12)
-    files = [*sorted((HARBOUR / "briefing").glob("*.yaml")), *sorted((synth / "briefing").glob("*.yaml"))]
+    files = [
+        *sorted((HARBOUR / "briefing").glob("*.yaml")),
+        *sorted((synth / "briefing").glob("*.yaml")),
+    ]
     return [p.read_text(encoding="utf-8") for p in files]
 
 
-@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=120,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(which=st.integers(0, 10**6), seeds=st.lists(st.integers(0, 2**16), min_size=1, max_size=8))
-def test_reading_again_after_edits_equals_reading_whole(which: int, seeds: list[int], texts: list[str], tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_reading_again_after_edits_equals_reading_whole(
+    which: int, seeds: list[int], texts: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     path = tmp_path_factory.mktemp("y") / "f.yaml"
     text = texts[which % len(texts)]
     path.write_text(text, encoding="utf-8")
@@ -119,7 +131,8 @@ def test_reading_again_after_edits_equals_reading_whole(which: int, seeds: list[
     lines = good = text.splitlines()
     for seed in seeds:
         rng = random.Random(seed)
-        lines = _edit(lines if rng.random() < 0.5 else good, rng)  # often an edit of the last readable text
+        # often an edit of the last readable text
+        lines = _edit(lines if rng.random() < 0.5 else good, rng)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         cold = _read_cold(path)
         try:
@@ -134,7 +147,10 @@ def test_reading_again_after_edits_equals_reading_whole(which: int, seeds: list[
             paths = {p for p, _ in fresh}
             for key, items in warm.data.items():
                 if isinstance(items, list) and warm.layout and key in warm.layout.seqs:
-                    assert all(any(x is y for y in previous.data.get(key, [])) or (key, i) in paths for i, x in enumerate(items))
+                    assert all(
+                        any(x is y for y in previous.data.get(key, [])) or (key, i) in paths
+                        for i, x in enumerate(items)
+                    )
         previous = warm
 
 
@@ -146,6 +162,10 @@ def test_an_edit_of_one_item_parses_that_item_alone(tmp_path: Path) -> None:
     path.write_text(text.replace("title: Event 3\n", "title: Event three\n", 1), encoding="utf-8")
     doc, fresh = read_yaml_again(path, "t.yaml", previous)
     assert fresh is not None and [value["title"] for _, value in fresh] == ["Event three"]
-    changed = [i for i, (a, b) in enumerate(zip(doc.data["events"], previous.data["events"])) if a is not b]
+    changed = [
+        i
+        for i, (a, b) in enumerate(zip(doc.data["events"], previous.data["events"], strict=False))
+        if a is not b
+    ]
     assert [p for p, _ in fresh] == [("events", changed[0])] and len(changed) == 1
     _same(doc, read_yaml(path, "t.yaml"))

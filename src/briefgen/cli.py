@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .errors import BriefingError
+from briefgen.core.errors import BriefingError
 
 if TYPE_CHECKING:
-    from .build import Layout
-    from .pipeline import Prepared
+    from briefgen.building.layout import Layout
+    from briefgen.trust.prepare import Prepared
 
 EXIT_PROBLEMS = 1
 EXIT_INTERNAL = 3
@@ -57,7 +57,10 @@ class _Group(click.Group):
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc} (this is a bug in briefgen; rerun with --debug for details)", err=True)
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc} (this is a bug in briefgen; rerun with --debug for details)",
+                err=True,
+            )
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -86,9 +89,11 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _warning_codes() -> str:
-    from .lint import CODES
+    from briefgen.trust.lint import CODES
 
-    return "\b\nWarning codes:\n" + "\n".join(f"  {code:<22} {text}" for code, text in CODES.items())
+    return "\b\nWarning codes:\n" + "\n".join(
+        f"  {code:<22} {text}" for code, text in CODES.items()
+    )
 
 
 class _CodesEpilog(click.Command):
@@ -102,7 +107,14 @@ class _CodesEpilog(click.Command):
 @main.command(cls=_CodesEpilog)
 @project_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 if there are any).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output for people or for tools.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output for people or for tools.",
+)
 def check(project: Path, strict: bool, fmt: str) -> None:
     """Check the briefing without building: YAML, references and every quote.
 
@@ -122,14 +134,24 @@ def check(project: Path, strict: bool, fmt: str) -> None:
       briefgen check
       briefgen check --strict --format json > report.json
     """
-    from .lint import lint
-    from .pipeline import prepare
+    from briefgen.trust.lint import lint
+    from briefgen.trust.prepare import prepare
 
     try:
         prepared = prepare(project)
     except BriefingError as exc:
         if fmt == "json":
-            click.echo(json.dumps({"ok": False, "errors": [p.as_dict() for p in exc.problems], "warnings": [], "stats": {}}, indent=2))
+            click.echo(
+                json.dumps(
+                    {
+                        "ok": False,
+                        "errors": [p.as_dict() for p in exc.problems],
+                        "warnings": [],
+                        "stats": {},
+                    },
+                    indent=2,
+                )
+            )
             raise click.exceptions.Exit(EXIT_PROBLEMS) from None
         raise
     report = lint(prepared.briefing, prepared.anchors)
@@ -143,7 +165,17 @@ def check(project: Path, strict: bool, fmt: str) -> None:
     }
     failed = strict and bool(report.warnings)
     if fmt == "json":
-        click.echo(json.dumps({"ok": not failed, "errors": [], "warnings": [w.as_dict() for w in report.warnings], "stats": stats}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "ok": not failed,
+                    "errors": [],
+                    "warnings": [w.as_dict() for w in report.warnings],
+                    "stats": stats,
+                },
+                indent=2,
+            )
+        )
     else:
         for warning in report.warnings:
             click.echo(str(warning), err=True)
@@ -158,7 +190,13 @@ def check(project: Path, strict: bool, fmt: str) -> None:
 
 @main.command()
 @project_option
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for review.html and review.csv [default: PROJECT/_build/review].")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for review.html and review.csv [default: PROJECT/_build/review].",
+)
 def review(project: Path, out: Path | None) -> None:
     """Write the evidence sheet: every claim beside its quotes in context.
 
@@ -173,13 +211,17 @@ def review(project: Path, out: Path | None) -> None:
       briefgen review && xdg-open _build/review/review.html
       briefgen review -o /tmp/sheet
     """
-    from .pipeline import prepare
-    from .review import write_review
+    from briefgen.trust.prepare import prepare
+    from briefgen.trust.review import write_review
 
     prepared = prepare(project)
-    html_path, csv_path, rows = write_review(prepared.briefing, prepared.anchors, out or project / "_build" / "review")
+    html_path, csv_path, rows = write_review(
+        prepared.briefing, prepared.anchors, out or project / "_build" / "review"
+    )
     warned = sum(1 for r in rows if r.warnings)
-    click.echo(f"wrote {html_path} and {csv_path.name}: {len(rows)} claims, {sum(len(r.evidence) for r in rows)} citations, {warned} with warnings")
+    click.echo(
+        f"wrote {html_path} and {csv_path.name}: {len(rows)} claims, {sum(len(r.evidence) for r in rows)} citations, {warned} with warnings"
+    )
 
 
 jobs_option = click.option(
@@ -193,13 +235,20 @@ def _jobs(value: str) -> int:
         return os.cpu_count() or 1
     if value.isdigit() and int(value) > 0:
         return int(value)
-    raise click.BadParameter(f"{value!r} is not a number of processes or 'auto'", param_hint="--jobs")
+    raise click.BadParameter(
+        f"{value!r} is not a number of processes or 'auto'", param_hint="--jobs"
+    )
 
 
 @main.command()
 @click.argument("formats", nargs=-1, type=click.Choice(["html", "pdf", "all"]))
 @project_option
-@click.option("--conf", type=click.Path(file_okay=False, path_type=Path), default=None, help="Sphinx configuration folder [default: PROJECT/conf if it has a conf.py, else briefgen's defaults].")
+@click.option(
+    "--conf",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Sphinx configuration folder [default: PROJECT/conf if it has a conf.py, else briefgen's defaults].",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show Sphinx's own progress output.")
 @jobs_option
 @click.option(
@@ -207,7 +256,15 @@ def _jobs(value: str) -> int:
     help="Hand the build to the project's warm build server, starting one if none runs (see 'briefgen server') [default: on; off when CI or BRIEFGEN_BUILD_SERVER=0 is set].",
 )  # fmt: skip
 @click.pass_context
-def build(ctx: click.Context, formats: tuple[str, ...], project: Path, conf: Path | None, verbose: bool, jobs: str, server: bool | None) -> None:
+def build(
+    ctx: click.Context,
+    formats: tuple[str, ...],
+    project: Path,
+    conf: Path | None,
+    verbose: bool,
+    jobs: str,
+    server: bool | None,
+) -> None:
     """Build the book: HTML (default), pdf, or all.
 
     Checks the briefing first (as 'check' does), composes MyST pages into
@@ -227,7 +284,7 @@ def build(ctx: click.Context, formats: tuple[str, ...], project: Path, conf: Pat
       briefgen build html pdf     # both
       briefgen build --no-server  # no warm process left behind
     """
-    from . import buildserver
+    from briefgen import server as buildserver
 
     wanted: list[str] = []
     for fmt in formats or ("html",):
@@ -240,23 +297,47 @@ def build(ctx: click.Context, formats: tuple[str, ...], project: Path, conf: Pat
     use_server = in_server is None and buildserver.wanted(server)
     # The no-op check, before importing the build machinery: a no-op costs next to nothing. A running
     # server makes the same check faster (it remembers the files it hashed), and a build inside it was just checked by its client.
-    if in_server is None and not (use_server and buildserver.is_running(project.resolve())) and _up_to_date(project, conf, wanted):
+    if (
+        in_server is None
+        and not (use_server and buildserver.is_running(project.resolve()))
+        and _up_to_date(project, conf, wanted)
+    ):
         return
     if use_server:
-        argv = [*(["--debug"] if ctx.obj and ctx.obj.get("debug") else []), "build", *wanted, "-p", str(project), "-j", jobs, *(["--conf", str(conf)] if conf else []), *(["-v"] if verbose else [])]
+        argv = [
+            *(["--debug"] if ctx.obj and ctx.obj.get("debug") else []),
+            "build",
+            *wanted,
+            "-p",
+            str(project),
+            "-j",
+            jobs,
+            *(["--conf", str(conf)] if conf else []),
+            *(["-v"] if verbose else []),
+        ]
         code = buildserver.delegate(project.resolve(), argv, color=sys.stderr.isatty(), say=say)
         if code is not None:
             ctx.exit(code)
-    from .build import BuildLocked
-    from .build import build as run_build
+    from briefgen.building.book import build as run_build
+    from briefgen.building.layout import BuildLocked
 
     try:
-        report = run_build(project, tuple(wanted), conf=conf, progress=say, verbose=verbose, jobs=n_jobs, cache=in_server.cache if in_server else None)
+        report = run_build(
+            project,
+            tuple(wanted),
+            conf=conf,
+            progress=say,
+            verbose=verbose,
+            jobs=n_jobs,
+            cache=in_server.cache if in_server else None,
+        )
     except BuildLocked as exc:
         raise click.ClickException(str(exc)) from None
     # Only after a build that went through: a failed, interrupted or mistyped one leaves nothing running.
     if use_server and buildserver.spawn(project.resolve(), wanted, jobs, conf=conf):
-        say(f"started a build server for this project: the next builds reuse its warm state (it stops after {buildserver.IDLE_MINUTES} idle minutes; 'briefgen server stop' stops it now)")
+        say(
+            f"started a build server for this project: the next builds reuse its warm state (it stops after {buildserver.IDLE_MINUTES} idle minutes; 'briefgen server stop' stops it now)"
+        )
     if report.up_to_date:
         _say_up_to_date(project, wanted)
         return
@@ -266,7 +347,7 @@ def build(ctx: click.Context, formats: tuple[str, ...], project: Path, conf: Pat
 
 def _up_to_date(project: Path, conf: Path | None, formats: list[str]) -> bool:
     """True (and says so) when nothing the build reads changed since the last successful build."""
-    from .stamp import conf_dir, is_current
+    from briefgen.warm.stamp import conf_dir, is_current
 
     root = project.resolve()
     if not is_current(root, conf_dir(root, conf.resolve() if conf else None), formats):
@@ -283,7 +364,12 @@ def _say_up_to_date(project: Path, formats: list[str]) -> None:
 
 @main.command()
 @project_option
-@click.option("--keep-going", is_flag=True, hidden=True, help="Report problems but exit 0 (used by serve, whose runner prints a traceback on failure).")
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    hidden=True,
+    help="Report problems but exit 0 (used by serve, whose runner prints a traceback on failure).",
+)
 def compose(project: Path, keep_going: bool) -> None:
     """Check the briefing and write the MyST pages to _build/src/, without Sphinx.
 
@@ -294,17 +380,23 @@ def compose(project: Path, keep_going: bool) -> None:
     Example:
       briefgen compose && less _build/src/timeline.md
     """
-    from .build import BuildLocked, Layout, build_lock
-    from .compose import compose_book
-    from .pipeline import prepare
-    from .previous import with_previous
+    from briefgen.building.layout import BuildLocked, Layout, build_lock
+    from briefgen.compose.book import compose_book
+    from briefgen.edition.previous import with_previous
+    from briefgen.trust.prepare import prepare
 
     layout = Layout(project.resolve())
     try:
         with build_lock(layout):  # a build running now owns _build/src
             prepared = prepare(project)
             _, changes = with_previous(prepared.briefing, prepared.anchors)
-            result = compose_book(prepared.briefing, prepared.anchors, layout.src, pdf=_existing_pdf(layout, prepared), changes=changes)
+            result = compose_book(
+                prepared.briefing,
+                prepared.anchors,
+                layout.src,
+                pdf=_existing_pdf(layout, prepared),
+                changes=changes,
+            )
     except (BriefingError, BuildLocked) as exc:
         if not keep_going:
             if isinstance(exc, BuildLocked):
@@ -316,13 +408,17 @@ def compose(project: Path, keep_going: bool) -> None:
             click.echo(str(exc), err=True)
         click.secho("the page shows the last good build until this is fixed", fg="yellow", err=True)
         return
-    shown = ", ".join(result.written[:8]) + (f" and {len(result.written) - 8} more" if len(result.written) > 8 else "")
-    click.echo(f"composed {len(result.pages)} pages ({len(result.written)} changed: {shown or 'none'})")
+    shown = ", ".join(result.written[:8]) + (
+        f" and {len(result.written) - 8} more" if len(result.written) > 8 else ""
+    )
+    click.echo(
+        f"composed {len(result.pages)} pages ({len(result.written)} changed: {shown or 'none'})"
+    )
 
 
 def _existing_pdf(layout: Layout, prepared: Prepared) -> str | None:
     """The PDF the HTML book may offer: only one that has been built."""
-    from .compose import book_slug
+    from briefgen.core.load import book_slug
 
     name = f"{book_slug(prepared.briefing)}.pdf"
     return name if (layout.output("pdf") / name).is_file() else None
@@ -330,7 +426,9 @@ def _existing_pdf(layout: Layout, prepared: Prepared) -> str | None:
 
 @main.command()
 @project_option
-@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option(
+    "--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one)."
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the book in a browser.")
 @jobs_option
@@ -348,20 +446,25 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
     Example:
       briefgen serve --open
     """
-    from .build import Layout, after_build, build
-    from .incremental import FrontCache
-    from .stamp import clear as clear_stamp
-    from .serve import check_port, free_port, serve_book
+    from briefgen.building.book import after_build, build
+    from briefgen.building.layout import Layout
+    from briefgen.serve import check_port, free_port, serve_book
+    from briefgen.warm.front import FrontCache
+    from briefgen.warm.stamp import clear as clear_stamp
 
     layout = Layout(project.resolve())
     port = port or free_port(host)
     problem = check_port(host, port)
     if problem:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {problem} (pick another with --port, or --port 0 for any free one)")
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {problem} (pick another with --port, or --port 0 for any free one)"
+        )
     watch = {layout.root / "briefing", layout.root / "seeds", layout.conf}
     n_jobs = _jobs(jobs)
-    cache = FrontCache()  # the warm front half: every rebuild of this server reuses what did not change
-    clear_stamp(layout.root)  # build even if nothing changed: it fills the cache and finds the article folders to watch
+    # the warm front half: every rebuild of this server reuses what did not change
+    cache = FrontCache()
+    # build even if nothing changed: it fills the cache and finds the article folders to watch
+    clear_stamp(layout.root)
     click.echo("briefgen: building the HTML book", err=True)
     try:
         # article texts may live anywhere inside the project: watch the folders that hold them
@@ -372,8 +475,18 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
             raise  # nothing good to show yet
         _report(exc)
         click.echo("serving the last good book until the errors above are fixed", err=True)
-    click.echo(f"briefgen: serving {layout.root.name} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    serve_book(layout.root, host=host, port=port, watch={w for w in watch if w.is_dir()}, jobs=n_jobs, open_browser=open_browser, cache=cache)
+    click.echo(
+        f"briefgen: serving {layout.root.name} on http://{host}:{port}/ (Ctrl-C stops)", err=True
+    )
+    serve_book(
+        layout.root,
+        host=host,
+        port=port,
+        watch={w for w in watch if w.is_dir()},
+        jobs=n_jobs,
+        open_browser=open_browser,
+        cache=cache,
+    )
 
 
 @main.group()
@@ -398,9 +511,27 @@ def server() -> None:
     """
 
 
-server_conf_option = click.option("--conf", type=click.Path(file_okay=False, path_type=Path), default=None, help="Sphinx configuration folder, as for 'build' (the warm-up opens Sphinx with it).")
-idle_option = click.option("--idle", type=click.FloatRange(min=0.1), default=None, help="Minutes without a build before the server stops [default: 30].")
-format_option = click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf"]), default=("html",), show_default=True, help="Formats the warm-up build makes (repeat for both).")
+server_conf_option = click.option(
+    "--conf",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Sphinx configuration folder, as for 'build' (the warm-up opens Sphinx with it).",
+)
+idle_option = click.option(
+    "--idle",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Minutes without a build before the server stops [default: 30].",
+)
+format_option = click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["html", "pdf"]),
+    default=("html",),
+    show_default=True,
+    help="Formats the warm-up build makes (repeat for both).",
+)
 
 
 @server.command("start")
@@ -409,20 +540,26 @@ format_option = click.option("--format", "formats", multiple=True, type=click.Ch
 @jobs_option
 @idle_option
 @format_option
-def server_start(project: Path, conf: Path | None, jobs: str, idle: float | None, formats: tuple[str, ...]) -> None:
+def server_start(
+    project: Path, conf: Path | None, jobs: str, idle: float | None, formats: tuple[str, ...]
+) -> None:
     """Start the project's build server now and wait until it is warm.
 
     The warm-up loads, checks and composes the briefing and opens Sphinx, as
     a build would, but publishes nothing.
     """
-    from . import buildserver
+    from briefgen import server as buildserver
 
     _jobs(jobs)
     root = project.resolve()
     files = buildserver.server_files(root)
     if files is None:
-        raise click.ClickException("no private folder for the server's socket (XDG_RUNTIME_DIR and the temporary folder are unusable or their paths too long)")
-    if not buildserver.spawn(root, list(formats), jobs, conf=conf, idle_minutes=idle or buildserver.IDLE_MINUTES):
+        raise click.ClickException(
+            "no private folder for the server's socket (XDG_RUNTIME_DIR and the temporary folder are unusable or their paths too long)"
+        )
+    if not buildserver.spawn(
+        root, list(formats), jobs, conf=conf, idle_minutes=idle or buildserver.IDLE_MINUTES
+    ):
         click.echo(f"a build server already runs for {root}")
         return
     click.echo("briefgen: build server starting; warming up", err=True)
@@ -436,14 +573,16 @@ def server_start(project: Path, conf: Path | None, jobs: str, idle: float | None
 @project_option
 def server_status(project: Path) -> None:
     """Say whether the project has a build server, and what it holds. Exit 1 when none runs."""
-    from . import buildserver
+    from briefgen import server as buildserver
 
     state = buildserver.status(project.resolve())
     if state is None:
         click.echo(f"no build server for {project.resolve()}")
         raise SystemExit(1)
     if state.get("busy"):
-        click.echo(f"a build server runs for {project.resolve()} and is building; ask again when it is done")
+        click.echo(
+            f"a build server runs for {project.resolve()} and is building; ask again when it is done"
+        )
         click.echo(f"log: {buildserver.server_files(project.resolve()).log}")  # type: ignore[union-attr]
         return
     memory = state.get("memory_mib", {})
@@ -459,12 +598,18 @@ def server_status(project: Path) -> None:
 @project_option
 def server_stop(project: Path) -> None:
     """Stop the project's build server (after the build it is doing, if any)."""
-    from . import buildserver
+    from briefgen import server as buildserver
 
     outcome = buildserver.stop(project.resolve())
     if outcome == "busy":
-        raise click.ClickException(f"the build server for {project.resolve()} did not answer in time; it may still be building")
-    click.echo(f"stopped the build server for {project.resolve()}" if outcome == "stopped" else f"no build server for {project.resolve()}")
+        raise click.ClickException(
+            f"the build server for {project.resolve()} did not answer in time; it may still be building"
+        )
+    click.echo(
+        f"stopped the build server for {project.resolve()}"
+        if outcome == "stopped"
+        else f"no build server for {project.resolve()}"
+    )
 
 
 @server.command("run", hidden=True)
@@ -473,19 +618,43 @@ def server_stop(project: Path) -> None:
 @jobs_option
 @idle_option
 @format_option
-@click.option("--lock-fd", type=int, default=None, hidden=True, help="The project's lock, already taken by the process that started this one.")
-def server_run(project: Path, conf: Path | None, jobs: str, idle: float | None, formats: tuple[str, ...], lock_fd: int | None) -> None:
+@click.option(
+    "--lock-fd",
+    type=int,
+    default=None,
+    hidden=True,
+    help="The project's lock, already taken by the process that started this one.",
+)
+def server_run(
+    project: Path,
+    conf: Path | None,
+    jobs: str,
+    idle: float | None,
+    formats: tuple[str, ...],
+    lock_fd: int | None,
+) -> None:
     """Run the build server in this process (what 'start' and 'build' launch in the background)."""
-    from . import buildserver
+    from briefgen import server as buildserver
 
     say = lambda m: click.echo(f"briefgen server: {m}", err=True)  # noqa: E731
-    code = buildserver.run_server(project, formats=list(formats), n_jobs=_jobs(jobs), conf=conf, idle_minutes=idle or buildserver.IDLE_MINUTES, say=say, lock_fd=lock_fd)
+    code = buildserver.run_server(
+        project,
+        command=main,
+        formats=list(formats),
+        n_jobs=_jobs(jobs),
+        conf=conf,
+        idle_minutes=idle or buildserver.IDLE_MINUTES,
+        say=say,
+        lock_fd=lock_fd,
+    )
     raise SystemExit(code)
 
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=True, path_type=Path), default=Path("."))
-@click.option("--bare", is_flag=True, help="Only the skeleton: book.yaml, empty sections, no sample source.")
+@click.option(
+    "--bare", is_flag=True, help="Only the skeleton: book.yaml, empty sections, no sample source."
+)
 def init(folder: Path, bare: bool) -> None:
     """Start a new briefing in FOLDER (default: here).
 
@@ -501,10 +670,12 @@ def init(folder: Path, bare: bool) -> None:
       briefgen init my-briefing
       briefgen init my-briefing --bare     # then: briefgen new-source ARTICLE
     """
-    from .scaffold import NEXT_STEPS, init_project
+    from briefgen.project.scaffold import NEXT_STEPS, init_project
 
     done = init_project(folder, bare=bare)
-    click.echo(f"started a briefing in {done.root}/ ({len(done.files)} files{', skeleton only' if bare else ''})")
+    click.echo(
+        f"started a briefing in {done.root}/ ({len(done.files)} files{', skeleton only' if bare else ''})"
+    )
     click.echo("next:")
     if folder.resolve() != Path.cwd().resolve():
         click.echo(f"  cd {folder}")
@@ -517,7 +688,9 @@ def init(folder: Path, bare: bool) -> None:
 @main.command("new-source")
 @click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @project_option
-@click.option("--id", "source_id", default=None, help="Source id (lowercase slug) [default: from the title].")
+@click.option(
+    "--id", "source_id", default=None, help="Source id (lowercase slug) [default: from the title]."
+)
 def new_source(article: Path, project: Path, source_id: str | None) -> None:
     """Add an article (a .txt or a saved .html page) to the briefing.
 
@@ -531,14 +704,16 @@ def new_source(article: Path, project: Path, source_id: str | None) -> None:
       briefgen new-source ~/Downloads/article.html
       briefgen new-source notes/wire-report.txt --id wire-report-2025-03
     """
-    from .newsource import add_source
+    from briefgen.project.newsource import add_source
 
     seed, stub_path, found = add_source(project, article, source_id)
     click.echo(f"copied the article text to {seed.relative_to(project)}")
     click.echo(f"wrote {stub_path.relative_to(project)}")
     for name in ("title", "outlet", "author", "date", "url"):
         value = getattr(found, name)
-        click.echo(f"  {name}: {value} ({found.how[name]})" if value else f"  {name}: not found (TODO)")
+        click.echo(
+            f"  {name}: {value} ({found.how[name]})" if value else f"  {name}: not found (TODO)"
+        )
     click.echo("next: fill in the TODOs, cite the source from a section, then run 'briefgen check'")
 
 
@@ -563,20 +738,34 @@ def diff(old: str, new: str | None, project: Path) -> None:
       briefgen diff old/edition.json _build/html/edition.json
       briefgen diff HEAD~3 HEAD
     """
-    from .changes import compare, format_changes
-    from .previous import EditionNotFound, edition_of_project, resolve_edition
+    from briefgen.edition.changes import compare, format_changes
+    from briefgen.edition.previous import (
+        EditionNotFound,
+        edition_of_project,
+        resolve_edition,
+    )
 
     try:
         before = resolve_edition(old, project, base=Path.cwd())
-        after = resolve_edition(new, project, base=Path.cwd()) if new else edition_of_project(project)
+        after = (
+            resolve_edition(new, project, base=Path.cwd()) if new else edition_of_project(project)
+        )
     except EditionNotFound as exc:
-        raise click.ClickException(f"{exc} (give an edition.json, a project folder or a git revision)") from None
+        raise click.ClickException(
+            f"{exc} (give an edition.json, a project folder or a git revision)"
+        ) from None
     click.echo(format_changes(compare(before, after)), nl=False)
 
 
 @main.command()
 @project_option
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the schemas [default: PROJECT/schemas].")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the schemas [default: PROJECT/schemas].",
+)
 def schema(project: Path, out: Path | None) -> None:
     """Write a JSON Schema for each kind of YAML file, for editors.
 
@@ -589,12 +778,14 @@ def schema(project: Path, out: Path | None) -> None:
     Example:
       briefgen schema            # writes schemas/book.schema.json, ...
     """
-    from .model import FILE_KINDS
-    from .schema import OUTPUT_KINDS, write_schemas
+    from briefgen.core.model import FILE_KINDS
+    from briefgen.project.schema import OUTPUT_KINDS, write_schemas
 
     target = out or project / "schemas"
     changed = write_schemas(target)
-    click.echo(f"wrote {len(FILE_KINDS) + len(OUTPUT_KINDS)} schemas to {target}/ ({len(changed)} changed)")
+    click.echo(
+        f"wrote {len(FILE_KINDS) + len(OUTPUT_KINDS)} schemas to {target}/ ({len(changed)} changed)"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,11 +2,11 @@
 
 Rebuilds run in this server process (in a thread beside the web server), which already imported
 Sphinx, the theme and briefgen for the first build and keeps the front half's cache
-(``briefgen.incremental``): a save re-parses, re-anchors and re-composes only what it changed.
+(``briefgen.warm.front``): a save re-parses, re-anchors and re-composes only what it changed.
 Running ``sphinx-build`` and a compose step as fresh processes instead cost two interpreter
 start-ups per save; forked workers (sphinx-autobuild's way) would lose the cache. The file watcher, the web server and
 the browser-reload script are sphinx-autobuild's pieces (``RebuildServer``, its middleware), put
-together here around ``briefgen.build.build`` so that serve and ``briefgen build`` produce the
+together here around ``briefgen.building.book.build`` so that serve and ``briefgen build`` produce the
 same book, published the same way (the last good book stays up while a broken edit is fixed).
 """
 
@@ -23,9 +23,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .build import Layout, after_build, build
-from .errors import BriefingError
-from .incremental import FrontCache
+from briefgen.building.book import after_build, build
+from briefgen.building.layout import Layout
+from briefgen.core.errors import BriefingError
+from briefgen.warm.front import FrontCache
 
 IGNORED = (".git", ".hg", ".svn", ".venv", "node_modules", "__pycache__")
 
@@ -34,19 +35,27 @@ def _say(message: str) -> None:
     print(f"briefgen: {message}", file=sys.stderr, flush=True)
 
 
-def warm_rebuild_server(paths: list[Path], ignore: Any, callback: Callable[..., bool], after: Callable[[], None] | None = None) -> Any:
+def warm_rebuild_server(
+    paths: list[Path],
+    ignore: Any,
+    callback: Callable[..., bool],
+    after: Callable[[], None] | None = None,
+) -> Any:
     """sphinx-autobuild's ``RebuildServer``, calling back in this process instead of a forked worker.
 
     ``after``: run once the browsers were told to reload, when ``callback`` published a book
-    (``build.after_build``); changes arriving meanwhile wait for it, as they wait for a rebuild."""
+    (``building.book.after_build``); changes arriving meanwhile wait for it, as they wait for a rebuild."""
     import watchfiles
     from sphinx_autobuild.server import RebuildServer
 
     class WarmRebuildServer(RebuildServer):
         async def watch(self) -> None:
-            async for changes in watchfiles.awatch(*self.paths, watch_filter=lambda _, path: not self.ignore(path)):
+            async for changes in watchfiles.awatch(
+                *self.paths, watch_filter=lambda _, path: not self.ignore(path)
+            ):
                 changed_paths = [Path(path).resolve() for (_, path) in changes]
-                built = await asyncio.to_thread(self.change_callback, changed_paths=changed_paths)  # one rebuild at a time
+                # one rebuild at a time
+                built = await asyncio.to_thread(self.change_callback, changed_paths=changed_paths)
                 self.flag.set()
                 if built and after is not None:
                     await asyncio.sleep(0)  # let the reload go out first
@@ -55,14 +64,17 @@ def warm_rebuild_server(paths: list[Path], ignore: Any, callback: Callable[..., 
     return WarmRebuildServer(paths, ignore, callback)
 
 
-def rebuild(root: Path, jobs: int, cache: FrontCache | None = None, *, changed_paths: Sequence[Path] = ()) -> bool:
+def rebuild(
+    root: Path, jobs: int, cache: FrontCache | None = None, *, changed_paths: Sequence[Path] = ()
+) -> bool:
     """Rebuild the HTML book after a change: report what went wrong, never raise; whether a new
-    book was published (the watcher then runs ``build.after_build``, after the reload).
+    book was published (the watcher then runs ``building.book.after_build``, after the reload).
 
     Runs in the watcher's worker thread; an exception here would stop the watcher, so every
     failure becomes a message and the last good book stays served.
     """
-    names = ", ".join(sorted({p.name for p in changed_paths if p.exists()})[:5])  # not editors' temp files
+    # not editors' temp files
+    names = ", ".join(sorted({p.name for p in changed_paths if p.exists()})[:5])
     _say(f"change in {names or 'the project'}: rebuilding")
     t0 = time.perf_counter()
     try:
@@ -70,15 +82,21 @@ def rebuild(root: Path, jobs: int, cache: FrontCache | None = None, *, changed_p
     except BriefingError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        _say(f"{len(exc.problems)} problem(s) found; serving the last good book until they are fixed")
+        _say(
+            f"{len(exc.problems)} problem(s) found; serving the last good book until they are fixed"
+        )
         return False
     except Exception as exc:  # a bug must not take the preview down
-        _say(f"internal error: {type(exc).__name__}: {exc} (this is a bug in briefgen); serving the last good book")
+        _say(
+            f"internal error: {type(exc).__name__}: {exc} (this is a bug in briefgen); serving the last good book"
+        )
         return False
     if report.up_to_date:
         _say("nothing changed since the last build")
         return False
-    _say(f"rebuilt in {time.perf_counter() - t0:.1f} s ({len(report.composed)} page(s) changed); the browser reloads")
+    _say(
+        f"rebuilt in {time.perf_counter() - t0:.1f} s ({len(report.composed)} page(s) changed); the browser reloads"
+    )
     return True
 
 
@@ -98,7 +116,16 @@ def check_port(host: str, port: int) -> str | None:
     return None
 
 
-def serve_book(root: Path, *, host: str, port: int, watch: Iterable[Path], jobs: int = 1, open_browser: bool = False, cache: FrontCache | None = None) -> None:
+def serve_book(
+    root: Path,
+    *,
+    host: str,
+    port: int,
+    watch: Iterable[Path],
+    jobs: int = 1,
+    open_browser: bool = False,
+    cache: FrontCache | None = None,
+) -> None:
     """Serve ``root``'s published HTML book on host:port until interrupted, rebuilding on changes."""
     import uvicorn
     from sphinx_autobuild.filter import IgnoreFilter
@@ -110,10 +137,17 @@ def serve_book(root: Path, *, host: str, port: int, watch: Iterable[Path], jobs:
 
     layout = Layout(root)
     url_host = f"{host}:{port}"
-    ignore = IgnoreFilter([str(layout.build), *(str(root / name) for name in IGNORED)], [r"/\.#", r"~$", r"\.sw[px]$"])
+    ignore = IgnoreFilter(
+        [str(layout.build), *(str(root / name) for name in IGNORED)], [r"/\.#", r"~$", r"\.sw[px]$"]
+    )
     cache = cache if cache is not None else FrontCache()
     # after a published rebuild, once the browser was told to reload: the environment file and the heap
-    watcher = warm_rebuild_server(sorted(set(watch)), ignore, partial(rebuild, root, jobs, cache), after=partial(after_build, root, cache))
+    watcher = warm_rebuild_server(
+        sorted(set(watch)),
+        ignore,
+        partial(rebuild, root, jobs, cache),
+        after=partial(after_build, root, cache),
+    )
     app = Starlette(
         routes=[
             WebSocketRoute("/websocket-reload", watcher, name="reload"),
@@ -123,7 +157,8 @@ def serve_book(root: Path, *, host: str, port: int, watch: Iterable[Path], jobs:
         middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=url_host)],
         lifespan=watcher.lifespan,
     )
-    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # it logs every change at INFO; rebuild() says enough
+    # it logs every change at INFO; rebuild() says enough
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)
     if open_browser:
         webbrowser.open(f"http://{url_host}/")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -18,11 +18,18 @@ import textwrap
 from collections.abc import Callable
 from xml.sax.saxutils import escape as xml_escape
 
-from ..model import Actor, Actors
-from .markup import clean
+from briefgen.compose.markup import clean
+from briefgen.core.model import Actor, Actors
 
 SHAPES = {"person": "ellipse", "organisation": "box", "unit": "hexagon", "group": "octagon"}
-PARTY_FILLS = ["#e3eef9", "#fbeadf", "#e6f4e6", "#f3e8f7", "#fdf5d7"]  # light tints; black text on each >= 12:1
+# light tints; black text on each >= 12:1
+PARTY_FILLS = [
+    "#e3eef9",
+    "#fbeadf",
+    "#e6f4e6",
+    "#f3e8f7",
+    "#fdf5d7",
+]
 NO_PARTY_FILL = "#f1f2f4"
 NODE_WRAP, EDGE_WRAP = 16, 16
 
@@ -41,7 +48,9 @@ def dot_string(text: str, wrap: int = 0) -> str:
     return '"' + "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in lines) + '"'
 
 
-def actor_map_dot(actors: Actors, party_names: dict[str | None, str], href: Callable[[Actor], str]) -> str | None:
+def actor_map_dot(
+    actors: Actors, party_names: dict[str | None, str], href: Callable[[Actor], str]
+) -> str | None:
     """DOT source of the map, or None when no relations are recorded; ``href`` links a node to its entry."""
     if not actors.relations:
         return None
@@ -53,17 +62,28 @@ def actor_map_dot(actors: Actors, party_names: dict[str | None, str], href: Call
         '  node [fontname="FreeSans", fontsize=13, style="filled", color="#1f5f8b", margin="0.08,0.04"];',
         '  edge [fontname="FreeSans", fontsize=12, color="#57606a", fontcolor="#24292f", arrowsize=0.7];',
     ]
-    fills = {party: PARTY_FILLS[n % len(PARTY_FILLS)] for n, party in enumerate(p for p in party_names if p is not None)}
+    fills: dict[str | None, str] = {
+        party: PARTY_FILLS[n % len(PARTY_FILLS)]
+        for n, party in enumerate(p for p in party_names if p is not None)
+    }
     for party, name in party_names.items():
         for actor in (a for a in actors.actors if a.party == party and a.id in linked):
             target = href(actor)
             if not re.match(r"^[A-Za-z0-9_./-]+#actor-[a-z0-9-]+$", target):
                 raise ValueError(f"unsafe link target: {target!r}")
             fill = fills.get(party, NO_PARTY_FILL)
-            node_label = html_label(textwrap.wrap(clean(actor.name), NODE_WRAP) or [""], name if party is not None else None)
-            lines.append(f'  "{actor.id}" [label={node_label}, shape={SHAPES[actor.kind]}, fillcolor="{fill}", URL="{target}", target="_top", tooltip={dot_string(actor.role)}];')
+            node_label = html_label(
+                textwrap.wrap(clean(actor.name), NODE_WRAP) or [""],
+                name if party is not None else None,
+            )
+            lines.append(
+                f'  "{actor.id}" [label={node_label}, shape={SHAPES[actor.kind]}, fillcolor="{fill}", URL="{target}", target="_top", tooltip={dot_string(actor.role)}];'
+            )
     for rel in actors.relations:
         if rel.source in by_id and rel.target in by_id:
-            lines.append(f'  "{rel.source}" -> "{rel.target}" [label={dot_string(rel.kind, EDGE_WRAP)}];')  # validated slugs
+            # validated slugs
+            lines.append(
+                f'  "{rel.source}" -> "{rel.target}" [label={dot_string(rel.kind, EDGE_WRAP)}];'
+            )
     lines.append("}")
     return "\n".join(lines) + "\n"

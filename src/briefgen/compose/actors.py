@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Actor
-from . import blocks
-from .actormap import actor_map_dot
-from .blocks import SECTION_TITLES, toctree
-from .markup import escape, label, link, span
-from .page import BookContext, Page, relative_target
+from briefgen.compose import blocks
+from briefgen.compose.actormap import actor_map_dot
+from briefgen.compose.blocks import SECTION_TITLES, toctree
+from briefgen.compose.markup import escape, label, link, span
+from briefgen.compose.page import BookContext, Page, relative_target
+from briefgen.core.model import Actor
 
 NO_PARTY_DOC = "actors/no-party"  # party pages are actors/party-<id>, so this name cannot collide
 
@@ -25,7 +25,10 @@ def _party_names(ctx: BookContext) -> dict[str | None, str]:
 
 
 def _paged(ctx: BookContext) -> bool:
-    return ctx.once("actors_paged", lambda: sum(len(a.statements) for a in ctx.briefing.actors.actors) > blocks.PAGE_CLAIMS)
+    return ctx.once(
+        "actors_paged",
+        lambda: sum(len(a.statements) for a in ctx.actors.actors) > blocks.PAGE_CLAIMS,
+    )
 
 
 def actor_doc(ctx: BookContext, actor: Actor) -> str:
@@ -39,7 +42,9 @@ def actor_link(ctx: BookContext, from_doc: str, actor_id: str) -> str:
     actor = ctx.actors_by_id[actor_id]
     if "actors" not in ctx.briefing.book.model.sections:
         return escape(actor.name)  # no actors page to link to
-    return link(escape(actor.name), relative_target(from_doc, actor_doc(ctx, actor), f"actor-{actor_id}"))
+    return link(
+        escape(actor.name), relative_target(from_doc, actor_doc(ctx, actor), f"actor-{actor_id}")
+    )
 
 
 def _entries(page: Page, actors: Sequence[Actor], level: str) -> None:
@@ -61,20 +66,31 @@ def _entries(page: Page, actors: Sequence[Actor], level: str) -> None:
 
 def _map(ctx: BookContext, page: Page, names: dict[str | None, str]) -> None:
     def href(actor: Actor) -> str:  # relative to the page showing the map (graphviz keeps it so)
-        return relative_target(page.docname, actor_doc(ctx, actor), f"actor-{actor.id}").replace(".md#", ".html#")
+        return relative_target(page.docname, actor_doc(ctx, actor), f"actor-{actor.id}").replace(
+            ".md#", ".html#"
+        )
 
-    dot = actor_map_dot(ctx.briefing.actors, names, href)
+    dot = actor_map_dot(ctx.actors, names, href)
     if not dot:
         return
-    page.add(label("map-of-actors"), "## Actor map", "")  # not 'actor-…': that namespace is the actors' own
+    # not 'actor-…': that namespace is the actors' own
+    page.add(label("map-of-actors"), "## Actor map", "")
     page.para(
         "Actors joined by the relations the sources report; each actor's party is named under its name and tinted "
         "(shape: ellipse person, box organisation, hexagon unit, octagon group). Each relation is cited in the list below "
         "the map, which is what a phone shows instead of the map."
     )
-    page.add("````{graphviz}", ":alt: Map of the actors and the relations between them", ":class: actor-map", "", dot.rstrip("\n"), "````", "")
+    page.add(
+        "````{graphviz}",
+        ":alt: Map of the actors and the relations between them",
+        ":class: actor-map",
+        "",
+        dot.rstrip("\n"),
+        "````",
+        "",
+    )
     page.add("Relations shown on the map:", "")
-    for rel in ctx.briefing.actors.relations:
+    for rel in ctx.actors.relations:
         text = f"{ctx.actors_by_id[rel.source].name} → {rel.kind} → {ctx.actors_by_id[rel.target].name}"
         page.add(f"- {page.claim(text, rel.cite)}")
     page.add("")
@@ -84,7 +100,9 @@ def actors_pages(ctx: BookContext) -> list[Page]:
     """The actors section: one page, or a hub plus a page per party when there are many actors."""
     page = Page(ctx, "actors", SECTION_TITLES["actors"])
     names = _party_names(ctx)
-    groups = [(name, [a for a in ctx.briefing.actors.actors if a.party == party]) for party, name in names.items()]
+    groups = [
+        (name, [a for a in ctx.actors.actors if a.party == party]) for party, name in names.items()
+    ]
     groups = [g for g in groups if g[1]]
     if not _paged(ctx):
         _map(ctx, page, names)
@@ -94,12 +112,14 @@ def actors_pages(ctx: BookContext) -> list[Page]:
         return [page]
     pages = [page]
     for name, members in groups:
-        sub = Page(ctx, actor_doc(ctx, members[0]), name, short_title=f"{SECTION_TITLES['actors']}, {name}")
+        sub = Page(
+            ctx, actor_doc(ctx, members[0]), name, short_title=f"{SECTION_TITLES['actors']}, {name}"
+        )
         _entries(sub, members, "##")
         pages.append(sub)
     # The toctree comes before the map: in the PDF the party pages become sections of this chapter
     # where the toctree stands, and after the map heading they would nest under it.
-    page.para(f"{len(ctx.briefing.actors.actors)} actors, on one page per party:")
+    page.para(f"{len(ctx.actors.actors)} actors, on one page per party:")
     page.add(*toctree([p.docname for p in pages[1:]]))
     _map(ctx, page, names)
     return pages

@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from ..model import Claim, Dating
-from .markup import check_id, escape
-from .page import Page
+from briefgen.compose.markup import check_id, escape
+from briefgen.compose.page import Page
+from briefgen.core.model import Claim, Dating
 
 SECTION_TITLES = {
     "background": "Background",
@@ -35,12 +35,24 @@ def dating_text(dating: Dating) -> str:
     return text + ")"
 
 
-def toctree(entries: Sequence[str], *, caption: str | None = None, hidden: bool = False, maxdepth: int = 1, name: str | None = None) -> list[str]:
+def toctree(
+    entries: Sequence[str],
+    *,
+    caption: str | None = None,
+    hidden: bool = False,
+    maxdepth: int = 1,
+    name: str | None = None,
+) -> list[str]:
     """A toctree of docnames, written absolute ('/docname') so it means the same on any page.
 
     ``name`` labels it (the PDF writer starts the appendices at the toctree named ``appendices``).
     """
-    opts = [f":maxdepth: {maxdepth}"] + ([f":caption: {caption}"] if caption else []) + ([f":name: {check_id(name)}"] if name else []) + ([":hidden:"] if hidden else [])
+    opts = (
+        [f":maxdepth: {maxdepth}"]
+        + ([f":caption: {caption}"] if caption else [])
+        + ([f":name: {check_id(name)}"] if name else [])
+        + ([":hidden:"] if hidden else [])
+    )
     return ["```{toctree}", *opts, "", *(f"/{doc}" for doc in entries), "```", ""]
 
 
@@ -50,12 +62,22 @@ def fenced(directive: str, body: str, argument: str = "") -> list[str]:
     return [f"{ticks}{{{directive}}} {argument}".rstrip(), body.rstrip("\n"), ticks, ""]
 
 
-def list_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, widths: Sequence[int], classes: tuple[str, ...] = ()) -> list[str]:
+def list_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    widths: Sequence[int],
+    classes: tuple[str, ...] = (),
+) -> list[str]:
     """A table whose header repeats across PDF pages (``longtable``) and whose widths are fixed.
 
     ``header`` is plain text (escaped here); cells are composed markup.
     """
-    opts = [":header-rows: 1", f":widths: {' '.join(map(str, widths))}", f":class: {' '.join(('longtable', *classes))}"]
+    opts = [
+        ":header-rows: 1",
+        f":widths: {' '.join(map(str, widths))}",
+        f":class: {' '.join(('longtable', *classes))}",
+    ]
     lines = ["```{list-table}", *opts, ""]
     for row in [[escape(h) for h in header], *rows]:
         lines.append(f"* - {row[0]}")
@@ -84,7 +106,11 @@ above ``PAGE_CLAIMS``."""
 
 
 def group_by_period(
-    items: Sequence[T], date_of: Callable[[T], _dt.date], size_of: Callable[[Sequence[T]], int], limit: int, day_known: Callable[[T], bool] = lambda item: True
+    items: Sequence[T],
+    date_of: Callable[[T], _dt.date],
+    size_of: Callable[[Sequence[T]], int],
+    limit: int,
+    day_known: Callable[[T], bool] = lambda item: True,
 ) -> list[tuple[str, str, list[T]]]:
     """Date-ordered ``items`` as ``(slug, title, items)`` periods: a year each, split into months
     where a year's ``size_of`` exceeds ``limit``, and a crowded month into fixed day ranges
@@ -113,13 +139,35 @@ def group_by_period(
                 chunks = _chunks(undated, size_of, limit)
                 for n, chunk in enumerate(chunks, start=1):
                     numbered = len(chunks) > 1
-                    periods.append((f"{slug}-no-day" + (f"-part{n}" if numbered else ""), f"{name}, no day given" + (f", part {n}" if numbered else ""), chunk))
+                    periods.append(
+                        (
+                            f"{slug}-no-day" + (f"-part{n}" if numbered else ""),
+                            f"{name}, no day given" + (f", part {n}" if numbered else ""),
+                            chunk,
+                        )
+                    )
                 in_month = [item for item in in_month if day_known(item)]
-            for first, last, part, in_part in _day_parts(in_month, date_of, size_of, limit, 1, days) if in_month else ():
-                whole = (first, last) == (1, days) and not set_apart  # the month's own name says more than "days 1-31"
+            for first, last, part, in_part in (
+                _day_parts(in_month, date_of, size_of, limit, 1, days) if in_month else ()
+            ):
+                whole = (first, last) == (
+                    1,
+                    days,
+                ) and not set_apart  # the month's own name says more than "days 1-31"
                 where = "" if whole else "-" + f"{first:02d}"
-                title = name if whole else f"{name}, " + (f"day {first}" if first == last else f"days {first}\u2013{last}")
-                periods.append((slug + where + (f"-part{part}" if part else ""), title + (f", part {part}" if part else ""), in_part))
+                title = (
+                    name
+                    if whole
+                    else f"{name}, "
+                    + (f"day {first}" if first == last else f"days {first}\u2013{last}")
+                )
+                periods.append(
+                    (
+                        slug + where + (f"-part{part}" if part else ""),
+                        title + (f", part {part}" if part else ""),
+                        in_part,
+                    )
+                )
     return periods
 
 
@@ -133,7 +181,14 @@ def _day_ranges(first: int, last: int) -> list[tuple[int, int]]:
     return [(day, day) for day in range(first, last + 1)]
 
 
-def _day_parts(items: Sequence[T], date_of: Callable[[T], _dt.date], size_of: Callable[[Sequence[T]], int], limit: int, first: int, last: int) -> list[tuple[int, int, int, list[T]]]:
+def _day_parts(
+    items: Sequence[T],
+    date_of: Callable[[T], _dt.date],
+    size_of: Callable[[Sequence[T]], int],
+    limit: int,
+    first: int,
+    last: int,
+) -> list[tuple[int, int, int, list[T]]]:
     """Items of days ``first``-``last`` of one month as ``(first, last, part, items)``: fixed day
     ranges of at most ``limit``, split only as far as needed, so an added item changes only its
     own range (items without a known day are set apart before: ``group_by_period``). A day still over the limit
@@ -145,13 +200,20 @@ def _day_parts(items: Sequence[T], date_of: Callable[[T], _dt.date], size_of: Ca
         return [(first, last, 0, list(items))]
     if first == last:
         chunks = _chunks(items, size_of, limit)
-        return [(first, last, n if len(chunks) > 1 else 0, chunk) for n, chunk in enumerate(chunks, start=1)]
+        return [
+            (first, last, n if len(chunks) > 1 else 0, chunk)
+            for n, chunk in enumerate(chunks, start=1)
+        ]
     ranges = _day_ranges(first, last)
     by_range: dict[tuple[int, int], list[T]] = {}
     for item in items:
         day = date_of(item).day
         by_range.setdefault(next(r for r in ranges if r[0] <= day <= r[1]), []).append(item)
-    parts = [part for (sub_first, sub_last), in_range in by_range.items() for part in _day_parts(in_range, date_of, size_of, limit, sub_first, sub_last)]
+    parts = [
+        part
+        for (sub_first, sub_last), in_range in by_range.items()
+        for part in _day_parts(in_range, date_of, size_of, limit, sub_first, sub_last)
+    ]
     return [(first, last, 0, list(items))] if len(parts) == 1 else parts
 
 

@@ -15,28 +15,31 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
-from ..anchor import Anchor, AnchorIndex, SourceText
-from ..filestate import FileStates
-from ..load import Briefing, Part
-from .page import BookContext, CitingClaim, Page
+from briefgen.compose.page import BookContext, CitingClaim, Page
+from briefgen.core.filestate import FileStates
+from briefgen.core.load import Briefing, Part
+from briefgen.trust.anchor import Anchor, AnchorIndex, SourceText
 
 if TYPE_CHECKING:
-    from ..changes import Changes
+    from briefgen.edition.changes import Changes
 
-Unit = tuple[str, Callable[[BookContext], list[Page]]]  # or with a third element: its own key (see compose_units)
+# or with a third element: its own key (see compose_units)
+Unit = tuple[str, Callable[[BookContext], list[Page]]]
 WHATS_NEW = "whats-new"  # the unit of the What's new page (see compose.compose_units)
 
 
-class _Journal(list):  # type: ignore[type-arg]
+class _Journal(list):
     """One passage's 'cited by' list that logs every entry added, for the unit that adds it."""
 
     __slots__ = ("key", "log")
 
-    def __init__(self, key: str, log: list[tuple[str, CitingClaim]]) -> None:  # empty, as list.__new__ made it
+    def __init__(
+        self, key: str, log: list[tuple[str, CitingClaim]]
+    ) -> None:  # empty, as list.__new__ made it
         self.key, self.log = key, log
 
     def append(self, item: CitingClaim) -> None:
@@ -44,7 +47,7 @@ class _Journal(list):  # type: ignore[type-arg]
         super().append(item)
 
 
-class CitedByRegister(dict):  # type: ignore[type-arg]
+class CitedByRegister(dict):
     """``BookContext.cited_by`` (a dict of lists made on first use) that logs what is added."""
 
     def __init__(self) -> None:
@@ -56,7 +59,7 @@ class CitedByRegister(dict):  # type: ignore[type-arg]
         return value
 
 
-class ClaimRegister(dict):  # type: ignore[type-arg]
+class ClaimRegister(dict):
     """``BookContext.claim_anchors`` (first placement of each claim wins) that logs what is added."""
 
     def __init__(self) -> None:
@@ -94,7 +97,9 @@ class _RecordingAnchors:
         self.texts_read: dict[str, SourceText] = {}
         self.texts = _RecordingTexts(index.texts, self.texts_read)
         self._index = index
-        self.read: dict[str, tuple[SourceText, dict[str, Anchor]]] = {}  # by source: the text anchored in, quote -> anchor
+        self.read: dict[
+            str, tuple[SourceText, dict[str, Anchor]]
+        ] = {}  # by source: the text anchored in, quote -> anchor
 
     def get(self, source_id: str, quote: str) -> Anchor:
         anchor = self._index.get(source_id, quote)
@@ -111,9 +116,11 @@ class _Entry:
     pages: list[tuple[str, str]]  # docname, Markdown
     assets: dict[str, str]
     cited: list[tuple[str, CitingClaim]]  # 'cited by' entries the unit added, in order
-    claims: list[tuple[Any, Any]]  # claims it placed first (for the What's new page's links), in order
+    # claims it placed first (for the What's new page's links), in order
+    claims: list[tuple[Any, Any]]
     anchors_read: dict[str, tuple[SourceText, dict[str, Anchor]]]
-    texts_read: dict[str, SourceText]  # compared by identity: an unchanged source keeps its anchored text
+    # compared by identity: an unchanged source keeps its anchored text
+    texts_read: dict[str, SourceText]
 
 
 def _digest(*pieces: str) -> str:
@@ -128,9 +135,12 @@ class ComposeCache:
     """The units of the last composed book, for a process that builds the same project again."""
 
     def __init__(self) -> None:
-        self.written: FileStates[str] = FileStates()  # the composed files' texts, by file state (compose_book)
+        # the composed files' texts, by file state (compose_book)
+        self.written: FileStates[str] = FileStates()
         self._entries: dict[str, _Entry] = {}
-        self._dumps: dict[tuple[int, str], tuple[Any, str]] = {}  # per object (kept alive, so ids stay theirs)
+        self._dumps: dict[
+            tuple[int, str], tuple[Any, str]
+        ] = {}  # per object (kept alive, so ids stay theirs)
 
     def _dump(self, obj: Any, kind: str, make: Callable[[], Any]) -> Any:
         hit = self._dumps.get((id(obj), kind))
@@ -143,19 +153,31 @@ class ComposeCache:
     def _part(self, part: Part | None, kind: str = "all") -> str:
         if part is None:
             return "-"
-        if kind == "catalogue":  # what other pages show of a source: everything but its key points and passages
-            return self._dump(part, kind, lambda: _digest(part.model.model_dump_json(exclude={"summary", "non_article"})))
+        if (
+            kind == "catalogue"
+        ):  # what other pages show of a source: everything but its key points and passages
+            return self._dump(
+                part,
+                kind,
+                lambda: _digest(part.model.model_dump_json(exclude={"summary", "non_article"})),
+            )
         return self._dump(part, kind, lambda: _digest(part.model.model_dump_json()))
 
     def _text(self, st: SourceText) -> str:
         def make() -> str:
             anchors = sorted((a.anchor_id, repr(a)) for a in st.anchors.values())
             passages = sorted((n, item.model_dump_json()) for n, item in st.non_article.items())
-            return _digest(hashlib.sha256(st.text.encode("utf-8", "surrogatepass")).hexdigest(), repr(anchors), repr(passages))
+            return _digest(
+                hashlib.sha256(st.text.encode("utf-8", "surrogatepass")).hexdigest(),
+                repr(anchors),
+                repr(passages),
+            )
 
         return self._dump(st, "text", make)
 
-    def _key(self, name: str, b: Briefing, anchors: AnchorIndex, register: CitedByRegister, base: str) -> tuple[Any, ...]:
+    def _key(
+        self, name: str, b: Briefing, anchors: AnchorIndex, register: CitedByRegister, base: str
+    ) -> tuple[Any, ...]:
         """What the unit reads besides anchors (compared with ==, so no hashing of large lists)."""
         if name.startswith("section:"):
             return (base, self._part(b.sections.get(name.removeprefix("section:"))))
@@ -165,17 +187,22 @@ class ComposeCache:
             sid = name.removeprefix("source:")
             st = anchors.texts[sid]
             aids = self._dump(st, "ids", lambda: sorted(a.anchor_id for a in st.anchors.values()))
-            cited = tuple(map(tuple, map(register.get, aids, repeat(()))))  # 'cited by' so far: what its back-links show
+            # 'cited by' so far: what its back-links show
+            cited = tuple(map(tuple, map(register.get, aids, repeat(()))))
             return (base, self._part(b.sources[sid]), self._text(st), cited)
         return (base,)
 
-    def compose(self, b: Briefing, anchors: AnchorIndex, units: list[Unit], changes: Changes | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    def compose(
+        self, b: Briefing, anchors: AnchorIndex, units: list[Unit], changes: Changes | None = None
+    ) -> tuple[dict[str, str], dict[str, str]]:
         """Every page (docname -> Markdown) and asset (path -> text), composing only changed units.
 
         ``changes`` (since a previous edition) marks claims and items on every page: part of every key.
         """
         catalogue = [(sid, self._part(part, "catalogue")) for sid, part in b.sources.items()]
-        base = _digest(self._part(b.book), self._part(b.sections.get("actors")), repr(catalogue), repr(changes))
+        base = _digest(
+            self._part(b.book), self._part(b.sections.get("actors")), repr(catalogue), repr(changes)
+        )
         register = CitedByRegister()
         log = register.log
         claims = ClaimRegister()
@@ -183,23 +210,32 @@ class ComposeCache:
         pages: dict[str, str] = {}
         assets: dict[str, str] = {}
         entries: dict[str, _Entry] = {}
+        own: list[Any]  # a unit's own inputs, when it names them
         for name, unit, *own in units:
             key = (base, *own) if own else self._key(name, b, anchors, register, base)
             entry = self._entries.get(name)
-            if entry is not None and name != WHATS_NEW and entry.key == key and _same_anchors(entry, anchors):
+            if (
+                entry is not None
+                and name != WHATS_NEW
+                and entry.key == key
+                and _same_anchors(entry, anchors)
+            ):
                 for aid, citing in entry.cited:
                     entries_of = register.get(aid)
                     if entries_of is None:
                         entries_of = register[aid] = _Journal(aid, log)
                     elif citing in entries_of:
                         continue
-                    list.append(entries_of, citing)  # not logged: the log is read for the units composed
+                    # not logged: the log is read for the units composed
+                    list.append(entries_of, citing)
                 for claim, where in entry.claims:
                     claims.setdefault(claim, where)
             else:  # the What's new page reads every claim's placement: always composed
                 recording = _RecordingAnchors(anchors)
                 start, placed = len(register.log), len(claims.log)
-                made = unit(BookContext(b, recording, register, memo, changes=changes, claim_anchors=claims))  # type: ignore[arg-type]
+                made = unit(
+                    BookContext(b, recording, register, memo, changes=changes, claim_anchors=claims)  # type: ignore[arg-type]  # an AnchorIndex that notes each lookup
+                )
                 entry = _Entry(
                     key,
                     [(p.docname, p.render()) for p in made],

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
-from ..model import Event
-from .markup import clean
+from briefgen.compose.markup import clean
+from briefgen.core.model import Event
 
 WIDTH = 680  # fits the book's text column at 1280 px without scaling; the PDF scales it to ~0.67
 FONT = 13  # px: stays >= 11 CSS px in HTML (drawn 1:1) and about 8.7 pt in the PDF
@@ -33,9 +33,18 @@ MIN_TICK_GAP = 72  # pixels between tick labels: wider than 'Sep 2025' at 13 px
 BREAK_GAP = 18  # pixels between two axis segments
 MIN_SEGMENT = 56  # pixels: enough for a year label
 LEGEND = 54  # px under the rows for the legend
-PANEL_HEIGHT = 760  # px: in the PDF a panel is scaled to the text width (~0.67) and must fit ~510 pt
+PANEL_HEIGHT = (
+    760  # px: in the PDF a panel is scaled to the text width (~0.67) and must fit ~510 pt
+)
 MAX_SEGMENTS = 4  # 4 x MIN_SEGMENT and the breaks fit the plot
-COLOURS = {"fill": "#1f5f8b", "approx": "#ffffff", "grid": "#d0d7de", "text": "#1b1f24", "muted": "#4a525b", "band": "#f3f4f6"}
+COLOURS = {
+    "fill": "#1f5f8b",
+    "approx": "#ffffff",
+    "grid": "#d0d7de",
+    "text": "#1b1f24",
+    "muted": "#4a525b",
+    "band": "#f3f4f6",
+}
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,9 @@ def _span(event: Event) -> tuple[_dt.date, _dt.date]:
     return parsed.earliest, parsed.latest + _dt.timedelta(days=1)
 
 
-def axis_segments(events: Sequence[Event], left: float = PLOT_LEFT, right: float = PLOT_RIGHT) -> list[Segment]:
+def axis_segments(
+    events: Sequence[Event], left: float = PLOT_LEFT, right: float = PLOT_RIGHT
+) -> list[Segment]:
     """The time axis as segments: a break wherever no event covers a long stretch.
 
     A gap of over 90 days breaks the axis; at most ``MAX_SEGMENTS`` segments (the widest gaps
@@ -73,7 +84,11 @@ def axis_segments(events: Sequence[Event], left: float = PLOT_LEFT, right: float
             clusters.append([start, end])
     gaps = sorted(((clusters[i + 1][0] - clusters[i][1]).days, i) for i in range(len(clusters) - 1))
     breaks = {i for days, i in gaps if days > 90}
-    breaks = set(sorted(breaks, key=lambda i: -(clusters[i + 1][0] - clusters[i][1]).days)[: MAX_SEGMENTS - 1])
+    breaks = set(
+        sorted(breaks, key=lambda i: -(clusters[i + 1][0] - clusters[i][1]).days)[
+            : MAX_SEGMENTS - 1
+        ]
+    )
     ranges: list[list[_dt.date]] = [list(clusters[0])]
     for i, cluster in enumerate(clusters[1:]):
         if i in breaks:
@@ -86,7 +101,7 @@ def axis_segments(events: Sequence[Event], left: float = PLOT_LEFT, right: float
     room = right - left - BREAK_GAP * (len(bounds) - 1)
     widths = _allot(counts, room)
     out, x = [], left
-    for (a, b), w in zip(bounds, widths):
+    for (a, b), w in zip(bounds, widths, strict=False):
         out.append(Segment(a, b, x, x + w))
         x += w + BREAK_GAP
     return out
@@ -101,7 +116,9 @@ def _allot(weights: list[int], room: float) -> list[float]:
         widths = [MIN_SEGMENT if i in fixed else free * d / share for i, d in enumerate(weights)]
         small = {i for i, w in enumerate(widths) if w < MIN_SEGMENT and i not in fixed}
         if not small or len(fixed | small) == len(weights):
-            return [max(w, MIN_SEGMENT) if len(fixed | small) == len(weights) else w for w in widths]
+            return [
+                max(w, MIN_SEGMENT) if len(fixed | small) == len(weights) else w for w in widths
+            ]
         fixed |= small
 
 
@@ -119,8 +136,13 @@ def _ticks(seg: Segment) -> list[tuple[_dt.date, str]]:
     step = max(1, -(-months * MIN_TICK_GAP // int(width)))
     if step >= 12:  # years
         ystep = max(1, -(-step // 12))
-        return [(_dt.date(y, 1, 1) if y > seg.lo.year else seg.lo, str(y)) for y in range(seg.lo.year, seg.hi.year + (seg.hi.month > 1), ystep) if _dt.date(y, 12, 31) >= seg.lo and _dt.date(y, 1, 1) < seg.hi]
-    ticks, day = [], seg.lo
+        return [
+            (_dt.date(y, 1, 1) if y > seg.lo.year else seg.lo, str(y))
+            for y in range(seg.lo.year, seg.hi.year + (seg.hi.month > 1), ystep)
+            if _dt.date(y, 12, 31) >= seg.lo and _dt.date(y, 1, 1) < seg.hi
+        ]
+    ticks: list[tuple[_dt.date, str]] = []
+    day = seg.lo
     while day < seg.hi:
         first = not ticks or day.month == 1
         ticks.append((day, day.strftime("%b %Y") if first else day.strftime("%b")))
@@ -175,10 +197,19 @@ def timeline_panels(events: Sequence[Event], layout: Layout = WIDE) -> list[str]
             height = TOP + _legend_height(layout)
         panels[-1].append(event)
         height += row
-    return [timeline_svg(panel, segments, legend=n == len(panels) - 1, layout=layout) for n, panel in enumerate(panels)]
+    return [
+        timeline_svg(panel, segments, legend=n == len(panels) - 1, layout=layout)
+        for n, panel in enumerate(panels)
+    ]
 
 
-def timeline_svg(events: Sequence[Event], segments: list[Segment] | None = None, *, legend: bool = True, layout: Layout = WIDE) -> str:
+def timeline_svg(
+    events: Sequence[Event],
+    segments: list[Segment] | None = None,
+    *,
+    legend: bool = True,
+    layout: Layout = WIDE,
+) -> str:
     """SVG of the events (already in date order) on ``segments`` (by default their own axis);
     deterministic for the same input."""
     if not events:
@@ -196,43 +227,68 @@ def timeline_svg(events: Sequence[Event], segments: list[Segment] | None = None,
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     y = TOP
-    for i, row in enumerate(rows):  # light bands on alternate rows: a title and its mark read as one
+    for i, row in enumerate(
+        rows
+    ):  # light bands on alternate rows: a title and its mark read as one
         if i % 2:
-            out.append(f'<rect x="0" y="{y}" width="{width}" height="{row}" fill="{COLOURS["band"]}"/>')
+            out.append(
+                f'<rect x="0" y="{y}" width="{width}" height="{row}" fill="{COLOURS["band"]}"/>'
+            )
         y += row
     # Grid lines run the chart's height beside the titles; stacked, only through each row's mark
     # band, never through a title.
     spans = [(TOP - 8, bottom)]
     if layout.stacked:
         spans, y = [], TOP
-        for lines, row in zip(labels, rows):
+        for lines, row in zip(labels, rows, strict=False):
             spans.append((y + LINE * len(lines) + 3, y + row))
             y += row
     for n, seg in enumerate(segments):
         for tick, name in _ticks(seg):
             tx = seg.x(tick)
-            out += [f'<line x1="{tx:.1f}" y1="{a}" x2="{tx:.1f}" y2="{b}" stroke="{COLOURS["grid"]}" stroke-width="1"/>' for a, b in spans]
-            out.append(f'<text x="{tx + 2:.1f}" y="{TOP - 12}" fill="{COLOURS["muted"]}">{xml_escape(name)}</text>')
+            out += [
+                f'<line x1="{tx:.1f}" y1="{a}" x2="{tx:.1f}" y2="{b}" stroke="{COLOURS["grid"]}" stroke-width="1"/>'
+                for a, b in spans
+            ]
+            out.append(
+                f'<text x="{tx + 2:.1f}" y="{TOP - 12}" fill="{COLOURS["muted"]}">{xml_escape(name)}</text>'
+            )
         if n:  # the break: a zigzag between the segments
             bx = seg.x0 - BREAK_GAP / 2
-            out.append(f'<path d="M{bx - 4:.1f} {TOP - 4} l8 -8 M{bx - 4:.1f} {TOP + 2} l8 -8" stroke="{COLOURS["muted"]}" stroke-width="1.5" fill="none"/>')
-            out += [f'<line x1="{bx:.1f}" y1="{max(a, TOP + 2)}" x2="{bx:.1f}" y2="{b}" stroke="{COLOURS["muted"]}" stroke-width="1" stroke-dasharray="2 4"/>' for a, b in spans]
+            out.append(
+                f'<path d="M{bx - 4:.1f} {TOP - 4} l8 -8 M{bx - 4:.1f} {TOP + 2} l8 -8" stroke="{COLOURS["muted"]}" stroke-width="1.5" fill="none"/>'
+            )
+            out += [
+                f'<line x1="{bx:.1f}" y1="{max(a, TOP + 2)}" x2="{bx:.1f}" y2="{b}" stroke="{COLOURS["muted"]}" stroke-width="1" stroke-dasharray="2 4"/>'
+                for a, b in spans
+            ]
     y = TOP
-    for event, lines, row in zip(events, labels, rows):
+    for event, lines, row in zip(events, labels, rows, strict=False):
         parsed = event.date.parsed
+        first_line: float
+        cy: float
         if layout.stacked:
             first_line, cy = y + 15, y + LINE * len(lines) + 12
         else:
             cy = y + row / 2
             first_line = cy - (len(lines) - 1) * LINE / 2 + 4.5
-        text = "".join(f'<tspan x="{LABEL_LEFT}" y="{first_line + k * LINE:.1f}">{xml_escape(line)}</tspan>' for k, line in enumerate(lines))
+        text = "".join(
+            f'<tspan x="{LABEL_LEFT}" y="{first_line + k * LINE:.1f}">{xml_escape(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
         out.append(f'<text fill="{COLOURS["text"]}">{text}</text>')
         seg = next(s for s in segments if s.lo <= parsed.earliest < s.hi)
-        loose = parsed.precision in ("approximate", "uncertain") or "~" in parsed.text or "?" in parsed.text
+        loose = (
+            parsed.precision in ("approximate", "uncertain")
+            or "~" in parsed.text
+            or "?" in parsed.text
+        )
         fill = COLOURS["approx"] if loose else COLOURS["fill"]
         dash = ' stroke-dasharray="3 2"' if loose else ""
         if parsed.earliest == parsed.latest:
-            out.append(f'<circle cx="{seg.x(parsed.earliest):.1f}" cy="{cy:.1f}" r="5" fill="{fill}" stroke="{COLOURS["fill"]}" stroke-width="1.5"{dash}/>')
+            out.append(
+                f'<circle cx="{seg.x(parsed.earliest):.1f}" cy="{cy:.1f}" r="5" fill="{fill}" stroke="{COLOURS["fill"]}" stroke-width="1.5"{dash}/>'
+            )
         else:
             start, end = _span(event)
             x0, x1 = seg.x(start), seg.x(min(end, seg.hi))

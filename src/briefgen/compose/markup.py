@@ -13,10 +13,15 @@ import string
 import unicodedata
 from urllib.parse import quote
 
+METADATA_FILE = "_briefgen.json"
+"""The book's metadata (title, marking, PDF name) composed for the Sphinx extension, beside the pages."""
+
 # Bidi embeddings/overrides/isolates can reorder what readers see; they never belong in a briefing.
 _INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _CONTROL = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if not chr(c).isspace()]
-_WHITESPACE = [chr(c) for c in range(0x3001) if chr(c).isspace() or unicodedata.category(chr(c)) == "Zs"]
+_WHITESPACE = [
+    chr(c) for c in range(0x3001) if chr(c).isspace() or unicodedata.category(chr(c)) == "Zs"
+]
 # Regular expressions rather than str.translate: translate looks every character up in a dict
 # (about 40 ns each), a compiled character class scans in C and touches only what it replaces.
 _DROP = re.compile("[" + re.escape("".join(_CONTROL) + _INVISIBLE) + "]")

@@ -13,18 +13,20 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..anchor import Anchor, AnchorIndex
-from ..load import Briefing
-from ..model import Actor, Citation
-from ..textfragment import Article
-from ..textfragment import link as text_link
-from .markup import escape, external_link, label, link, span
+from briefgen.compose.markup import escape, external_link, label, link, span
+from briefgen.core.load import Briefing
+from briefgen.core.model import Actor, Actors, Background, Citation, Positions, Questions, Timeline
+from briefgen.edition.textfragment import Article
+from briefgen.edition.textfragment import link as text_link
+from briefgen.trust.anchor import Anchor, AnchorIndex
 
 if TYPE_CHECKING:
-    from ..changes import Changes
+    from briefgen.edition.changes import Changes
 
 T = TypeVar("T")
-ClaimKey = tuple[str, tuple[tuple[str, str], ...]]  # a claim's text and its citations (source, quote)
+S = TypeVar("S")
+# a claim's text and its citations (source, quote)
+ClaimKey = tuple[str, tuple[tuple[str, str], ...]]
 MARK_SEPARATOR = span("\\,", classes=("mark-sep",))
 ORIGINAL_LINK_TEXT = "open at the passage on the original site ↗"
 
@@ -48,27 +50,55 @@ class BookContext:
     cited_by: dict[str, list[CitingClaim]] = field(default_factory=lambda: defaultdict(list))
     memo: dict[str, Any] = field(default_factory=dict)  # see once()
     changes: Changes | None = None  # since the previous edition, when the book names one
-    claim_anchors: dict[ClaimKey, tuple[str, str]] = field(default_factory=dict)  # claim -> (docname, anchor), kept when there are changes
+    # claim -> (docname, anchor), kept when there are changes
+    claim_anchors: dict[ClaimKey, tuple[str, str]] = field(default_factory=dict)
 
     def item_mark(self, kind: str, key: object) -> str:
         """A "new"/"changed" badge for an event, question, source or position that changed, else ""."""
         if self.changes is None:
             return ""
-        mark = self.once("item_marks", lambda: self.changes.item_marks() if self.changes else {}).get((kind, key))
+        mark = self.once(
+            "item_marks", lambda: self.changes.item_marks() if self.changes else {}
+        ).get((kind, key))
         return change_badge(mark) if mark else ""
 
     @cached_property
     def change_marks(self) -> dict[ClaimKey, str]:
-        """"new" or "changed" for each claim the What's new page lists, by its text and citations."""
+        """ "new" or "changed" for each claim the What's new page lists, by its text and citations."""
         if self.changes is None:
             return {}
         marks = self.changes.claim_marks()
-        claims = [*self.changes.added, *(p.new for p in [*self.changes.reworded, *self.changes.judgments])]
-        return {claim_key(c.text, [(x.source, x.quote) for x in c.cite]): marks[c.id] for c in claims}
+        claims = [
+            *self.changes.added,
+            *(p.new for p in [*self.changes.reworded, *self.changes.judgments]),
+        ]
+        return {
+            claim_key(c.text, [(x.source, x.quote) for x in c.cite]): marks[c.id] for c in claims
+        }
+
+    @property
+    def actors(self) -> Actors:
+        return _composed(self.briefing.actors, "actors")
+
+    @property
+    def background(self) -> Background:
+        return _composed(self.briefing.background, "background")
+
+    @property
+    def positions(self) -> Positions:
+        return _composed(self.briefing.positions, "positions")
+
+    @property
+    def questions(self) -> Questions:
+        return _composed(self.briefing.questions, "questions")
+
+    @property
+    def timeline(self) -> Timeline:
+        return _composed(self.briefing.timeline, "timeline")
 
     @cached_property
     def actors_by_id(self) -> dict[str, Actor]:
-        return {a.id: a for a in self.briefing.actors.actors}
+        return {a.id: a for a in self.actors.actors}
 
     def once(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()``, worked out once per book (page layouts that several pages consult)."""
@@ -82,7 +112,10 @@ class BookContext:
         if not url:
             return None
         st = self.anchors.texts[source_id]
-        article = self.once(f"article:{source_id}", lambda: Article(st.text, [(p.start, p.end) for p in st.paragraphs]))
+        article = self.once(
+            f"article:{source_id}",
+            lambda: Article(st.text, [(p.start, p.end) for p in st.paragraphs]),
+        )
         directive = article.choose(anchor.start, anchor.end)
         return text_link(url, directive) if directive is not None else None
 
@@ -145,7 +178,15 @@ def _relative_path(from_doc: str, to_doc: str) -> str:
 class Page:
     """Accumulates a page's Markdown; numbers its citations and claims in reading order."""
 
-    def __init__(self, ctx: BookContext, docname: str, title: str, *, short_title: str | None = None, anchor: str | None = None) -> None:
+    def __init__(
+        self,
+        ctx: BookContext,
+        docname: str,
+        title: str,
+        *,
+        short_title: str | None = None,
+        anchor: str | None = None,
+    ) -> None:
         self.ctx = ctx
         self.docname = docname
         self.title = title
@@ -163,7 +204,9 @@ class Page:
     def para(self, markup: str) -> None:
         self.lines.extend([markup, ""])
 
-    def marks(self, cites: Sequence[Citation], claim_id: str | None = None, claim_text: str = "") -> str:
+    def marks(
+        self, cites: Sequence[Citation], claim_id: str | None = None, claim_text: str = ""
+    ) -> str:
         """Footnote references for the citations, registering the back-links of each passage."""
         out = []
         for cite in cites:
@@ -173,14 +216,18 @@ class Page:
             label = f"c{len(self._note_text) + 1}"
             self._note_text.append((label, self._footnote(cite)))
             if claim_id:
-                citing = CitingClaim(self.docname, claim_id, self.short_title, claim_excerpt(claim_text))
+                citing = CitingClaim(
+                    self.docname, claim_id, self.short_title, claim_excerpt(claim_text)
+                )
                 if citing not in self.ctx.cited_by[anchor.anchor_id]:
                     self.ctx.cited_by[anchor.anchor_id].append(citing)
             out.append(f"[^{label}]")
         # A separator between adjacent marks, shown in print only (HTML brackets each mark).
         return MARK_SEPARATOR.join(out)
 
-    def claim(self, text: str, cites: Sequence[Citation], *, classes: tuple[str, ...] = ("claim",)) -> str:
+    def claim(
+        self, text: str, cites: Sequence[Citation], *, classes: tuple[str, ...] = ("claim",)
+    ) -> str:
         """A sentence with its own anchor (for 'cited by' links) followed by its citation marks."""
         self._claims += 1
         claim_id = f"c-{self.docname.replace('/', '-')}-{self._claims}"
@@ -190,7 +237,11 @@ class Page:
             self.ctx.claim_anchors.setdefault(key, (self.docname, claim_id))
             if mark := self.ctx.change_marks.get(key):
                 badge = change_badge(mark)
-        return badge + span(escape(text), id=claim_id, classes=classes) + self.marks(cites, claim_id, text)
+        return (
+            badge
+            + span(escape(text), id=claim_id, classes=classes)
+            + self.marks(cites, claim_id, text)
+        )
 
     def _footnote(self, cite: Citation) -> str:
         b = self.ctx.briefing
@@ -200,12 +251,18 @@ class Page:
         target = relative_target(self.docname, self.ctx.source_doc(cite.source), anchor.anchor_id)
         quoted = escape(f"“{cite.quote}”")
         # The short reference ("Gazette ¶5") is marked up, so print can cite compactly; the quote links to its passage.
-        short = span(escape(self.ctx.cite_label(cite.source)), classes=("cite-source",)) + " " + span(f"¶{anchor.paragraph}", classes=("cite-para",))
+        short = (
+            span(escape(self.ctx.cite_label(cite.source)), classes=("cite-source",))
+            + " "
+            + span(f"¶{anchor.paragraph}", classes=("cite-para",))
+        )
         text = f"{short}, {escape(date)}: {link(quoted, target)}"
         if cite.note:
             text += " " + span(escape(cite.note), classes=("cite-note",))
         if original := self.ctx.original_link(cite.source, anchor):
-            text += " " + span(external_link(ORIGINAL_LINK_TEXT, original), classes=("cite-original",))
+            text += " " + span(
+                external_link(ORIGINAL_LINK_TEXT, original), classes=("cite-original",)
+            )
         return text
 
     # -- output ----------------------------------------------------------------------------
@@ -217,3 +274,10 @@ class Page:
             body.append("")
             body.extend(f"[^{label}]: {text}" for label, text in self._note_text)
         return "\n".join(body) + "\n"
+
+
+def _composed(section: S | None, name: str) -> S:
+    """A section file's model: a section's pages are composed only when the book has that file."""
+    if section is None:
+        raise RuntimeError(f"the {name} section is composed, but the briefing has no {name}.yaml")
+    return section

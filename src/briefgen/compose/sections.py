@@ -7,15 +7,21 @@ The actors and the timeline, which grow with the briefing, have modules of their
 
 from __future__ import annotations
 
-from ..dates import parse_date
-from ..lint import origin_label, origin_of
-from ..model import Citation, Position
-from . import blocks
-from .actors import actor_link
-from .blocks import SECTION_TITLES, claims_paragraph, fenced, list_table, toctree
-from .markup import escape, label, link, span
-from .page import BookContext, Page, relative_target
-from .sources import source_text_entries
+from briefgen.compose import blocks
+from briefgen.compose.actors import actor_link
+from briefgen.compose.blocks import (
+    SECTION_TITLES,
+    claims_paragraph,
+    fenced,
+    list_table,
+    toctree,
+)
+from briefgen.compose.markup import escape, label, link, span
+from briefgen.compose.page import BookContext, Page, relative_target
+from briefgen.compose.sources import source_text_entries
+from briefgen.core.dates import parse_date
+from briefgen.core.model import Citation, Position
+from briefgen.trust.lint import origin_label, origin_of
 
 
 def _book_facts(ctx: BookContext) -> str:
@@ -38,12 +44,26 @@ def index_page(ctx: BookContext) -> Page:
     if book.subtitle:
         teaser.para(f"*{escape(book.subtitle)}*")
     teaser.para(_book_facts(ctx))
-    teaser.add("**Bottom line up front.** " + " ".join(escape(c.text) + teaser.marks(c.cite) for c in book.bluf), "")
-    teaser.para(link("Read the summary and key judgments", "summary.md") + ", or download the PDF edition from the button at the top of each page.")
+    teaser.add(
+        "**Bottom line up front.** "
+        + " ".join(escape(c.text) + teaser.marks(c.cite) for c in book.bluf),
+        "",
+    )
+    teaser.para(
+        link("Read the summary and key judgments", "summary.md")
+        + ", or download the PDF edition from the button at the top of each page."
+    )
     page.add(*fenced("only", teaser.render(with_title=False), "html"))
     whats_new = ["whats-new"] if ctx.changes is not None else []  # first after the summary
-    sections = ["summary", *whats_new, *book.sections, *([] if "sources" in book.sections else ["sources"])]  # sources: the hub of the appendices
-    page.add(*toctree(sections, caption="Contents"))  # the first caption also names the PDF contents
+    # sources: the hub of the appendices
+    sections = [
+        "summary",
+        *whats_new,
+        *book.sections,
+        *([] if "sources" in book.sections else ["sources"]),
+    ]
+    # the first caption also names the PDF contents
+    page.add(*toctree(sections, caption="Contents"))
     # The PDF letters the pages of this toctree as appendices (Typst's "A" numbering goes on past Z: AA, AB...).
     page.add(*toctree(source_text_entries(ctx), caption="Source texts", name="appendices"))
     return page
@@ -67,7 +87,9 @@ def summary_page(ctx: BookContext) -> Page:
     if book.key_judgments:
         page.add("## Key judgments", "")
         for i, j in enumerate(book.key_judgments, 1):
-            page.add(f"{i}. {page.claim(j.text, j.cite)} *Confidence: {j.confidence}; {escape(sourcing(ctx, j.cite))}.*")
+            page.add(
+                f"{i}. {page.claim(j.text, j.cite)} *Confidence: {j.confidence}; {escape(sourcing(ctx, j.cite))}.*"
+            )
         page.add("")
     page.add("## How to read this book", "")
     page.para(
@@ -83,7 +105,7 @@ def summary_page(ctx: BookContext) -> Page:
 def background_pages(ctx: BookContext) -> list[Page]:
     """The background: one page, or past ``PAGE_CLAIMS`` claims a hub plus a page per topic."""
     title = SECTION_TITLES["background"]
-    topics = ctx.briefing.background.topics
+    topics = ctx.background.topics
     page = Page(ctx, "background", title)
     if sum(len(p) for t in topics for p in t.paragraphs) <= blocks.PAGE_CLAIMS or len(topics) < 2:
         for topic in topics:
@@ -95,7 +117,13 @@ def background_pages(ctx: BookContext) -> list[Page]:
     page.add(*toctree([f"background/{t.id}" for t in topics]))
     pages = [page]
     for topic in topics:
-        sub = Page(ctx, f"background/{topic.id}", topic.title, short_title=f"{title}, {topic.title}", anchor=f"topic-{topic.id}")
+        sub = Page(
+            ctx,
+            f"background/{topic.id}",
+            topic.title,
+            short_title=f"{title}, {topic.title}",
+            anchor=f"topic-{topic.id}",
+        )
         for paragraph in topic.paragraphs:
             sub.para(claims_paragraph(sub, paragraph))
         pages.append(sub)
@@ -121,7 +149,7 @@ def positions_page(ctx: BookContext) -> Page:
     b = ctx.briefing
     page = Page(ctx, "positions", SECTION_TITLES["positions"])
     parties = b.book.model.parties
-    positions = b.positions.positions
+    positions = ctx.positions.positions
     issues = [i for i in b.book.model.issues if any(p.issue == i.id for p in positions)]
     page.para(
         "Each row is a contested issue, stated as a proposition; each column a party. The label before each stance "
@@ -131,12 +159,38 @@ def positions_page(ctx: BookContext) -> Page:
     rows = []
     for issue in issues:
         title = link(escape(issue.title), f"#issue-{issue.id}")
-        cells = [title + (f" {span(escape(issue.proposition), classes=('proposition',))}" if issue.proposition else "")]
+        cells = [
+            title
+            + (
+                f" {span(escape(issue.proposition), classes=('proposition',))}"
+                if issue.proposition
+                else ""
+            )
+        ]
         for party in parties:
-            stances = [p for p in positions if p.issue == issue.id and p.party == party.id and p.actor is None]
-            cells.append("; ".join(ctx.item_mark("posture", (p.issue, p.party, p.actor)) + posture_badge(p.posture) + stance_text(p) for p in stances) or "(no position reported)")
+            stances = [
+                p
+                for p in positions
+                if p.issue == issue.id and p.party == party.id and p.actor is None
+            ]
+            cells.append(
+                "; ".join(
+                    ctx.item_mark("posture", (p.issue, p.party, p.actor))
+                    + posture_badge(p.posture)
+                    + stance_text(p)
+                    for p in stances
+                )
+                or "(no position reported)"
+            )
         rows.append(cells)
-    page.add(*list_table(["Issue", *(p.name for p in parties)], rows, widths=[2] + [3] * len(parties), classes=("positions-matrix",)))
+    page.add(
+        *list_table(
+            ["Issue", *(p.name for p in parties)],
+            rows,
+            widths=[2] + [3] * len(parties),
+            classes=("positions-matrix",),
+        )
+    )
     if any(p.posture for p in positions):
         page.para("Key: " + " ".join(posture_badge(name) for name in POSTURES))
     for issue in issues:
@@ -153,13 +207,15 @@ def positions_page(ctx: BookContext) -> Page:
             for pos in stances:
                 who = f" ({actor_link(ctx, 'positions', pos.actor)})" if pos.actor else ""
                 inferred = " *(inferred from actions)*" if pos.basis == "actions" else ""
-                page.para(f"{posture_badge(pos.posture)}**{escape(pos.stance)}**{inferred}{who}: {claims_paragraph(page, pos.claims)}")
+                page.para(
+                    f"{posture_badge(pos.posture)}**{escape(pos.stance)}**{inferred}{who}: {claims_paragraph(page, pos.claims)}"
+                )
     return page
 
 
 def questions_page(ctx: BookContext) -> Page:
     page = Page(ctx, "questions", SECTION_TITLES["questions"])
-    for i, q in enumerate(ctx.briefing.questions.questions, 1):
+    for i, q in enumerate(ctx.questions.questions, 1):
         page.add(label(f"question-{q.id}"), f"## {i}. {escape(q.question)}", "")
         page.para(f"{ctx.item_mark('question', q.id)}**Why it matters.** {escape(q.why)}")
         page.para(f"**What the sources say.** {claims_paragraph(page, q.basis)}")

@@ -6,9 +6,19 @@ passage can link back to every claim that rests on it.
 
 from __future__ import annotations
 
-from ..anchor import Anchor, SourceText
-from ..model import Source
-from ..scales import (
+import itertools
+
+from briefgen.compose.blocks import (
+    SECTION_TITLES,
+    claims_paragraph,
+    dating_text,
+    group_by_period,
+    toctree,
+)
+from briefgen.compose.markup import escape, external_link, label, link, span
+from briefgen.compose.page import BookContext, CitingClaim, Page, relative_target
+from briefgen.core.model import Source
+from briefgen.core.scales import (
     CONFIDENCE,
     CONFIDENCE_RULE,
     CREDIBILITY,
@@ -17,15 +27,7 @@ from ..scales import (
     SOURCE_KINDS,
     grade_label,
 )
-from .blocks import (
-    SECTION_TITLES,
-    claims_paragraph,
-    dating_text,
-    group_by_period,
-    toctree,
-)
-from .markup import escape, external_link, label, link, span
-from .page import BookContext, CitingClaim, Page, relative_target
+from briefgen.trust.anchor import Anchor, SourceText
 
 NON_ARTICLE_LABELS = {
     "advertising": "advertising",
@@ -68,7 +70,12 @@ def light_nav_pages(n_sources: int) -> list[str]:
 def sources_by_date(ctx: BookContext) -> list[str]:
     """Source ids in order of publication (earliest possible date first; ids break ties)."""
     sources = ctx.briefing.sources
-    return ctx.once("sources_by_date", lambda: sorted(sources, key=lambda sid: (sources[sid].model.published.parsed.sort_key, sid)))
+    return ctx.once(
+        "sources_by_date",
+        lambda: sorted(
+            sources, key=lambda sid: (sources[sid].model.published.parsed.sort_key, sid)
+        ),
+    )
 
 
 def source_groups(ctx: BookContext) -> list[tuple[str, str, list[str]]]:
@@ -80,19 +87,35 @@ def _source_groups(ctx: BookContext) -> list[tuple[str, str, list[str]]]:
     sources = ctx.briefing.sources
     if not listed_by_period(len(sources)):
         return []
-    periods = group_by_period(sources_by_date(ctx), lambda sid: sources[sid].model.published.parsed.earliest, len, SOURCES_PER_LIST, lambda sid: sources[sid].model.published.parsed.day_known)
-    return [(f"{GROUP_DIR}/{slug}", f"Sources published in {name}", members) for slug, name, members in periods]
+    periods = group_by_period(
+        sources_by_date(ctx),
+        lambda sid: sources[sid].model.published.parsed.earliest,
+        len,
+        SOURCES_PER_LIST,
+        lambda sid: sources[sid].model.published.parsed.day_known,
+    )
+    return [
+        (f"{GROUP_DIR}/{slug}", f"Sources published in {name}", members)
+        for slug, name, members in periods
+    ]
 
 
 def source_text_entries(ctx: BookContext) -> list[str]:
     """What the book's 'Source texts' contents list: the period pages, or the texts themselves."""
     groups = source_groups(ctx)
-    return [doc for doc, _, _ in groups] if groups else [ctx.source_doc(sid) for sid in sources_by_date(ctx)]
+    return (
+        [doc for doc, _, _ in groups]
+        if groups
+        else [ctx.source_doc(sid) for sid in sources_by_date(ctx)]
+    )
 
 
 def _group_of(ctx: BookContext, sid: str) -> tuple[str, str] | None:
     """``(docname, title)`` of the period page listing ``sid``, when texts are listed by period."""
-    group_of = ctx.once("source_group_of", lambda: {m: (doc, title) for doc, title, members in source_groups(ctx) for m in members})
+    group_of = ctx.once(
+        "source_group_of",
+        lambda: {m: (doc, title) for doc, title, members in source_groups(ctx) for m in members},
+    )
     return group_of.get(sid)
 
 
@@ -100,7 +123,9 @@ def source_group_pages(ctx: BookContext) -> list[Page]:
     pages = []
     for docname, title, members in source_groups(ctx):
         page = Page(ctx, docname, title)
-        page.para(f"{len(members)} source text{'s' if len(members) != 1 else ''}, by date of publication:")
+        page.para(
+            f"{len(members)} source text{'s' if len(members) != 1 else ''}, by date of publication:"
+        )
         page.add(*toctree([ctx.source_doc(sid) for sid in members]))
         pages.append(page)
     return pages
@@ -110,17 +135,23 @@ def sources_page(ctx: BookContext) -> Page:
     b = ctx.briefing
     page = Page(ctx, "sources", SECTION_TITLES["sources"])
     page.add("## Sources", "")
-    page.para("Every article the book rests on, in order of publication, with its grading. Relayed reporting is named: two outlets relaying the same original report count as one origin, not two.")
+    page.para(
+        "Every article the book rests on, in order of publication, with its grading. Relayed reporting is named: two outlets relaying the same original report count as one origin, not two."
+    )
     page.add("| Source | Outlet | Published | Kind | Relays | Grade |", "|---|---|---|---|---|---|")
     for sid in sources_by_date(ctx):
         s: Source = b.sources[sid].model
         title = link(escape(s.display_title), relative_target("sources", ctx.source_doc(sid)))
         grade = f"{ctx.item_mark('grade', sid)}**{s.grade.reliability}{s.grade.credibility}**"
-        page.add(f"| {ctx.item_mark('source', sid)}{title} | {escape(s.outlet)} | {escape(s.published.parsed.display())} | {escape(s.kind)} | {escape(relay_text(s))} | {grade} |")
+        page.add(
+            f"| {ctx.item_mark('source', sid)}{title} | {escape(s.outlet)} | {escape(s.published.parsed.display())} | {escape(s.kind)} | {escape(relay_text(s))} | {grade} |"
+        )
     page.add("")
     for sid in sources_by_date(ctx):
         s = b.sources[sid].model
-        page.para(f"**{escape(s.outlet)} ({s.grade.reliability}{s.grade.credibility}).** {escape(s.grade.rationale)}")
+        page.para(
+            f"**{escape(s.outlet)} ({s.grade.reliability}{s.grade.credibility}).** {escape(s.grade.rationale)}"
+        )
 
     method = b.method
     if method.notes:
@@ -128,22 +159,30 @@ def sources_page(ctx: BookContext) -> Page:
         page.para(claims_paragraph(page, method.notes))
     if method.discrepancies:
         page.add("## Discrepancies and errors", "")
-        page.para("Where sources disagree with each other, contain errors, frame events editorially, or mix non-article material into the text.")
+        page.para(
+            "Where sources disagree with each other, contain errors, frame events editorially, or mix non-article material into the text."
+        )
         page.add("| Kind | Finding |", "|---|---|")
         for d in method.discrepancies:
             page.add(f"| {escape(d.kind)} | {page.claim(d.text, d.cite)} |")
         page.add("")
 
     page.add("## Grading scale", "")
-    page.para("Each source is graded on the Admiralty scale: a letter for the reliability of the source, a digit for the credibility of the information it gives.")
+    page.para(
+        "Each source is graded on the Admiralty scale: a letter for the reliability of the source, a digit for the credibility of the information it gives."
+    )
     page.add("| Reliability | Meaning | Credibility | Meaning |", "|---|---|---|---|")
-    for (letter, (r_name, _)), (digit, (c_name, _)) in zip(RELIABILITY.items(), CREDIBILITY.items()):
+    for (letter, (r_name, _)), (digit, (c_name, _)) in zip(
+        RELIABILITY.items(), CREDIBILITY.items(), strict=False
+    ):
         page.add(f"| **{letter}** | {escape(r_name)} | **{digit}** | {escape(c_name)} |")
     page.add("")
     page.add("Source kinds:", "")
     page.add(*(f"- {escape(text)}" for text in SOURCE_KINDS.values()), "")
     page.add(label("estimative-language"), "## Estimative language", "")
-    page.para("Key judgments use the terms of US Intelligence Community Directive 203 for likelihood. Confidence is stated separately and describes the evidence, not the probability.")
+    page.para(
+        "Key judgments use the terms of US Intelligence Community Directive 203 for likelihood. Confidence is stated separately and describes the evidence, not the probability."
+    )
     page.add("| Term | Probability |", "|---|---|")
     page.add(*(f"| {escape(term)} | {escape(rng)} |" for term, rng in LIKELIHOOD), "")
     page.add("| Confidence | Meaning |", "|---|---|")
@@ -181,7 +220,7 @@ def _highlighted(text: str, start: int, end: int, anchors: list[Anchor]) -> str:
             starts.setdefault(max(a.start, lo), []).append(a.anchor_id)
         cuts = sorted({lo, hi, *starts})
         inner = []
-        for seg_lo, seg_hi in zip(cuts, cuts[1:]):
+        for seg_lo, seg_hi in itertools.pairwise(cuts):
             piece = escape(text[seg_lo:seg_hi], strip=False)
             for anchor_id in starts.get(seg_lo, []):
                 piece = span(piece, id=anchor_id)
@@ -202,7 +241,16 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     if group is not None:  # a large book: the way back to the list this text is in
         page.para(f"Source texts › {link(escape(group[1]), relative_target(docname, group[0]))}")
     rows = [
-        *([("Title", "none in the article: the title above describes it (supplied by the analyst)")] if s.title_basis == "descriptive" else []),
+        *(
+            [
+                (
+                    "Title",
+                    "none in the article: the title above describes it (supplied by the analyst)",
+                )
+            ]
+            if s.title_basis == "descriptive"
+            else []
+        ),
         ("Outlet", s.outlet),
         ("Author", s.author or "not given"),
         ("Published", dating_text(s.published)),
@@ -224,7 +272,9 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     page.add("## Key points", "")
     page.add(*(f"- {page.claim(c.text, c.cite)}" for c in s.summary), "")
     page.add("## Article text", "")
-    page.para("Paragraphs are numbered as citations give them (¶). Passages cited in this book are highlighted; material that is not article text (advertising, embedded posts, site chrome) is boxed and labelled.")
+    page.para(
+        "Paragraphs are numbered as citations give them (¶). Passages cited in this book are highlighted; material that is not article text (advertising, embedded posts, site chrome) is boxed and labelled."
+    )
     if s.url:
         page.para(ORIGINAL_NOTE)
     by_para: dict[int, list[Anchor]] = {}
@@ -242,7 +292,11 @@ def source_page(ctx: BookContext, sid: str) -> Page:
         if item is not None and item is not open_item:
             note = f" {escape(item.note)}" if item.note else ""
             label_text = escape(f"[Not article text: {NON_ARTICLE_LABELS[item.kind]}.]")
-            page.add(f":::{{container}} non-article non-article-{item.kind}", f"**{label_text}**{note}", "")
+            page.add(
+                f":::{{container}} non-article non-article-{item.kind}",
+                f"**{label_text}**{note}",
+                "",
+            )
             open_item = item
         page.para(body)
         backlinks = _backlinks(ctx, docname, anchors)
@@ -273,7 +327,10 @@ def _original_links(ctx: BookContext, sid: str, anchors: list[Anchor]) -> str:
             links[shown] = external_link(escape(shown), url)
     if not links:
         return ""
-    return span("Open at the passage on the original site: " + " · ".join(links.values()), classes=("cited-by", "original-links"))
+    return span(
+        "Open at the passage on the original site: " + " · ".join(links.values()),
+        classes=("cited-by", "original-links"),
+    )
 
 
 def _backlinks(ctx: BookContext, docname: str, anchors: list[Anchor]) -> str:
@@ -285,7 +342,9 @@ def _backlinks(ctx: BookContext, docname: str, anchors: list[Anchor]) -> str:
             if citing in seen:
                 continue
             seen.add(citing)
-            text = escape(citing.page_title) + (": " + escape(f"“{citing.excerpt}”") if citing.excerpt else "")
+            text = escape(citing.page_title) + (
+                ": " + escape(f"“{citing.excerpt}”") if citing.excerpt else ""
+            )
             links.append(link(text, relative_target(docname, citing.docname, citing.claim_id)))
     if not links:
         return ""

@@ -6,13 +6,20 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from ..model import Event
-from . import blocks
-from .actors import actor_link
-from .blocks import SECTION_TITLES, claims_paragraph, dating_text, fenced, list_table, toctree
-from .charts import NARROW, timeline_panels
-from .markup import escape, label, link
-from .page import BookContext, Page, relative_target
+from briefgen.compose import blocks
+from briefgen.compose.actors import actor_link
+from briefgen.compose.blocks import (
+    SECTION_TITLES,
+    claims_paragraph,
+    dating_text,
+    fenced,
+    list_table,
+    toctree,
+)
+from briefgen.compose.charts import NARROW, timeline_panels
+from briefgen.compose.markup import escape, label, link
+from briefgen.compose.page import BookContext, Page, relative_target
+from briefgen.core.model import Event
 
 TIMELINE_INTRO = (
     "Events in date order. Each date shows its precision (day, month, season, range, approximate) and how it "
@@ -26,7 +33,13 @@ def _claims(events: Sequence[Event]) -> int:
 
 def timeline_periods(events: Sequence[Event]) -> list[tuple[str, str, list[Event]]]:
     """Group date-ordered events into ``(slug, title, events)`` periods, by each event's earliest date."""
-    return blocks.group_by_period(events, lambda e: e.date.parsed.earliest, _claims, min(blocks.PERIOD_CLAIMS, blocks.PAGE_CLAIMS), lambda e: e.date.parsed.day_known)
+    return blocks.group_by_period(
+        events,
+        lambda e: e.date.parsed.earliest,
+        _claims,
+        min(blocks.PERIOD_CLAIMS, blocks.PAGE_CLAIMS),
+        lambda e: e.date.parsed.day_known,
+    )
 
 
 def _timeline_chart(page: Page, events: Sequence[Event], asset: str) -> None:
@@ -42,49 +55,90 @@ def _timeline_chart(page: Page, events: Sequence[Event], asset: str) -> None:
         for n, svg in enumerate(panels, start=1):
             name = asset + suffix + ("" if n == 1 else f"-{n}")
             page.assets[f"charts/{name}.svg"] = svg
-            alt = "Timeline chart of the events below" + (f", part {n} of {len(panels)}" if len(panels) > 1 else "")
-            lines += [f"```{{figure}} /charts/{name}.svg", f":alt: {alt}", f":figclass: timeline-chart {figclass}", "", *([escape(caption)] if n == len(panels) else []), "```", ""]
+            alt = "Timeline chart of the events below" + (
+                f", part {n} of {len(panels)}" if len(panels) > 1 else ""
+            )
+            lines += [
+                f"```{{figure}} /charts/{name}.svg",
+                f":alt: {alt}",
+                f":figclass: timeline-chart {figclass}",
+                "",
+                *([escape(caption)] if n == len(panels) else []),
+                "```",
+                "",
+            ]
         return lines
 
     wide = timeline_panels(events)
     if not wide:
         return
     page.add(*figures(wide, "", "timeline-wide"))
-    page.add(*fenced("only", "\n".join(figures(timeline_panels(events, NARROW), "-narrow", "timeline-narrow")), "html"))
+    page.add(
+        *fenced(
+            "only",
+            "\n".join(figures(timeline_panels(events, NARROW), "-narrow", "timeline-narrow")),
+            "html",
+        )
+    )
 
 
 def _timeline_events(ctx: BookContext, page: Page, events: Sequence[Event]) -> None:
     """The chronology table, then one headed entry per event, on ``page``."""
     rows = [
-        [escape(e.date.parsed.display()), link(escape(e.title), f"#event-{e.id}"), escape(f"{e.date.parsed.precision}, {e.date.basis}")]
+        [
+            escape(e.date.parsed.display()),
+            link(escape(e.title), f"#event-{e.id}"),
+            escape(f"{e.date.parsed.precision}, {e.date.basis}"),
+        ]
         for e in events
     ]
-    page.add(*list_table(["Date", "Event", "Precision"], rows, widths=[3, 6, 2], classes=("chronology",)))
+    page.add(
+        *list_table(["Date", "Event", "Precision"], rows, widths=[3, 6, 2], classes=("chronology",))
+    )
     for event in events:
-        page.add(label(f"event-{event.id}"), f"## {escape(event.date.parsed.display())}: {escape(event.title)}", "")
+        page.add(
+            label(f"event-{event.id}"),
+            f"## {escape(event.date.parsed.display())}: {escape(event.title)}",
+            "",
+        )
         meta = [f"{ctx.item_mark('event', event.id)}*Date:* {escape(dating_text(event.date))}"]
         if event.actors:
-            meta.append("*Actors:* " + ", ".join(actor_link(ctx, page.docname, a) for a in event.actors))
+            meta.append(
+                "*Actors:* " + ", ".join(actor_link(ctx, page.docname, a) for a in event.actors)
+            )
         page.para(" · ".join(meta))
         page.para(claims_paragraph(page, event.claims))
 
 
 def timeline_pages(ctx: BookContext) -> list[Page]:
     """The timeline: one page, or past ``PAGE_CLAIMS`` claims a hub plus a page per period."""
-    return [page for _, make, _ in timeline_units(ctx.briefing.timeline.events) for page in make(ctx)]
+    return [page for _, make, _ in timeline_units(ctx.timeline.events) for page in make(ctx)]
 
 
-def timeline_units(events: Sequence[Event]) -> list[tuple[str, Callable[[BookContext], list[Page]], tuple[Any, ...]]]:
+def timeline_units(
+    events: Sequence[Event],
+) -> list[tuple[str, Callable[[BookContext], list[Page]], tuple[Any, ...]]]:
     """The timeline's pages as units composed apart (name, composer, what it reads besides the
     book's shared inputs and anchors), so an edited event recomposes its own period's page and the
     hub, not every page. Events are frozen models: a key holds them, compared by value."""
     events = sorted(events, key=lambda e: e.date.parsed.sort_key)
     if _claims(events) <= blocks.PAGE_CLAIMS:
-        return [("section:timeline", partial(_single_page, events=events), ("single", tuple(events)))]
+        return [
+            ("section:timeline", partial(_single_page, events=events), ("single", tuple(events)))
+        ]
     periods = timeline_periods(events)
     hub_key = ("hub", tuple((slug, name, tuple(evs)) for slug, name, evs in periods))
-    units: list[tuple[str, Callable[[BookContext], list[Page]], tuple[Any, ...]]] = [("section:timeline", partial(_hub_page, events=events, periods=periods), hub_key)]
-    units.extend((f"section:timeline/{slug}", partial(_period_page, slug=slug, name=name, events=evs), ("period", slug, name, tuple(evs))) for slug, name, evs in periods)
+    units: list[tuple[str, Callable[[BookContext], list[Page]], tuple[Any, ...]]] = [
+        ("section:timeline", partial(_hub_page, events=events, periods=periods), hub_key)
+    ]
+    units.extend(
+        (
+            f"section:timeline/{slug}",
+            partial(_period_page, slug=slug, name=name, events=evs),
+            ("period", slug, name, tuple(evs)),
+        )
+        for slug, name, evs in periods
+    )
     return units
 
 
@@ -96,15 +150,31 @@ def _single_page(ctx: BookContext, events: list[Event]) -> list[Page]:
     return [page]
 
 
-def _hub_page(ctx: BookContext, events: list[Event], periods: list[tuple[str, str, list[Event]]]) -> list[Page]:
+def _hub_page(
+    ctx: BookContext, events: list[Event], periods: list[tuple[str, str, list[Event]]]
+) -> list[Page]:
     page = Page(ctx, "timeline", SECTION_TITLES["timeline"])
     page.para(TIMELINE_INTRO)
-    page.para(f"{len(events)} events in {len(periods)} periods, one page each; every page has its own chart and chronology.")
+    page.para(
+        f"{len(events)} events in {len(periods)} periods, one page each; every page has its own chart and chronology."
+    )
     rows = [
-        [link(escape(name), relative_target("timeline", f"timeline/{slug}")), str(len(evs)), escape(evs[0].date.parsed.display()), escape(evs[-1].date.parsed.display())]
+        [
+            link(escape(name), relative_target("timeline", f"timeline/{slug}")),
+            str(len(evs)),
+            escape(evs[0].date.parsed.display()),
+            escape(evs[-1].date.parsed.display()),
+        ]
         for slug, name, evs in periods
     ]
-    page.add(*list_table(["Period", "Events", "First", "Last"], rows, widths=[4, 2, 3, 3], classes=("chronology",)))
+    page.add(
+        *list_table(
+            ["Period", "Events", "First", "Last"],
+            rows,
+            widths=[4, 2, 3, 3],
+            classes=("chronology",),
+        )
+    )
     page.add(*toctree([f"timeline/{slug}" for slug, _, _ in periods], hidden=True))
     return [page]
 

@@ -1,16 +1,24 @@
 """The "What's new" page: what changed since the previous edition, first after the summary.
 
 Composed after every other page, so each added or reworded claim can link to where it now stands.
-The same items, in the same order, as ``briefgen diff`` prints (``briefgen.changes``).
+The same items, in the same order, as ``briefgen diff`` prints (``briefgen.edition.changes``).
 """
 
 from __future__ import annotations
 
-from ..changes import SECTION_NAMES, Changes, Pair, grade, judgment_summary, posture_name, word_diff
-from ..dates import parse_date
-from ..edition import EditionClaim
-from .markup import escape, link, span
-from .page import BookContext, Page, claim_key, relative_target
+from briefgen.compose.markup import escape, link, span
+from briefgen.compose.page import BookContext, Page, claim_key, relative_target
+from briefgen.core.dates import parse_date
+from briefgen.edition.changes import (
+    SECTION_NAMES,
+    Changes,
+    Pair,
+    grade,
+    judgment_summary,
+    posture_name,
+    word_diff,
+)
+from briefgen.edition.records import EditionClaim
 
 DOCNAME = "whats-new"
 TITLE = "What's new"
@@ -68,7 +76,10 @@ def whats_new_page(ctx: BookContext, changes: Changes) -> Page:
             page.add("")
 
     section("Claims added", [escape(c.text) + _where(ctx, c) for c in changes.added])
-    section("Claims removed", [f"{escape(c.text)} ({escape(SECTION_NAMES[c.section])})" for c in changes.removed])
+    section(
+        "Claims removed",
+        [f"{escape(c.text)} ({escape(SECTION_NAMES[c.section])})" for c in changes.removed],
+    )
     reworded = []
     for p in changes.reworded:
         now, was = _diff(p)
@@ -82,13 +93,48 @@ def whats_new_page(ctx: BookContext, changes: Changes) -> Page:
             item += f"\n\n**Was:** {_diff(p)[1]}"
         judgments.append(item)
     section("Key judgments changed", judgments)
-    section("New sources", [f"{escape(s.outlet)}: {link(escape(s.title), relative_target(DOCNAME, f'sources/{s.id}'))} ({escape(grade(s))})" for s in changes.new_sources])
-    section("Dropped sources", [f"{escape(s.outlet)}: {escape(s.title)}" for s in changes.dropped_sources])
-    section("Grades changed", [f"{escape(new.outlet)}: {escape(new.title)}: {escape(grade(old))} → {escape(grade(new))}" for old, new in changes.regraded])
-    section("Article texts changed", [f"{escape(new.outlet)}: {escape(new.title)} (the text differs from the one the previous edition quoted)" for old, new in changes.retexted])
-    section("Positions changed", [f"{escape(p.issue)}: {escape(p.party)}: {escape(posture_name(p.old))} → {escape(posture_name(p.new))}" for p in changes.postures])
-    section("New timeline events", [f"{escape(_date(e.date))}: {escape(e.title)}" for e in changes.new_events])
-    section("Timeline events removed", [f"{escape(_date(e.date))}: {escape(e.title)}" for e in changes.dropped_events])
+    section(
+        "New sources",
+        [
+            f"{escape(s.outlet)}: {link(escape(s.title), relative_target(DOCNAME, f'sources/{s.id}'))} ({escape(grade(s))})"
+            for s in changes.new_sources
+        ],
+    )
+    section(
+        "Dropped sources",
+        [f"{escape(s.outlet)}: {escape(s.title)}" for s in changes.dropped_sources],
+    )
+    section(
+        "Grades changed",
+        [
+            f"{escape(new.outlet)}: {escape(new.title)}: {escape(grade(old))} → {escape(grade(new))}"
+            for old, new in changes.regraded
+        ],
+    )
+    section(
+        "Article texts changed",
+        [
+            f"{escape(new.outlet)}: {escape(new.title)} (the text differs from the one the previous edition quoted)"
+            for old, new in changes.retexted
+        ],
+    )
+    section(
+        "Positions changed",
+        [
+            f"{escape(p.issue)}: {escape(p.party)}: {escape(posture_name(p.old))} → {escape(posture_name(p.new))}"
+            for p in changes.postures
+        ],
+    )
+    section(
+        "New timeline events",
+        [f"{escape(_date(e.date))}: {escape(e.title)}" for e in changes.new_events],
+    )
+    section(
+        "Timeline events removed",
+        [f"{escape(_date(e.date))}: {escape(e.title)}" for e in changes.dropped_events],
+    )
     section("New questions", [escape(q.question) for q in changes.new_questions])
-    section("Questions answered or closed", [escape(q.question) for q in changes.answered_questions])
+    section(
+        "Questions answered or closed", [escape(q.question) for q in changes.answered_questions]
+    )
     return page

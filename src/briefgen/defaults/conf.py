@@ -50,4 +50,6 @@ html_theme_options = {
 
 # -- PDF (briefgen's Typst builder, compiled in-process by the typst package) --------------------
 typst_pdf_standards = ["ua-1"]  # tagged PDF/UA-1: structure tree, language, alternative text
-typst_font_paths: list[str] = []  # extra font folders; system fonts (Noto Color Emoji) are found anyway
+typst_font_paths: list[
+    str
+] = []  # extra font folders; system fonts (Noto Color Emoji) are found anyway

@@ -9,15 +9,15 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .citations import setup_citations
-from .figures import setup_figures
-from .inventory import setup_inventory
-from .metadata import setup_metadata
-from .plainids import setup_plainids
-from .refs import setup_refs
-from .searchindex import setup_searchindex
-from .templates import setup_templates
-from .typst import setup_typst
+from briefgen.sphinxext.citations import setup_citations
+from briefgen.sphinxext.figures import setup_figures
+from briefgen.sphinxext.inventory import setup_inventory
+from briefgen.sphinxext.metadata import setup_metadata
+from briefgen.sphinxext.plainids import setup_plainids
+from briefgen.sphinxext.refs import setup_refs
+from briefgen.sphinxext.searchindex import setup_searchindex
+from briefgen.sphinxext.templates import setup_templates
+from briefgen.sphinxext.typst import setup_typst
 
 __version__ = "0.1.0"
 
@@ -32,4 +32,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_typst(app)
     setup_searchindex(app)
     setup_inventory(app)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": 2,
+    }

@@ -35,7 +35,11 @@ def _original_reference(footnote: nodes.footnote) -> nodes.reference | None:
 
 def _citation_text(paragraph: nodes.paragraph) -> str:
     """A footnote paragraph's text for the tooltip, less the original-site link (offered as a link there)."""
-    return "".join(n.astext() for n in paragraph.children if not (isinstance(n, nodes.inline) and "cite-original" in n["classes"])).strip()
+    return "".join(
+        n.astext()
+        for n in paragraph.children
+        if not (isinstance(n, nodes.inline) and "cite-original" in n["classes"])
+    ).strip()
 
 
 class CitationMarksToLinks(SphinxPostTransform):
@@ -46,11 +50,14 @@ class CitationMarksToLinks(SphinxPostTransform):
         footnotes = {fid: fn for fn in self.document.findall(nodes.footnote) for fid in fn["ids"]}
         for mark in list(self.document.findall(nodes.footnote_reference)):
             footnote = footnotes.get(mark.get("refid", ""))
-            target = _passage_reference(footnote) if footnote is not None else None
+            if footnote is None:
+                continue
+            target = _passage_reference(footnote)
             if target is None:
                 continue
             original = _original_reference(footnote)
-            text = " ".join(_citation_text(p) for p in footnote.findall(nodes.paragraph))  # the citation, without its number
+            # the citation, without its number
+            text = " ".join(_citation_text(p) for p in footnote.findall(nodes.paragraph))
             link = nodes.reference("", "", internal=True, reftitle=text, classes=["cite-mark"])
             if "refuri" in target:
                 link["refuri"] = target["refuri"]
@@ -58,18 +65,27 @@ class CitationMarksToLinks(SphinxPostTransform):
                 link["refid"] = target["refid"]
             link += nodes.Text(mark.astext())
             short = _short_label(footnote)
-            if short:  # read by briefgen.js for the mark's accessible name ("3: citation, Gazette, ¶5")
+            if (
+                short
+            ):  # read by briefgen.js for the mark's accessible name ("3: citation, Gazette, ¶5")
                 link += nodes.inline("", short, classes=["cite-label"])
             sup = nodes.superscript("", "", link)
             sup["classes"].append("cite")
             if original is not None:  # the tooltip offers it (briefgen.js); hidden beside the mark
-                sup += nodes.reference("", original.astext(), refuri=original["refuri"], classes=["cite-original-link"])
+                sup += nodes.reference(
+                    "", original.astext(), refuri=original["refuri"], classes=["cite-original-link"]
+                )
             mark.replace_self(sup)  # replace_self moves the mark's ids (footnote back-links) to sup
 
 
 def _short_label(footnote: nodes.footnote) -> str:
     """'Gazette, ¶5': the source and paragraph a citation names (empty if the footnote has none)."""
-    parts = [n.astext() for cls in ("cite-source", "cite-para") for n in footnote.findall(nodes.inline) if cls in n["classes"]]
+    parts = [
+        n.astext()
+        for cls in ("cite-source", "cite-para")
+        for n in footnote.findall(nodes.inline)
+        if cls in n["classes"]
+    ]
     return ", ".join(parts[:2])
 
 
@@ -105,13 +121,17 @@ def _parse_citation(footnote: nodes.footnote) -> _Cite | None:
     ref = _passage_reference(footnote)
     if ref is None:
         return None
-    source = next((n for n in footnote.findall(nodes.inline) if "cite-source" in n["classes"]), None)
+    source = next(
+        (n for n in footnote.findall(nodes.inline) if "cite-source" in n["classes"]), None
+    )
     para = next((n for n in footnote.findall(nodes.inline) if "cite-para" in n["classes"]), None)
     if source is None or para is None:
         return None
     note = next((n for n in footnote.findall(nodes.inline) if "cite-note" in n["classes"]), None)
     target = {key: ref[key] for key in ("refuri", "refid") if key in ref}
-    return _Cite(source.astext(), para.astext(), target, note.astext() if note is not None else None)
+    return _Cite(
+        source.astext(), para.astext(), target, note.astext() if note is not None else None
+    )
 
 
 def _link(cite: _Cite, text: str) -> nodes.reference:
@@ -138,7 +158,8 @@ def short_references(cites: list[_Cite]) -> list[nodes.Node]:
         for j, cite in enumerate(cited):
             if j:
                 group += nodes.Text(", ")
-            group += _link(cite, f"{source}\u00a0{cite.para}" if j == 0 else cite.para)  # no break inside "Gazette ¶5"
+            # no break inside "Gazette ¶5"
+            group += _link(cite, f"{source}\u00a0{cite.para}" if j == 0 else cite.para)
     notes: list[nodes.Node] = []
     for cite in cites:
         if cite.note:
@@ -160,7 +181,9 @@ class CitationMarksToShortRefs(SphinxPostTransform):
     default_priority = 20  # after references are resolved
 
     def run(self, **kwargs: Any) -> None:
-        cites: dict[tuple[int, str], _Cite | None] = {}  # (page, footnote id) -> its citation, None if not one
+        cites: dict[
+            tuple[int, str], _Cite | None
+        ] = {}  # (page, footnote id) -> its citation, None if not one
         citation_footnotes = []
         for footnote in self.document.findall(nodes.footnote):
             cite = _parse_citation(footnote)
@@ -170,7 +193,11 @@ class CitationMarksToShortRefs(SphinxPostTransform):
         parents = {id(m.parent): m.parent for m in self.document.findall(nodes.footnote_reference)}
         for parent in parents.values():
             for run in _mark_runs(parent):
-                found = [cites.get((_doc_scope(n), n.get("refid", ""))) for n in run if isinstance(n, nodes.footnote_reference)]
+                found = [
+                    cites.get((_doc_scope(n), n.get("refid", "")))
+                    for n in run
+                    if isinstance(n, nodes.footnote_reference)
+                ]
                 if any(c is None for c in found):
                     continue  # not a citation: left for the writer, which refuses what it does not know
                 index = parent.index(run[0])

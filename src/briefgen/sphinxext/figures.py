@@ -31,7 +31,9 @@ def visit_graphviz_with_alt(self: HTML5Translator, node: graphviz) -> None:
         for i in range(start, len(self.body)):
             if "<object " in self.body[i]:
                 size = _size_attributes(self, self.body[i])
-                self.body[i] = self.body[i].replace("<object ", f'<object role="img" aria-label="{label}"{size} ', 1)
+                self.body[i] = self.body[i].replace(
+                    "<object ", f'<object role="img" aria-label="{label}"{size} ', 1
+                )
                 break
         raise
 
@@ -48,11 +50,15 @@ def _size_attributes(self: HTML5Translator, tag: str) -> str:
     if not svg.is_file():
         return ""
     text = svg.read_text(encoding="utf-8")
-    root = re.search(r'<(?:\w+:)?svg\b[^>]*>', text)
-    size = re.search(r'\bwidth="([0-9.]+)(?:pt)?"[^>]*?\bheight="([0-9.]+)(?:pt)?"', root.group()) if root else None
+    root = re.search(r"<(?:\w+:)?svg\b[^>]*>", text)
+    size = (
+        re.search(r'\bwidth="([0-9.]+)(?:pt)?"[^>]*?\bheight="([0-9.]+)(?:pt)?"', root.group())
+        if root
+        else None
+    )
     if root is None or size is None:
         return ""
-    if "pt\"" in root.group():
+    if 'pt"' in root.group():
         resized = re.sub(r'\b(width|height)="([0-9.]+)pt"', r'\1="\2"', root.group())
         svg.write_text(text[: root.start()] + resized + text[root.end() :], encoding="utf-8")
     return f' width="{round(float(size.group(1)))}" height="{round(float(size.group(2)))}"'
@@ -61,7 +67,12 @@ def _size_attributes(self: HTML5Translator, tag: str) -> str:
 def _page_toctree_caption(node: nodes.title) -> bool:
     """The caption of a contents list in a page's body (not of the sidebar's navigation)."""
     parent = node.parent
-    return isinstance(parent, addnodes.compact_paragraph) and bool(parent.get("toctree")) and isinstance(parent.parent, nodes.compound) and "toctree-wrapper" in parent.parent["classes"]
+    return (
+        isinstance(parent, addnodes.compact_paragraph)
+        and bool(parent.get("toctree"))
+        and isinstance(parent.parent, nodes.compound)
+        and "toctree-wrapper" in parent.parent["classes"]
+    )
 
 
 def visit_title(self: HTML5Translator, node: nodes.title) -> None:

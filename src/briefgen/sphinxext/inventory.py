@@ -25,7 +25,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from ..sphinxapp import file_state
+from briefgen.core.filestate import file_state
 
 DIGEST_FILE = "objects.inv.sha256"
 
@@ -93,9 +93,12 @@ def _wrap_dump(app: Sphinx) -> None:
             return
         record.unlink(missing_ok=True)  # a dump that fails half-way leaves no record behind
         write_inventory(inventory, builder.env, builder)
-        record.write_text(json.dumps({"digest": digest, "file": list(file_state(inventory) or ())}), encoding="utf-8")
+        record.write_text(
+            json.dumps({"digest": digest, "file": list(file_state(inventory) or ())}),
+            encoding="utf-8",
+        )
 
-    builder.dump_inventory = dump_inventory  # type: ignore[method-assign]
+    builder.dump_inventory = dump_inventory  # type: ignore[attr-defined]  # the HTML builder has one
 
 
 def setup_inventory(app: Sphinx) -> None:

@@ -16,15 +16,20 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from ..compose import METADATA_FILE  # one name for the file, shared with the composer
-from ..compose.markup import clean
+from briefgen.compose.markup import (  # one name for the file, shared with the composer
+    METADATA_FILE,
+    clean,
+)
 
 
 def _apply(app: Sphinx, config: Config) -> None:
     path = Path(app.srcdir) / METADATA_FILE
     if not path.is_file():
         return
-    meta = {k: clean(v) if isinstance(v, str) else v for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    meta = {
+        k: clean(v) if isinstance(v, str) else v
+        for k, v in json.loads(path.read_text(encoding="utf-8")).items()
+    }
     meta["authors"] = [clean(a) for a in meta.get("authors", [])]
     authors = ", ".join(meta.get("authors", [])) or meta["title"]
     config.project = meta["title"]
@@ -47,7 +52,9 @@ def _apply(app: Sphinx, config: Config) -> None:
 _PLAIN_TEXT_CONTEXT = ("root_title", "pagetitle", "author")
 
 
-def _escape_plain_titles(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def _escape_plain_titles(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     """sphinx-book-theme puts ``title.astext()`` into its templates raw: escape it, or a title
     holding ``<script>`` becomes markup in the sidebar and print header."""
     for key in _PLAIN_TEXT_CONTEXT:
@@ -60,4 +67,5 @@ def _escape_plain_titles(app: Sphinx, pagename: str, templatename: str, context:
 
 def setup_metadata(app: Sphinx) -> None:
     app.connect("config-inited", _apply)
-    app.connect("html-page-context", _escape_plain_titles, priority=900)  # after the theme's own handler
+    # after the theme's own handler
+    app.connect("html-page-context", _escape_plain_titles, priority=900)

@@ -26,56 +26,18 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
-STORE = "briefgen_span_ids"
-
-
-def span_ids(env: BuildEnvironment) -> dict[str, str]:
-    """Page -> its spans' targets, packed by ``pack``."""
-    store = getattr(env, STORE, None)
-    if store is None:
-        store = {}
-        setattr(env, STORE, store)
-    return store
-
-
-def pack(spans: dict[str, str]) -> str:
-    """``{name: id}`` as lines: the id alone when the name is the id (ids hold no tab or newline)."""
-    return "".join(f"{labelid}\n" if name == labelid else f"{name}\t{labelid}\n" for name, labelid in spans.items())
-
-
-def unpack(packed: str) -> dict[str, str]:
-    spans = {}
-    for line in packed.splitlines():
-        name, _, labelid = line.partition("\t")
-        spans[name] = labelid or name
-    return spans
-
-
-_unpacked: dict[str, tuple[str, dict[str, str]]] = {}  # page -> (packed, unpacked): pages are looked up many times
-
-
-def span_target(env: BuildEnvironment, docname: str, ref_id: str) -> tuple[str, str] | None:
-    """What the standard domain's anonymous label would have answered: (id, no title), or None."""
-    packed = span_ids(env).get(docname)
-    if not packed:
-        return None
-    cached = _unpacked.get(docname)
-    if cached is None or cached[0] is not packed:
-        cached = _unpacked[docname] = (packed, unpack(packed))
-    spans = cached[1]
-    found = spans.get(ref_id)
-    if found is not None:
-        return found, ""
-    return (ref_id, "") if ref_id in spans.values() else None
+from briefgen.sphinxext.spanids import pack, span_ids
 
 
 class SpanIdCollector(EnvironmentCollector):
-    """Moves a page's span targets from the standard domain's anonymous labels into ``STORE``."""
+    """Moves a page's span targets from the standard domain's anonymous labels into the span-id store (``spanids``)."""
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         span_ids(env).pop(docname, None)
 
-    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
+    ) -> None:
         theirs = span_ids(other)
         ours = span_ids(env)
         for docname in docnames:
@@ -100,9 +62,9 @@ class SpanIdCollector(EnvironmentCollector):
 
 
 def setup_plainids(app: Sphinx) -> None:
-    """Only with the resolver that reads ``STORE``: upstream's finds span ids among the labels alone."""
-    from .. import internals
-    from .refs import IndexedMystReferenceResolver
+    """Only with the resolver that reads the span-id store: upstream's finds span ids among the labels alone."""
+    from briefgen.sphinxext import internals
+    from briefgen.sphinxext.refs import IndexedMystReferenceResolver
 
     if IndexedMystReferenceResolver is not None and internals.on("indexed-references"):
         app.add_env_collector(SpanIdCollector)

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from .. import internals
-from .plainids import span_target
+from briefgen.sphinxext import internals
+from briefgen.sphinxext.spanids import span_target
 
 try:
     from myst_parser.sphinx_ext.myst_refs import MystReferenceResolver
@@ -43,7 +43,11 @@ def label_index(std: dict) -> _Index:
     global _cache
     stores = [std.get("labels", {}), std.get("anonlabels", {})]
     sizes = [len(store) for store in stores]
-    if _cache is not None and all(a is b for a, b in zip(_cache[0], stores, strict=True)) and _cache[1] == sizes:
+    if (
+        _cache is not None
+        and all(a is b for a, b in zip(_cache[0], stores, strict=True))
+        and _cache[1] == sizes
+    ):
         return _cache[2]
     index: _Index = {}
     for store in stores:
@@ -58,7 +62,7 @@ def label_index(std: dict) -> _Index:
 
 if MystReferenceResolver is not None and hasattr(MystReferenceResolver, "_std_label_in_doc"):
 
-    class IndexedMystReferenceResolver(MystReferenceResolver):  # type: ignore[misc,valid-type]
+    class IndexedMystReferenceResolver(MystReferenceResolver):
         def _std_label_in_doc(self, docname: str, ref_id: str) -> tuple[str, str] | None:
             found = label_index(self.env.domaindata.get("std", {})).get((docname, ref_id))
             return found if found is not None else span_target(self.env, docname, ref_id)

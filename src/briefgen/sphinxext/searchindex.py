@@ -12,7 +12,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .. import internals
+from briefgen.sphinxext import internals
 
 
 def _drop_unused_words(builder: Any) -> None:
@@ -35,7 +35,7 @@ def _wrap_dump(app: Sphinx) -> None:
         _drop_unused_words(builder)
         dump()
 
-    builder.dump_search_index = dump_search_index  # type: ignore[method-assign]
+    builder.dump_search_index = dump_search_index  # type: ignore[attr-defined]  # the HTML builder has one
 
 
 def setup_searchindex(app: Sphinx) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from .builder import TypstBuilder
+from briefgen.sphinxext.typst.builder import TypstBuilder
 
 
 def setup_typst(app: Sphinx) -> None:

@@ -14,8 +14,10 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Set as AbstractSet
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx import addnodes
@@ -24,13 +26,13 @@ from sphinx.errors import ConfigError, SphinxError
 from sphinx.locale import __
 from sphinx.util import logging
 
-from ...compose import METADATA_FILE
-from ...compose.markup import clean
-from .writer import TypstTranslator
+from briefgen.compose.markup import METADATA_FILE, clean
+from briefgen.sphinxext.typst.writer import TypstTranslator
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE = Path(__file__).with_name("briefgen.typ")
+_TYPST_VERSION = version("typst")  # the compiler in the wheel: part of the unchanged-PDF check
 MAIN = "book.typ"
 STAMP = ".compiled"  # the last successful compile: hash of its inputs, the pages, the PDF's name
 _FONT_FAMILY = re.compile(r'font-family="[^"]*"')
@@ -46,7 +48,7 @@ class TypstBuilder(Builder):
     name = "typst"
     format = "typst"
     epilog = __("The PDF is in %(outdir)s.")
-    supported_image_types = ["image/svg+xml", "image/png", "image/jpeg"]
+    supported_image_types: ClassVar[list[str]] = ["image/svg+xml", "image/png", "image/jpeg"]
     supported_remote_images = False
     default_translator_class = TypstTranslator
     imgpath = ""  # graphviz's render_dot writes beside the markup
@@ -67,11 +69,22 @@ class TypstBuilder(Builder):
         if not recorded:
             return "all documents"
         built = stamp.stat().st_mtime
-        changed_setup = recorded.get("meta") != self.book_meta() or recorded.get("docs") != sorted(self.env.found_docs)
-        if changed_setup or TEMPLATE.stat().st_mtime > built or not (self.outdir / recorded.get("pdf", "")).is_file():
+        changed_setup = recorded.get("meta") != self.book_meta() or recorded.get("docs") != sorted(
+            self.env.found_docs
+        )
+        if (
+            changed_setup
+            or TEMPLATE.stat().st_mtime > built
+            or not (self.outdir / recorded.get("pdf", "")).is_file()
+        ):
             return "all documents"
         doctrees = Path(self.doctreedir)
-        return [doc for doc in sorted(self.env.found_docs) if not (doctrees / f"{doc}.doctree").is_file() or (doctrees / f"{doc}.doctree").stat().st_mtime > built]
+        return [
+            doc
+            for doc in sorted(self.env.found_docs)
+            if not (doctrees / f"{doc}.doctree").is_file()
+            or (doctrees / f"{doc}.doctree").stat().st_mtime > built
+        ]
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         return "%" + docname
@@ -79,10 +92,10 @@ class TypstBuilder(Builder):
     def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
         return self.get_target_uri(to, typ)
 
-    def prepare_writing(self, docnames: set[str]) -> None:
+    def prepare_writing(self, docnames: AbstractSet[str]) -> None:
         pass
 
-    def write_documents(self, _docnames: set[str]) -> None:
+    def write_documents(self, _docnames: AbstractSet[str]) -> None:
         root = self.config.root_doc
         book = self.assemble(root, [root])
         book["docname"] = root
@@ -92,8 +105,10 @@ class TypstBuilder(Builder):
         book.walkabout(translator)
         self.outdir.mkdir(parents=True, exist_ok=True)
         files = {
-            MAIN: '#import "briefgen.typ": *\n#show: book.with(json("meta.json"))\n\n' + translator.astext(),
-            "meta.json": json.dumps(self.book_meta(), indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+            MAIN: '#import "briefgen.typ": *\n#show: book.with(json("meta.json"))\n\n'
+            + translator.astext(),
+            "meta.json": json.dumps(self.book_meta(), indent=1, sort_keys=True, ensure_ascii=False)
+            + "\n",
             "briefgen.typ": TEMPLATE.read_text(encoding="utf-8"),
         }
         for name, text in files.items():
@@ -116,7 +131,9 @@ class TypstBuilder(Builder):
                     continue
                 seen.append(name)
                 page = addnodes.start_of_file(docname=name)
-                page.children = self.assemble(name, seen).children  # as inline_all_toctrees does: parents stay the page
+                page.children = self.assemble(
+                    name, seen
+                ).children  # as inline_all_toctrees does: parents stay the page
                 included.append(page)
             toctree.parent.replace(toctree, included)
         return tree
@@ -158,18 +175,29 @@ class TypstBuilder(Builder):
             digest.update(name.encode() + b"\0" + files[name].encode("utf-8") + b"\0")
         for name in sorted(images):
             digest.update(name.encode() + b"\0" + (self.outdir / name).read_bytes() + b"\0")
-        options = {"standards": list(self.config.typst_pdf_standards), "fonts": [str(p) for p in self.config.typst_font_paths]}
-        digest.update(typst.__version__.encode() + json.dumps(options).encode())
+        options = {
+            "standards": list(self.config.typst_pdf_standards),
+            "fonts": [str(p) for p in self.config.typst_font_paths],
+        }
+        digest.update(_TYPST_VERSION.encode() + json.dumps(options).encode())
         pdf = self.outdir / f"{self.pdf_stem()}.pdf"
         stamp = self.outdir / STAMP
-        record = json.dumps({"digest": digest.hexdigest(), "docs": sorted(self.env.found_docs), "pdf": pdf.name, "meta": json.loads(files["meta.json"])}, indent=1)
+        record = json.dumps(
+            {
+                "digest": digest.hexdigest(),
+                "docs": sorted(self.env.found_docs),
+                "pdf": pdf.name,
+                "meta": json.loads(files["meta.json"]),
+            },
+            indent=1,
+        )
         if pdf.is_file() and _read_stamp(stamp).get("digest") == digest.hexdigest():
             logger.info(__("PDF unchanged: %s"), pdf.name)
             stamp.write_text(record)  # newer than the pages just checked
             self.compiled = pdf
             return
         stamp.unlink(missing_ok=True)
-        logger.info(__("compiling PDF with Typst %s"), typst.__version__)
+        logger.info(__("compiling PDF with Typst %s"), _TYPST_VERSION)
         try:
             data, warnings = typst.compile_with_warnings(
                 str(self.outdir / MAIN),
@@ -224,14 +252,16 @@ def _book_fonts(name: str, data: bytes) -> bytes:
 def _as_of_date(value: object) -> datetime.date:
     """The PDF's date: ``SOURCE_DATE_EPOCH`` when set (reproducible-builds convention), else the
     book's as-of date, never the day of the build."""
-    from ...dates import parse_date
+    from briefgen.core.dates import parse_date
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).date()
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
     try:
         return parse_date(str(value)).earliest
-    except Exception:  # no metadata (a plain sphinx-build of other pages): a fixed date keeps builds reproducible
+    except (
+        Exception
+    ):  # no metadata (a plain sphinx-build of other pages): a fixed date keeps builds reproducible
         return datetime.date(1970, 1, 1)
 
 
@@ -242,4 +272,3 @@ def _typst_message(exc: object) -> str:
             hints = getattr(exc, "hints", None) or []
             return value + "".join(f" (hint: {h})" for h in hints)
     return str(exc)
-

@@ -30,7 +30,7 @@ from sphinx import addnodes
 from sphinx.ext.graphviz import graphviz, render_dot
 from sphinx.util.docutils import SphinxTranslator
 
-from . import markup
+from briefgen.sphinxext.typst import markup
 
 # Inline spans whose class names a template function: class -> function.
 INLINE_STYLES = {
@@ -44,7 +44,9 @@ INLINE_STYLES = {
     "diff-del": "diff-del",
 }
 POSTURE = re.compile(r"^posture-([a-z]+)$")
-WHATS_NEW_DOC = "whats-new"  # the page listing changes since the previous edition (its own marks are kept)
+WHATS_NEW_DOC = (
+    "whats-new"  # the page listing changes since the previous edition (its own marks are kept)
+)
 APPENDICES_ID = "appendices"  # the id of the toctree that lists the appendices (composer's :name:)
 
 
@@ -133,12 +135,20 @@ class TypstTranslator(SphinxTranslator):
             child_doc = child["docname"] if isinstance(child, addnodes.start_of_file) else doc
             ids = self._ids(child)
             nested = child
-            while isinstance(nested, nodes.inline) and ids and len(nested.children) == 1 and isinstance(nested[0], nodes.inline):
-                nested = nested[0]  # spans wrapping the same text (quotes starting together) share one position
+            while (
+                isinstance(nested, nodes.inline)
+                and ids
+                and len(nested.children) == 1
+                and isinstance(nested[0], nodes.inline)
+            ):
+                # spans wrapping the same text (quotes starting together) share one position
+                nested = nested[0]
                 ids += nested["ids"]
                 self.unlabelled.add(id(nested))
             for extra in ids[1:]:  # the outermost span of a nested run names the label
-                self.aliases.setdefault(self.global_id(extra, child_doc), self.global_id(ids[0], child_doc))
+                self.aliases.setdefault(
+                    self.global_id(extra, child_doc), self.global_id(ids[0], child_doc)
+                )
             self._alias_ids(child, child_doc)
 
     @staticmethod
@@ -172,7 +182,8 @@ class TypstTranslator(SphinxTranslator):
         if self.doc == self.root and self.level == 1:
             raise nodes.SkipNode  # the book's title: the cover shows it
         heading_level = self.level - 1
-        numbering = "" if heading_level <= 2 else ", numbering: none"  # chapters and sections are numbered
+        # chapters and sections are numbered
+        numbering = "" if heading_level <= 2 else ", numbering: none"
         self.body.append(f"#heading(level: {heading_level}{numbering})[")
         self.closers.append("]" + self.attach(self._ids(node.parent)) + "\n\n")
 
@@ -234,7 +245,9 @@ class TypstTranslator(SphinxTranslator):
 
     # -- tables ----------------------------------------------------------------------------
     def visit_table(self, node: nodes.table) -> None:
-        if node.next_node(nodes.title, descend=False, siblings=False) is not None and isinstance(node.children[0], nodes.title):
+        if node.next_node(nodes.title, descend=False, siblings=False) is not None and isinstance(
+            node.children[0], nodes.title
+        ):
             raise TypstError("table titles are not supported")
         tgroup = node.next_node(nodes.tgroup)
         widths = [int(c.get("colwidth", 1)) for c in tgroup.findall(nodes.colspec)]
@@ -251,7 +264,10 @@ class TypstTranslator(SphinxTranslator):
             self.body.append(self.targets(node["ids"]) + f"#book-card({items})\n\n")
             raise nodes.SkipNode
         columns = ", ".join(f"{w}fr" for w in widths)
-        args = [f"columns: ({columns},)", f"header: ({''.join(f'[{c}], ' for c in header[0])})" if header else "header: ()"]
+        args = [
+            f"columns: ({columns},)",
+            f"header: ({''.join(f'[{c}], ' for c in header[0])})" if header else "header: ()",
+        ]
         cells = "".join(f"[{cell}], " for row in body for cell in row)
         self.body.append(self.targets(node["ids"]) + f"#book-table({', '.join(args)}, {cells})\n\n")
         raise nodes.SkipNode
@@ -296,7 +312,10 @@ class TypstTranslator(SphinxTranslator):
         path = Path(outfn).name
         alt = node.get("alt") or "diagram"
         self.images[path] = alt
-        self.body.append(self.targets(node["ids"]) + f"#fit-image({markup.string(path)}, alt: {markup.string(alt)})\n\n")
+        self.body.append(
+            self.targets(node["ids"])
+            + f"#fit-image({markup.string(path)}, alt: {markup.string(alt)})\n\n"
+        )
         raise nodes.SkipNode
 
     # -- inline ----------------------------------------------------------------------------
@@ -389,4 +408,6 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode
 
     def unknown_visit(self, node: nodes.Node) -> None:
-        raise TypstError(f"the PDF writer has no rendering for '{node.__class__.__name__}' nodes (in {self.doc})")
+        raise TypstError(
+            f"the PDF writer has no rendering for '{node.__class__.__name__}' nodes (in {self.doc})"
+        )

@@ -1,0 +1,1 @@
+"""Building the book: the project's layout and lock, running Sphinx's builders, publishing atomically."""
