@@ -16,7 +16,6 @@ import typing
 from pathlib import Path
 from typing import Any
 
-import yaml
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from pydantic import BaseModel
@@ -41,7 +40,9 @@ def _type_name(annotation: Any) -> str:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation.__name__
     names = {str: "text", int: "integer", bool: "true or false", float: "number"}
-    return names.get(annotation, getattr(annotation, "__name__", str(annotation)).replace("typing.", ""))
+    return names.get(
+        annotation, getattr(annotation, "__name__", str(annotation)).replace("typing.", "")
+    )
 
 
 def _models_of(model: type[BaseModel], seen: dict[str, type[BaseModel]]) -> None:
@@ -95,14 +96,16 @@ class YamlReference(Directive):
     """Every file kind and the models its keys take."""
 
     def run(self) -> list[nodes.Node]:
-        from briefgen.model import FILE_KINDS
+        from briefgen.core.model import FILE_KINDS
 
         out: list[nodes.Node] = []
         seen: dict[str, type[BaseModel]] = {}
         for kind, model in FILE_KINDS.items():
             where = "briefing/sources/<id>.yaml" if kind == "source" else f"briefing/{kind}.yaml"
             section = _section(f"{where}", f"file-{kind}")
-            section += nodes.paragraph("", (model.__doc__ or "").strip().splitlines()[0].split(": ", 1)[-1].capitalize())
+            section += nodes.paragraph(
+                "", (model.__doc__ or "").strip().splitlines()[0].split(": ", 1)[-1].capitalize()
+            )
             section += self._fields(model)
             out.append(section)
             for inner in model.model_fields.values():
@@ -124,7 +127,14 @@ class YamlReference(Directive):
         rows: list[list[nodes.Node | str]] = []
         for name, field in model.model_fields.items():
             key = field.alias or name
-            rows.append([nodes.literal(key, key), _type_name(field.annotation), "yes" if field.is_required() else "no", field.description or ""])
+            rows.append(
+                [
+                    nodes.literal(key, key),
+                    _type_name(field.annotation),
+                    "yes" if field.is_required() else "no",
+                    field.description or "",
+                ]
+            )
         return _table(rows, ["key", "type", "required", "description"])
 
 
@@ -134,7 +144,7 @@ class CheckCodes(Directive):
     def run(self) -> list[nodes.Node]:
         from badcases import apply_edits, case_names, load_case  # tests/ is on sys.path (conf.py)
 
-        from briefgen.lint import CODES
+        from briefgen.trust.lint import CODES
 
         cases: dict[str, tuple[str, dict[str, Any]]] = {}
         for name in case_names():
@@ -158,7 +168,9 @@ class CheckCodes(Directive):
                 text = (project / file).read_text(encoding="utf-8").splitlines()
                 first = max(0, int(line_no) - 2)
                 snippet = "\n".join(text[first : first + 5])
-            section += nodes.paragraph("", "", nodes.Text("In "), nodes.literal(file, file), nodes.Text(":"))
+            section += nodes.paragraph(
+                "", "", nodes.Text("In "), nodes.literal(file, file), nodes.Text(":")
+            )
             section += nodes.literal_block(snippet, snippet, language="yaml")
             section += nodes.paragraph("", "briefgen check prints:")
             shown = "\n".join(lines)
