@@ -33,6 +33,7 @@ def apply_edits(project: Path, edits: list[dict]) -> None:
         elif "repeat" in edit:  # large files are generated, not stored
             path.write_text(edit["repeat"] * edit["times"], encoding="utf-8")
         elif "content" in edit:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(edit["content"], encoding="utf-8")
         elif "bytes" in edit:
             path.write_bytes(bytes.fromhex(edit["bytes"]))

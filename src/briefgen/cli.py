@@ -10,15 +10,28 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from briefgen.core.errors import BriefingError
+from briefgen.core.errors import BriefingError, os_problem
+from briefgen.core.outtext import lines_for_terminal
+from briefgen.core.ownfolder import UntrustedBuildFolder
 
 if TYPE_CHECKING:
     from briefgen.building.layout import Layout
     from briefgen.trust.prepare import Prepared
+
+
+def _echo(message: object = "", **kwargs: Any) -> None:
+    """``click.echo`` of text that may hold a briefing's data (names, quotes, paths): control and
+    bidi characters are shown as escapes, never sent to the terminal raw (``core.outtext``)."""
+    click.echo(lines_for_terminal(str(message)), **kwargs)
+
+
+def _secho(message: object = "", **kwargs: Any) -> None:
+    click.secho(lines_for_terminal(str(message)), **kwargs)
+
 
 EXIT_PROBLEMS = 1
 EXIT_INTERNAL = 3
@@ -35,9 +48,9 @@ project_option = click.option(
 
 def _report(exc: BriefingError) -> None:
     for problem in exc.problems:
-        click.echo(str(problem), err=True)
+        _echo(str(problem), err=True)
     n = len(exc.problems)
-    click.secho(f"{n} problem{'s' if n != 1 else ''} found", fg="red", err=True)
+    _secho(f"{n} problem{'s' if n != 1 else ''} found", fg="red", err=True)
 
 
 class _Group(click.Group):
@@ -52,12 +65,20 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            _echo("interrupted", err=True)
             ctx.exit(130)
+        except UntrustedBuildFolder as exc:
+            _echo(f"briefgen: {exc}", err=True)
+            ctx.exit(EXIT_PROBLEMS)
+        except OSError as exc:  # the machine, not briefgen: a full disk, a read-only folder, a port
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            _echo(f"briefgen: {os_problem(exc)}", err=True)
+            ctx.exit(EXIT_PROBLEMS)
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(
+            _echo(
                 f"internal error: {type(exc).__name__}: {exc} (this is a bug in briefgen; rerun with --debug for details)",
                 err=True,
             )
@@ -141,7 +162,7 @@ def check(project: Path, strict: bool, fmt: str) -> None:
         prepared = prepare(project)
     except BriefingError as exc:
         if fmt == "json":
-            click.echo(
+            _echo(
                 json.dumps(
                     {
                         "ok": False,
@@ -165,7 +186,7 @@ def check(project: Path, strict: bool, fmt: str) -> None:
     }
     failed = strict and bool(report.warnings)
     if fmt == "json":
-        click.echo(
+        _echo(
             json.dumps(
                 {
                     "ok": not failed,
@@ -178,8 +199,8 @@ def check(project: Path, strict: bool, fmt: str) -> None:
         )
     else:
         for warning in report.warnings:
-            click.echo(str(warning), err=True)
-        click.echo(
+            _echo(str(warning), err=True)
+        _echo(
             f"{'failed (--strict)' if failed else 'ok'}: {stats['sources']} sources, {stats['quotes']} distinct quotes anchored "
             f"({stats['typographic_quotes']} by typographic tolerance); {stats['warnings']} warnings; "
             f"{stats['single_origin_claims']} of {stats['claims']} claims rest on a single origin"
@@ -219,7 +240,7 @@ def review(project: Path, out: Path | None) -> None:
         prepared.briefing, prepared.anchors, out or project / "_build" / "review"
     )
     warned = sum(1 for r in rows if r.warnings)
-    click.echo(
+    _echo(
         f"wrote {html_path} and {csv_path.name}: {len(rows)} claims, {sum(len(r.evidence) for r in rows)} citations, {warned} with warnings"
     )
 
@@ -292,7 +313,7 @@ def build(
             if f not in wanted:
                 wanted.append(f)
     n_jobs = _jobs(jobs)
-    say = lambda m: click.echo(f"briefgen: {m}", err=True)  # noqa: E731
+    say = lambda m: _echo(f"briefgen: {m}", err=True)  # noqa: E731
     in_server = ctx.obj.get("server") if ctx.obj else None
     use_server = in_server is None and buildserver.wanted(server)
     # The no-op check, before importing the build machinery: a no-op costs next to nothing. A running
@@ -342,7 +363,7 @@ def build(
         _say_up_to_date(project, wanted)
         return
     total = sum(report.timings.values())
-    click.echo(f"built {', '.join(report.formats)} in {total:.1f}s")
+    _echo(f"built {', '.join(report.formats)} in {total:.1f}s")
 
 
 def _up_to_date(project: Path, conf: Path | None, formats: list[str]) -> bool:
@@ -358,8 +379,8 @@ def _up_to_date(project: Path, conf: Path | None, formats: list[str]) -> bool:
 
 def _say_up_to_date(project: Path, formats: list[str]) -> None:
     outputs = " and ".join(str(project / "_build" / fmt) for fmt in formats)
-    click.echo(f"briefgen: nothing changed since the last build; {outputs} up to date", err=True)
-    click.echo(f"built {', '.join(formats)}: up to date, nothing to do")
+    _echo(f"briefgen: nothing changed since the last build; {outputs} up to date", err=True)
+    _echo(f"built {', '.join(formats)}: up to date, nothing to do")
 
 
 @main.command()
@@ -405,15 +426,13 @@ def compose(project: Path, keep_going: bool) -> None:
         if isinstance(exc, BriefingError):
             _report(exc)
         else:
-            click.echo(str(exc), err=True)
-        click.secho("the page shows the last good build until this is fixed", fg="yellow", err=True)
+            _echo(str(exc), err=True)
+        _secho("the page shows the last good build until this is fixed", fg="yellow", err=True)
         return
     shown = ", ".join(result.written[:8]) + (
         f" and {len(result.written) - 8} more" if len(result.written) > 8 else ""
     )
-    click.echo(
-        f"composed {len(result.pages)} pages ({len(result.written)} changed: {shown or 'none'})"
-    )
+    _echo(f"composed {len(result.pages)} pages ({len(result.written)} changed: {shown or 'none'})")
 
 
 def _existing_pdf(layout: Layout, prepared: Prepared) -> str | None:
@@ -427,7 +446,11 @@ def _existing_pdf(layout: Layout, prepared: Prepared) -> str | None:
 @main.command()
 @project_option
 @click.option(
-    "--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one)."
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 (0 picks a free one).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the book in a browser.")
@@ -448,7 +471,7 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
     """
     from briefgen.building.book import after_build, build
     from briefgen.building.layout import Layout
-    from briefgen.serve import check_port, free_port, serve_book
+    from briefgen.serve import check_port, free_port, linked_folders, serve_book
     from briefgen.warm.front import FrontCache
     from briefgen.warm.stamp import clear as clear_stamp
 
@@ -465,7 +488,7 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
     cache = FrontCache()
     # build even if nothing changed: it fills the cache and finds the article folders to watch
     clear_stamp(layout.root)
-    click.echo("briefgen: building the HTML book", err=True)
+    _echo("briefgen: building the HTML book", err=True)
     try:
         # article texts may live anywhere inside the project: watch the folders that hold them
         watch |= build(layout.root, ("html",), jobs=n_jobs, cache=cache).article_dirs
@@ -474,15 +497,19 @@ def serve(project: Path, port: int, host: str, open_browser: bool, jobs: str) ->
         if not (layout.output("html") / "index.html").is_file():
             raise  # nothing good to show yet
         _report(exc)
-        click.echo("serving the last good book until the errors above are fixed", err=True)
-    click.echo(
-        f"briefgen: serving {layout.root.name} on http://{host}:{port}/ (Ctrl-C stops)", err=True
-    )
+        _echo("serving the last good book until the errors above are fixed", err=True)
+    watched = {w for w in watch if w.is_dir()}
+    linked = linked_folders(watched)
+    if linked:  # the watcher would follow it, into a tree it cannot watch (a link to /)
+        raise click.ClickException(
+            f"{linked[0]} is a link to a folder; serve watches the project's own folders and will not follow it (remove the link, or build with 'briefgen build')"
+        )
+    _echo(f"briefgen: serving {layout.root.name} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     serve_book(
         layout.root,
         host=host,
         port=port,
-        watch={w for w in watch if w.is_dir()},
+        watch=watched,
         jobs=n_jobs,
         open_browser=open_browser,
         cache=cache,
@@ -560,13 +587,13 @@ def server_start(
     if not buildserver.spawn(
         root, list(formats), jobs, conf=conf, idle_minutes=idle or buildserver.IDLE_MINUTES
     ):
-        click.echo(f"a build server already runs for {root}")
+        _echo(f"a build server already runs for {root}")
         return
-    click.echo("briefgen: build server starting; warming up", err=True)
+    _echo("briefgen: build server starting; warming up", err=True)
     state = buildserver.wait_until_ready(root, timeout_s=3600)
     if state is None:
         raise click.ClickException(f"the build server did not come up; its log: {files.log}")
-    click.echo(f"build server ready for {root} (pid {state['pid']})")
+    _echo(f"build server ready for {root} (pid {state['pid']})")
 
 
 @server.command("status")
@@ -577,21 +604,21 @@ def server_status(project: Path) -> None:
 
     state = buildserver.status(project.resolve())
     if state is None:
-        click.echo(f"no build server for {project.resolve()}")
+        _echo(f"no build server for {project.resolve()}")
         raise SystemExit(1)
     if state.get("busy"):
-        click.echo(
+        _echo(
             f"a build server runs for {project.resolve()} and is building; ask again when it is done"
         )
-        click.echo(f"log: {buildserver.server_files(project.resolve()).log}")  # type: ignore[union-attr]
+        _echo(f"log: {buildserver.server_files(project.resolve()).log}")  # type: ignore[union-attr]
         return
     memory = state.get("memory_mib", {})
-    click.echo(
+    _echo(
         f"build server for {state['root']}: pid {state['pid']}, {'ready' if state['ready'] else 'warming up'}, "
         f"{state['builds']} build(s) served, {memory.get('resident', '?')} MiB resident (peak {memory.get('peak', '?')} MiB), "
         f"stops after {state['idle_minutes']:g} idle minutes"
     )
-    click.echo(f"log: {buildserver.server_files(project.resolve()).log}")  # type: ignore[union-attr]
+    _echo(f"log: {buildserver.server_files(project.resolve()).log}")  # type: ignore[union-attr]
 
 
 @server.command("stop")
@@ -605,7 +632,7 @@ def server_stop(project: Path) -> None:
         raise click.ClickException(
             f"the build server for {project.resolve()} did not answer in time; it may still be building"
         )
-    click.echo(
+    _echo(
         f"stopped the build server for {project.resolve()}"
         if outcome == "stopped"
         else f"no build server for {project.resolve()}"
@@ -636,7 +663,7 @@ def server_run(
     """Run the build server in this process (what 'start' and 'build' launch in the background)."""
     from briefgen import server as buildserver
 
-    say = lambda m: click.echo(f"briefgen server: {m}", err=True)  # noqa: E731
+    say = lambda m: _echo(f"briefgen server: {m}", err=True)  # noqa: E731
     code = buildserver.run_server(
         project,
         command=main,
@@ -673,16 +700,16 @@ def init(folder: Path, bare: bool) -> None:
     from briefgen.project.scaffold import NEXT_STEPS, init_project
 
     done = init_project(folder, bare=bare)
-    click.echo(
+    _echo(
         f"started a briefing in {done.root}/ ({len(done.files)} files{', skeleton only' if bare else ''})"
     )
-    click.echo("next:")
+    _echo("next:")
     if folder.resolve() != Path.cwd().resolve():
-        click.echo(f"  cd {folder}")
+        _echo(f"  cd {folder}")
     if bare:
-        click.echo("  briefgen new-source ARTICLE  # add your first article (.txt or saved .html)")
+        _echo("  briefgen new-source ARTICLE  # add your first article (.txt or saved .html)")
     for step in NEXT_STEPS:
-        click.echo(f"  {step}")
+        _echo(f"  {step}")
 
 
 @main.command("new-source")
@@ -707,14 +734,12 @@ def new_source(article: Path, project: Path, source_id: str | None) -> None:
     from briefgen.project.newsource import add_source
 
     seed, stub_path, found = add_source(project, article, source_id)
-    click.echo(f"copied the article text to {seed.relative_to(project)}")
-    click.echo(f"wrote {stub_path.relative_to(project)}")
+    _echo(f"copied the article text to {seed.relative_to(project)}")
+    _echo(f"wrote {stub_path.relative_to(project)}")
     for name in ("title", "outlet", "author", "date", "url"):
         value = getattr(found, name)
-        click.echo(
-            f"  {name}: {value} ({found.how[name]})" if value else f"  {name}: not found (TODO)"
-        )
-    click.echo("next: fill in the TODOs, cite the source from a section, then run 'briefgen check'")
+        _echo(f"  {name}: {value} ({found.how[name]})" if value else f"  {name}: not found (TODO)")
+    _echo("next: fill in the TODOs, cite the source from a section, then run 'briefgen check'")
 
 
 @main.command()
@@ -754,7 +779,7 @@ def diff(old: str, new: str | None, project: Path) -> None:
         raise click.ClickException(
             f"{exc} (give an edition.json, a project folder or a git revision)"
         ) from None
-    click.echo(format_changes(compare(before, after)), nl=False)
+    _echo(format_changes(compare(before, after)), nl=False)
 
 
 @main.command()
@@ -783,7 +808,7 @@ def schema(project: Path, out: Path | None) -> None:
 
     target = out or project / "schemas"
     changed = write_schemas(target)
-    click.echo(
+    _echo(
         f"wrote {len(FILE_KINDS) + len(OUTPUT_KINDS)} schemas to {target}/ ({len(changed)} changed)"
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 import sys
 import time
@@ -25,7 +26,9 @@ from typing import Any
 
 from briefgen.building.book import after_build, build
 from briefgen.building.layout import Layout
-from briefgen.core.errors import BriefingError
+from briefgen.core.errors import BriefingError, os_problem
+from briefgen.core.outtext import for_terminal
+from briefgen.core.ownfolder import UntrustedBuildFolder
 from briefgen.warm.front import FrontCache
 
 IGNORED = (".git", ".hg", ".svn", ".venv", "node_modules", "__pycache__")
@@ -86,6 +89,12 @@ def rebuild(
             f"{len(exc.problems)} problem(s) found; serving the last good book until they are fixed"
         )
         return False
+    except UntrustedBuildFolder as exc:
+        _say(f"{exc}; serving the last good book")
+        return False
+    except OSError as exc:  # the machine: a full disk, a read-only folder
+        _say(f"{for_terminal(os_problem(exc))}; serving the last good book")
+        return False
     except Exception as exc:  # a bug must not take the preview down
         _say(
             f"internal error: {type(exc).__name__}: {exc} (this is a bug in briefgen); serving the last good book"
@@ -116,6 +125,52 @@ def check_port(host: str, port: int) -> str | None:
     return None
 
 
+def linked_folders(roots: Iterable[Path], limit: int = 20_000) -> list[Path]:
+    """Links to folders inside the watched folders (links not followed; at most ``limit`` entries
+    looked at): the file watcher would follow them into trees it cannot watch."""
+    found: list[Path] = []
+    seen = 0
+    for root in sorted(roots):
+        for folder, dirs, files in os.walk(root):
+            for name in [*dirs, *files]:
+                seen += 1
+                path = Path(folder) / name
+                if path.is_symlink() and path.is_dir():
+                    found.append(path)
+            if seen > limit:
+                return found
+    return found
+
+
+def local_names(host: str) -> set[str]:
+    """The host names a browser on this machine reaches the preview by (``Host`` header, no port)."""
+    return {"127.0.0.1", "localhost", "[::1]", "::1", host.lower()}
+
+
+class SameOrigin:
+    """The live-reload WebSocket, for the preview's own pages only: a connection whose ``Origin``
+    is another site (a page elsewhere probing the local port) is closed before it is accepted."""
+
+    def __init__(self, app: Any, names: set[str], port: int) -> None:
+        self.app = app
+        self.origins = {f"http://{name}:{port}" for name in names}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        headers = {
+            key.decode("latin-1").lower(): value.decode("latin-1")
+            for key, value in scope.get("headers", [])
+        }
+        origin = headers.get("origin")
+        if (
+            scope["type"] == "websocket"
+            and origin is not None
+            and origin.lower() not in self.origins
+        ):
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        await self.app(scope, receive, send)
+
+
 def serve_book(
     root: Path,
     *,
@@ -132,6 +187,7 @@ def serve_book(
     from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.routing import Mount, WebSocketRoute
     from starlette.staticfiles import StaticFiles
 
@@ -148,13 +204,19 @@ def serve_book(
         partial(rebuild, root, jobs, cache),
         after=partial(after_build, root, cache),
     )
+    local = local_names(host)
     app = Starlette(
         routes=[
-            WebSocketRoute("/websocket-reload", watcher, name="reload"),
+            WebSocketRoute("/websocket-reload", SameOrigin(watcher, local, port), name="reload"),
             # the published folder is a symlink swapped on each build; StaticFiles resolves it per request
             Mount("/", app=StaticFiles(directory=layout.output("html"), html=True), name="static"),
         ],
-        middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=url_host)],
+        middleware=[
+            # only requests addressed to this machine by name: a page elsewhere that points its own
+            # host name at 127.0.0.1 (DNS rebinding) gets no answer
+            Middleware(TrustedHostMiddleware, allowed_hosts=sorted(local), www_redirect=False),
+            Middleware(JavascriptInjectorMiddleware, ws_url=url_host),
+        ],
         lifespan=watcher.lifespan,
     )
     # it logs every change at INFO; rebuild() says enough

@@ -19,7 +19,7 @@ from briefgen.building.navigation import (
     navigation_digest,
     same_navigation,
 )
-from briefgen.building.publish import publish, publish_file
+from briefgen.building.publish import Staged, stage, stage_file
 from briefgen.building.sphinx import (
     SphinxRun,
     drop_removed_outputs,
@@ -240,12 +240,16 @@ def build(
         ):  # a warm process that settles its heap after each build (as serve does):
             gc.freeze()  # what it keeps is most of the heap; frozen, no collection during Sphinx walks it
         front_half.close()
-        if "pdf" in formats:
-            _build_pdf(layout, composed, memory.sphinx, verbose=verbose, say=say, report=report)
-        if "html" in formats:
-            _build_html(
-                layout, composed, memory.sphinx, verbose=verbose, jobs=jobs, say=say, report=report
-            )
+        _sphinx_and_publish(
+            layout,
+            formats,
+            composed,
+            memory.sphinx,
+            verbose=verbose,
+            jobs=jobs,
+            say=say,
+            report=report,
+        )
         # last: only a complete build is ever "up to date"
         stamp.record(
             layout.root,
@@ -260,33 +264,9 @@ def build(
     return report
 
 
-def _build_pdf(
+def _sphinx_and_publish(
     layout: Layout,
-    composed: _Composed,
-    kept: KeptApps | None,
-    *,
-    verbose: bool,
-    say: Progress,
-    report: BuildReport,
-) -> None:
-    t0 = time.perf_counter()
-    say("building PDF: Sphinx Typst builder (compiled in-process; skipped when nothing changed)")
-    run = report.sphinx["typst"] = run_sphinx(
-        layout,
-        "typst",
-        quiet=not verbose,
-        kept=kept,
-        pages=composed.pages,
-        navigation=composed.navigation,
-        say=say,
-    )
-    pdf = publish_file(run.outdir / composed.pdf_name, layout.output("pdf"))
-    report.timings["pdf"] = time.perf_counter() - t0
-    say(f"PDF: {pdf.relative_to(layout.root)}")
-
-
-def _build_html(
-    layout: Layout,
+    formats: tuple[str, ...],
     composed: _Composed,
     kept: KeptApps | None,
     *,
@@ -295,27 +275,56 @@ def _build_html(
     say: Progress,
     report: BuildReport,
 ) -> None:
-    t0 = time.perf_counter()
-    say("building HTML with Sphinx")
-    write_all = not same_navigation(layout, composed.navigation)
-    run = report.sphinx["html"] = run_sphinx(
-        layout,
-        "html",
-        quiet=not verbose,
-        jobs=jobs,
-        write_all=write_all,
-        kept=kept,
-        pages=composed.pages,
-        navigation=composed.navigation,
-        say=say,
-    )
-    (layout.work / NAVIGATION_FILE).write_text(composed.navigation)
-    pdf = layout.output("pdf") / composed.pdf_name
-    # the HTML book serves its own PDF download, and the edition files
-    extra = {
-        **composed.edition_files,
-        **({composed.pdf_name: pdf} if composed.offers_pdf and pdf.is_file() else {}),
-    }
-    publish(run.outdir, layout.output("html"), extra=extra)
-    report.timings["html"] = time.perf_counter() - t0
-    say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")
+    """Run Sphinx for each format, then publish them all or none: each output is staged (every copy
+    made, where a full disk shows) before any is shown, so readers never get the new PDF beside
+    the old HTML."""
+    staged: list[Staged] = []
+    pdf = (
+        layout.output("pdf") / composed.pdf_name
+    )  # the PDF the HTML book offers: the published one,
+    if "pdf" in formats:
+        t0 = time.perf_counter()
+        say(
+            "building PDF: Sphinx Typst builder (compiled in-process; skipped when nothing changed)"
+        )
+        run = report.sphinx["typst"] = run_sphinx(
+            layout,
+            "typst",
+            quiet=not verbose,
+            kept=kept,
+            pages=composed.pages,
+            navigation=composed.navigation,
+            say=say,
+        )
+        pdf = run.outdir / composed.pdf_name  # or this build's
+        staged.append(stage_file(pdf, layout.output("pdf")))
+        report.timings["pdf"] = time.perf_counter() - t0
+    if "html" in formats:
+        t0 = time.perf_counter()
+        say("building HTML with Sphinx")
+        write_all = not same_navigation(layout, composed.navigation)
+        run = report.sphinx["html"] = run_sphinx(
+            layout,
+            "html",
+            quiet=not verbose,
+            jobs=jobs,
+            write_all=write_all,
+            kept=kept,
+            pages=composed.pages,
+            navigation=composed.navigation,
+            say=say,
+        )
+        (layout.work / NAVIGATION_FILE).write_text(composed.navigation)
+        # the HTML book serves its own PDF download, and the edition files
+        extra = {
+            **composed.edition_files,
+            **({composed.pdf_name: pdf} if composed.offers_pdf and pdf.is_file() else {}),
+        }
+        staged.append(stage(run.outdir, layout.output("html"), extra))
+        report.timings["html"] = time.perf_counter() - t0
+    for output in staged:
+        output.swap()
+    if "pdf" in formats:
+        say(f"PDF: {(layout.output('pdf') / composed.pdf_name).relative_to(layout.root)}")
+    if "html" in formats:
+        say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")

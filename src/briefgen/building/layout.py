@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.core.ownfolder import claim
 from briefgen.defaults import CONF_DIR as DEFAULT_CONF
 
 Progress = Callable[[str], None]
@@ -51,8 +53,14 @@ class BuildLocked(Exception):
 
 @contextmanager
 def build_lock(layout: Layout) -> Iterator[None]:
-    layout.build.mkdir(parents=True, exist_ok=True)
-    with open(layout.build / ".lock", "w") as handle:
+    """Hold the project's build lock, in a ``_build`` briefgen may trust (``core.ownfolder.claim``:
+    a link or a foreign folder is refused, an unmarked one emptied first). Every build, warm-up
+    and composing run takes it before it reads or writes anything under ``_build``."""
+    claim(layout.build)
+    fd = os.open(
+        layout.build / ".lock", os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644
+    )
+    with os.fdopen(fd, "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.core.ownfolder import inside
+
 
 @dataclass(frozen=True)
 class _LinkUnchanged:
@@ -39,10 +41,45 @@ _NOT_PUBLISHED = (".buildinfo", ".buildinfo.bak", ".doctrees")
 
 
 def publish(staged: Path, final: Path, extra: dict[str, Path] | None = None) -> None:
-    """Make ``final`` show a copy of ``staged`` (plus ``extra`` files), in one atomic step.
+    """Make ``final`` show a copy of ``staged`` (plus ``extra`` files), in one atomic step
+    (``stage`` then ``Staged.swap``)."""
+    stage(staged, final, extra).swap()
 
-    ``final`` is a symbolic link to a hidden sibling folder; the new folder is filled completely,
-    then the link is swapped with ``os.replace``, so readers see the old book or the new one,
+
+@dataclass(frozen=True)
+class Staged:
+    """A new output folder filled and waiting to be shown: ``swap`` points the output's link at it.
+
+    Staging does all the copying (where a full disk or a permission shows), swapping only renames,
+    so a build of several formats stages all of them first and swaps them together: readers get
+    every format of the new book or every format of the old one (``building.book.build``)."""
+
+    final: Path
+    fresh: Path
+    previous: Path | None
+
+    def swap(self) -> None:
+        final, fresh, previous = self.final, self.fresh, self.previous
+        if (
+            final.is_dir() and not final.is_symlink()
+        ):  # a plain folder from an older layout: moved aside once
+            final.rename(final.with_name(f".{final.name}-{time.time_ns()}-old"))
+            previous = None
+        link = final.with_name(f".{final.name}.link")
+        link.unlink(missing_ok=True)
+        link.symlink_to(fresh.name)
+        os.replace(link, final)
+        for stale in final.parent.glob(f".{final.name}-*"):
+            # the previous folder is the next publish's spare
+            if stale != fresh and stale != previous and inside(stale, final.parent):
+                shutil.rmtree(stale, ignore_errors=True)
+
+
+def stage(staged: Path, final: Path, extra: dict[str, Path] | None = None) -> Staged:
+    """Fill a new hidden sibling of ``final`` with a copy of ``staged`` (plus ``extra`` files).
+
+    ``final`` is a symbolic link to a hidden sibling folder; the new folder is filled completely
+    before ``swap`` replaces the link (``os.replace``), so readers see the old book or the new one,
     never a gap. Unchanged files are hard links to the previous output, so publishing costs what
     changed, not the size of the book.
 
@@ -77,18 +114,7 @@ def publish(staged: Path, final: Path, extra: dict[str, Path] | None = None) -> 
         for name, path in (extra or {}).items():
             # linked when unchanged: the edition files are rewritten only when their bytes change
             copier(str(path), str(fresh / name))
-    if (
-        final.is_dir() and not final.is_symlink()
-    ):  # a plain folder from an older layout: move it aside once
-        final.rename(final.with_name(f".{final.name}-{time.time_ns()}-old"))
-        previous = None
-    link = final.with_name(f".{final.name}.link")
-    link.unlink(missing_ok=True)
-    link.symlink_to(fresh.name)
-    os.replace(link, final)
-    for stale in final.parent.glob(f".{final.name}-*"):
-        if stale != fresh and stale != previous:  # the previous folder is the next publish's spare
-            shutil.rmtree(stale, ignore_errors=True)
+    return Staged(final, fresh, previous)
 
 
 def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
@@ -153,8 +179,7 @@ def _remove(entry: os.DirEntry[str]) -> None:
         os.unlink(entry.path)
 
 
-def publish_file(built: Path, final_dir: Path) -> Path:
-    """Publish a single built file as the only content of its output folder, atomically."""
+def stage_file(built: Path, final_dir: Path) -> Staged:
+    """Stage a single built file as the only content of its output folder (``stage``)."""
     with tempfile.TemporaryDirectory(dir=final_dir.parent) as empty:
-        publish(Path(empty), final_dir, extra={built.name: built})
-    return final_dir / built.name
+        return stage(Path(empty), final_dir, extra={built.name: built})

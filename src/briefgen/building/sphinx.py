@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
@@ -16,6 +17,7 @@ from briefgen.building.imagefiles import ImageUse
 from briefgen.building.layout import Layout, Progress
 from briefgen.building.navigation import recorded_navigation
 from briefgen.core.errors import BriefingError, Problem
+from briefgen.core.ownfolder import inside
 from briefgen.defaults import CONF_DIR as DEFAULT_CONF
 from briefgen.sphinxext import internals
 from briefgen.warm import envpickle, knownpages, outdated, sphinxapp, titletext
@@ -135,7 +137,7 @@ def _run_sphinx(
     from sphinx.util.docutils import patch_docutils
 
     outdir, doctreedir, env_file = sphinx_dirs(layout, builder)
-    if fresh:
+    if fresh and inside(doctreedir, layout.build):
         shutil.rmtree(doctreedir, ignore_errors=True)
     run = SphinxRun(outdir)
     configuration = sphinxapp.configuration_key(
@@ -239,7 +241,8 @@ def _output_configuration(
         same = False
     if not same:
         record.unlink(missing_ok=True)
-        shutil.rmtree(outdir, ignore_errors=True)
+        if inside(outdir, layout.build):
+            shutil.rmtree(outdir, ignore_errors=True)
         if kept is not None:
             kept.discard(builder, env_file)
 
@@ -343,10 +346,13 @@ def open_sphinx(
     kept.keep(builder, app, env_file, navigation=navigation)
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def _sphinx_problems(layout: Layout, text: str) -> list[Problem]:
     """Sphinx warnings point at composed pages; say so, so users look at _build/src."""
     problems = []
-    for line in text.splitlines():
+    for line in _ANSI.sub("", text).splitlines():  # Sphinx colours its warnings
         line = line.strip()
         if not line:
             continue

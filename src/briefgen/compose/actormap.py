@@ -34,11 +34,18 @@ NO_PARTY_FILL = "#f1f2f4"
 NODE_WRAP, EDGE_WRAP = 16, 16
 
 
+def _label_text(text: str) -> str:
+    """Text for an HTML-like label: XML-escaped, and each backslash doubled, since Graphviz reads
+    ``\\N``, ``\\G`` and the like in labels as the node's or the graph's name (a character reference
+    does not stop it)."""
+    return xml_escape(clean(text)).replace("\\", "\\\\")
+
+
 def html_label(lines: list[str], small: str | None) -> str:
     """A DOT HTML-like label: ``lines`` of escaped text, then ``small`` (if any) in a smaller size."""
-    body = "<BR/>".join(xml_escape(clean(line)) for line in lines)
+    body = "<BR/>".join(_label_text(line) for line in lines)
     if small:
-        body += f'<BR/><FONT POINT-SIZE="12" COLOR="#3d434a">{xml_escape(clean(small))}</FONT>'
+        body += f'<BR/><FONT POINT-SIZE="12" COLOR="#3d434a">{_label_text(small)}</FONT>'
     return f"<{body}>"
 
 

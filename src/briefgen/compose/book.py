@@ -39,6 +39,7 @@ from briefgen.core.dates import parse_date
 from briefgen.core.filestate import FileStates
 from briefgen.core.gcpause import paused_gc
 from briefgen.core.load import Briefing, book_slug
+from briefgen.core.ownfolder import inside
 from briefgen.trust.anchor import AnchorIndex
 
 if TYPE_CHECKING:
@@ -209,7 +210,7 @@ def compose_book(
     for path, text in assets.items():
         write_if_changed(f"{top}{path}", text, known)
     for stale in sorted((outdir / ASSET_DIR).glob("*")) if (outdir / ASSET_DIR).is_dir() else []:
-        if f"{ASSET_DIR}/{stale.name}" not in assets:
+        if f"{ASSET_DIR}/{stale.name}" not in assets and inside(stale, outdir):
             stale.unlink()
     meta = (
         json.dumps(book_metadata(briefing, pdf), indent=2, sort_keys=True, ensure_ascii=False)
@@ -219,7 +220,7 @@ def compose_book(
     removed = []
     if outdir.is_dir():
         for doc in _markdown_files(outdir):
-            if doc not in pages:
+            if doc not in pages and inside(outdir / f"{doc}.md", outdir):
                 (outdir / f"{doc}.md").unlink()
                 removed.append(doc)
     if known is not None:

@@ -10,38 +10,19 @@ from __future__ import annotations
 
 import re
 import string
-import unicodedata
 from urllib.parse import quote
+
+from briefgen.core.outtext import clean
 
 METADATA_FILE = "_briefgen.json"
 """The book's metadata (title, marking, PDF name) composed for the Sphinx extension, beside the pages."""
 
-# Bidi embeddings/overrides/isolates can reorder what readers see; they never belong in a briefing.
-_INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-_CONTROL = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if not chr(c).isspace()]
-_WHITESPACE = [
-    chr(c) for c in range(0x3001) if chr(c).isspace() or unicodedata.category(chr(c)) == "Zs"
-]
-# Regular expressions rather than str.translate: translate looks every character up in a dict
-# (about 40 ns each), a compiled character class scans in C and touches only what it replaces.
-_DROP = re.compile("[" + re.escape("".join(_CONTROL) + _INVISIBLE) + "]")
-_SPACES = re.compile("[" + re.escape("".join(_WHITESPACE)) + "]+")
 _PUNCT = re.compile("[" + re.escape(string.punctuation) + "]")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 def _backslashed(match: re.Match[str]) -> str:
     return "\\" + match.group()
-
-
-def clean(text: str, *, strip: bool = True) -> str:
-    """Drop control and bidi-control characters and fold whitespace runs to single spaces."""
-    text = str(text)
-    if text.isascii() and text.isprintable():  # the common case: only runs of spaces to fold
-        folded = _SPACES.sub(" ", text) if "  " in text else text
-    else:
-        folded = _SPACES.sub(" ", _DROP.sub("", text))
-    return folded.strip() if strip else folded
 
 
 def escape(text: str, *, strip: bool = True) -> str:

@@ -6,8 +6,11 @@ which editors and CI annotate, and which ``briefgen check`` prints one per line.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from briefgen.core.outtext import for_terminal
 
 KeyPath = tuple[str | int, ...]
 
@@ -36,11 +39,13 @@ class Problem:
     severity: str = "error"  # or "warning": reported by check, fatal only with --strict
 
     def __str__(self) -> str:
+        """One line as printed: file names, keys and quoted text are data, so control and bidi
+        characters in them are shown as escapes (``core.outtext.for_terminal``), never sent raw."""
         level = "warning: " if self.severity == "warning" else ""
         text = f"{self.file}:{self.line}:{self.col}: {format_key_path(self.key_path)}: {level}{self.message}"
         if self.hint:
             text += f" (hint: {self.hint})"
-        return text
+        return for_terminal(text)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -77,3 +82,18 @@ class ProblemCollector:
     def raise_if_any(self) -> None:
         if self.problems:
             raise BriefingError(self.problems)
+
+
+def os_problem(exc: OSError) -> str:
+    """An operating-system error as one line with what to do: the last good book is unchanged."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    what = exc.strerror or str(exc)
+    hints = {
+        errno.ENOSPC: "free some disk space and build again",
+        errno.EDQUOT: "free some disk space and build again",
+        errno.EACCES: "check the permissions of the project folder and its _build",
+        errno.EPERM: "check the permissions of the project folder and its _build",
+        errno.EROFS: "the folder is read-only: build a writable copy of the project",
+    }
+    hint = hints.get(exc.errno or 0, "the last good book is unchanged")
+    return f"{what}{where} (hint: {hint})"

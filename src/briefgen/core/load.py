@@ -33,6 +33,7 @@ from briefgen.core.model import (
     Strict,
     Timeline,
 )
+from briefgen.core.safefiles import is_hidden_or_built
 from briefgen.core.yamlio import YamlDocument, read_text, read_yaml, read_yaml_again
 
 M = TypeVar("M", bound=BaseModel)
@@ -407,6 +408,15 @@ def _load_source_text(
                 ("file",),
                 f"path {source.file!r} leaves the project folder",
                 "article files must live inside the project, e.g. seeds/article.txt",
+            )
+        )
+        return None
+    if is_hidden_or_built(Path(name), real_root):
+        problems.add(
+            part.doc.problem(
+                ("file",),
+                f"article file {source.file!r} is in a hidden folder or in _build",
+                "keep article texts in a visible folder of the project, e.g. seeds/; hidden folders (.git, .venv) and _build are not briefing material",
             )
         )
         return None

@@ -20,6 +20,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from briefgen.core.errors import BriefingError, KeyPath, Problem
+from briefgen.core.safefiles import FileTooLarge, NotARegularFile, read_regular
 
 MAX_FILE_BYTES = 10_000_000
 MAX_DEPTH = 40
@@ -201,24 +202,41 @@ class _Converter:
         return out
 
 
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
 def read_text(
     path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES
 ) -> tuple[str | None, list[Problem]]:
-    """Read a UTF-8 text file, turning every way it can be unreadable into a located problem."""
+    """Read a UTF-8 text file, turning every way it can be unreadable into a located problem.
+
+    A regular file only (``core.safefiles``): a FIFO, a device or a folder is refused at once,
+    and no more than ``max_bytes`` are read."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return None, [
-                Problem(
-                    display,
-                    1,
-                    1,
-                    (),
-                    f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
-                    "split it or trim it",
-                )
-            ]
-        raw = path.read_bytes()
+        raw = read_regular(path, max_bytes)
+    except FileTooLarge:
+        size = _size(path)
+        shown = f"file is {size:,} bytes, over" if size is not None else "file is over"
+        return None, [
+            Problem(
+                display, 1, 1, (), f"{shown} the {max_bytes:,}-byte limit", "split it or trim it"
+            )
+        ]
+    except NotARegularFile as exc:
+        return None, [
+            Problem(
+                display,
+                1,
+                1,
+                (),
+                f"not a file: {exc.kind}",
+                "briefing files and article texts must be plain files",
+            )
+        ]
     except OSError as exc:
         return None, [Problem(display, 1, 1, (), f"cannot read file: {exc.strerror or exc}")]
     if b"\x00" in raw:

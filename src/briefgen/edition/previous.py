@@ -42,8 +42,27 @@ def read_edition_file(path: Path) -> Edition:
         return Edition.from_file(path)
     except (OSError, ValueError, ValidationError) as exc:
         first = exc.errors()[0] if isinstance(exc, ValidationError) else None
-        detail = f"{'.'.join(map(str, first['loc']))}: {first['msg']}" if first else str(exc)
+        if first:
+            detail = f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
+        else:
+            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise EditionNotFound(f"{path} is not a briefgen edition.json ({detail})") from None
+
+
+def checked_revision(spec: str) -> str:
+    """``spec`` as a git revision, or EditionNotFound: never an option (``-...``), no control
+    characters, no spaces; it is also passed after ``--end-of-options``."""
+    if (
+        not spec
+        or spec.startswith("-")
+        or not spec.isprintable()
+        or any(c.isspace() for c in spec)
+        or len(spec) > 200
+    ):
+        raise EditionNotFound(
+            f"{spec!r} is not a git revision, nor an edition.json or project folder"
+        )
+    return spec
 
 
 def _git(root: Path, *args: str) -> bytes:
@@ -59,16 +78,23 @@ def _extract(root: Path, tree: str, paths: list[str], into: Path) -> None:
     data = _git(root, "archive", "--format=tar", tree, "--", *paths)
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         # the data filter refuses links and paths leaving the folder
-        tar.extractall(into, filter="data")
+        try:
+            tar.extractall(into, filter="data")
+        except tarfile.TarError as exc:  # e.g. a link to an absolute path in that revision
+            raise EditionNotFound(
+                f"revision {tree!r} holds a file briefgen will not extract: {exc}"
+            ) from None
+
+
+def _commit_of(root: Path, revision: str) -> str:
+    spec = f"{checked_revision(revision)}^{{commit}}"
+    return _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", spec).decode().strip()
 
 
 def edition_at_revision(root: Path, revision: str) -> Edition:
     """The edition of the project at ``root`` as it was at a git ``revision``."""
-    if revision.startswith("-"):
-        raise EditionNotFound(f"{revision!r} is not a git revision")
-    commit = (
-        _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
-    )
+    checked_revision(revision)
+    commit = _commit_of(root, revision)
     prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
     # git archive refuses an untracked working folder
     top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
@@ -125,11 +151,7 @@ def _cache_key(spec: str, root: Path) -> tuple[str, ...]:
         return ("file", str(path.resolve()), str(st.st_size), str(st.st_mtime_ns))
     if (path / BRIEFING_DIR / "book.yaml").is_file():
         return ()  # a project folder can change at any time: never cached
-    return (
-        "git",
-        str(root.resolve()),
-        _git(root, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}").decode().strip(),
-    )
+    return ("git", str(root.resolve()), _commit_of(root, spec))
 
 
 def previous_edition(briefing: Briefing) -> Edition | None:

@@ -33,6 +33,7 @@ from briefgen.core.filestate import now_ns
 from briefgen.core.gcpause import paused_gc
 from briefgen.core.load import Briefing, Part, book_slug
 from briefgen.core.model import Citation, Credibility, Dating, Reliability, Source
+from briefgen.core.safefiles import read_regular
 from briefgen.core.scales import LIKELIHOOD
 from briefgen.edition.cache import EditionCache, Scope, Segments, interleave, spaced
 from briefgen.edition.textfragment import Article, link
@@ -40,6 +41,8 @@ from briefgen.trust.anchor import AnchorIndex, SourceText
 from briefgen.trust.estimative import likelihood_terms
 
 FORMAT: Final = "briefgen-edition/1"
+MAX_EDITION_BYTES = 200_000_000
+"""An edition.json larger than this is refused before it is read (1000 sources: about 25 MB)."""
 EDITION_FILE = "edition.json"
 ANNOTATIONS_FILE = "annotations.jsonld"
 CONTEXT_WIDTH = (
@@ -247,7 +250,8 @@ class Edition(_Data):
 
     @classmethod
     def from_file(cls, path: Path) -> Edition:
-        return cls.model_validate_json(Path(path).read_bytes())
+        """An edition read back: a regular file of at most ``MAX_EDITION_BYTES`` (``core.safefiles``)."""
+        return cls.model_validate_json(read_regular(path, MAX_EDITION_BYTES))
 
 
 def _joined(name: str, items: list[BaseModel]) -> list[bytes]:

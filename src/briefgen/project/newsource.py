@@ -17,6 +17,8 @@ from pathlib import Path
 import yaml
 
 from briefgen.core.errors import BriefingError, Problem
+from briefgen.core.load import MAX_SOURCE_BYTES
+from briefgen.core.outtext import for_terminal
 from briefgen.core.yamlio import read_text
 
 TODO = "TODO"
@@ -117,13 +119,35 @@ def _from_text(raw: str) -> Detected:
     return found
 
 
+MAX_PAGE_BYTES = 4 * MAX_SOURCE_BYTES
+"""A saved page holds markup, scripts and styles besides its text; the text is held to ``check``'s limit."""
+
+
 def detect(path: Path) -> Detected:
-    raw, problems = read_text(path, str(path))
+    """What can be read off the article at ``path``: a regular file only (a FIFO or a device is
+    refused at once), with the same limit on its text as ``briefgen check`` applies."""
+    shown = for_terminal(str(path))
+    raw, problems = read_text(path, shown, max_bytes=MAX_PAGE_BYTES)
     if raw is None:
         raise BriefingError(problems)
     if not raw.strip():
-        raise BriefingError([Problem(str(path), 1, 1, (), "the file is empty")])
-    return _from_html(raw) if _is_html(raw, path) else _from_text(raw)
+        raise BriefingError([Problem(shown, 1, 1, (), "the file is empty")])
+    found = _from_html(raw) if _is_html(raw, path) else _from_text(raw)
+    size = len(found.text.encode("utf-8"))
+    if size > MAX_SOURCE_BYTES:
+        raise BriefingError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    (),
+                    f"the article text is {size:,} bytes, over the {MAX_SOURCE_BYTES:,}-byte limit of an article",
+                    "split it, or keep only the article's own text",
+                )
+            ]
+        )
+    return found
 
 
 def stub(source_id: str, seed: str, found: Detected, original: Path) -> str:
@@ -161,13 +185,15 @@ def stub(source_id: str, seed: str, found: Detected, original: Path) -> str:
             "cite": [{"source": source_id, "quote": f"{TODO}: exact words from the article"}],
         }
     ]
+    # comments hold the article's file name and what was found: shown as one line each, escaped,
+    # so a name holding a line break cannot add keys to the file
     how = (
-        "\n".join(f"#   {k}: {v}" for k, v in sorted(found.how.items()))
+        "\n".join(f"#   {for_terminal(k)}: {for_terminal(v)}" for k, v in sorted(found.how.items()))
         or "#   nothing could be detected"
     )
     header = (
         "# yaml-language-server: $schema=../../schemas/source.schema.json\n"
-        f"# Added by 'briefgen new-source' from {original.name}. Detected:\n{how}\n"
+        f"# Added by 'briefgen new-source' from {for_terminal(original.name)}. Detected:\n{how}\n"
         "# Fill in every TODO, then run 'briefgen check'.\n"
     )
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

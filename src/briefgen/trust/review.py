@@ -19,6 +19,7 @@ from pathlib import Path
 from briefgen.core.errors import KeyPath, Problem, format_key_path
 from briefgen.core.load import Briefing, Part
 from briefgen.core.model import Citation
+from briefgen.core.outtext import clean, csv_cell
 from briefgen.trust.anchor import AnchorIndex
 from briefgen.trust.lint import claim_texts, lint, origin_of
 
@@ -141,12 +142,12 @@ def to_csv(rows: list[ClaimRow]) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         for e in row.evidence:
-            writer.writerow([
+            writer.writerow([csv_cell(cell) for cell in (
                 row.number, row.file, row.line, format_key_path(row.key_path), row.text, len(row.origins),
                 "; ".join(str(w.message) for w in row.warnings),
                 e.source, e.outlet, e.grade, e.origin, e.paragraph, e.quote, e.quoted,
                 e.before + e.quoted + e.after, e.note or "",
-            ])  # fmt: skip
+            )])  # fmt: skip
     return out.getvalue()
 
 
@@ -206,7 +207,8 @@ _SCRIPT = """
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Text for the sheet's HTML: cleaned as the book cleans it (no control or bidi characters), escaped."""
+    return html.escape(clean(str(text), strip=False), quote=True)
 
 
 def _evidence_html(e: Evidence) -> str:

@@ -27,8 +27,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from briefgen.core.filestate import FileStates, now_ns
+from briefgen.core.ownfolder import is_ours
+from briefgen.core.safefiles import read_regular
 
 STAMP_FILE = ".stamp.json"
+MAX_HASHED_BYTES = 256 * 1024 * 1024
+"""A file larger than this under briefing/ or conf/ counts as unreadable (the build says why);
+what is hashed is read as a regular file only (``core.safefiles``): a FIFO there never hangs a build."""
 STAMP_VERSION = 2
 ENVIRONMENT = ("SOURCE_DATE_EPOCH", "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_TIME", "TZ")
 """Variables that can change what a build writes (dates, language)."""
@@ -79,15 +84,13 @@ def _file_digest(
     ``seen``: the file's stat result, taken after the ``now_ns()`` given with it."""
     try:
         if known is None:
-            with open(path, "rb") as f:
-                return hashlib.sha256(f.read()).digest()
+            return hashlib.sha256(read_regular(path, MAX_HASHED_BYTES)).digest()
         before, st = seen if seen is not None else (now_ns(), None)
         if st is None:
             st = os.stat(path)
         sha = known.get(path, st)
         if sha is None:
-            with open(path, "rb") as f:
-                sha = hashlib.sha256(f.read()).digest()
+            sha = hashlib.sha256(read_regular(path, MAX_HASHED_BYTES)).digest()
             known.remember(path, st, sha, before)
         return sha
     except OSError:
@@ -232,8 +235,12 @@ def is_current(
     ``inputs``: ``inputs_digest`` of this build when the caller has it already. It is compared
     before the article texts: an edit of the briefing is found without reading every article.
     """
+    if not is_ours(
+        stamp_path(root).parent
+    ):  # a _build of someone else's: the build empties it first
+        return False
     try:
-        stamp = json.loads(stamp_path(root).read_text(encoding="utf-8"))
+        stamp = json.loads(read_regular(stamp_path(root), MAX_HASHED_BYTES))
         if (
             stamp.get("version") != STAMP_VERSION
             or stamp.get("volatile") is not False
