@@ -88,6 +88,7 @@ fuzz: setup
 # Speed and memory at N = 5, 100 and 1000 synthetic sources (slow: about 20 minutes on 2 cores).
 bench: setup
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/hostile.py
 
 clean:
 	rm -rf _build
