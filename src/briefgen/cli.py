@@ -313,7 +313,10 @@ def build(
             if f not in wanted:
                 wanted.append(f)
     n_jobs = _jobs(jobs)
-    say = lambda m: _echo(f"briefgen: {m}", err=True)  # noqa: E731
+
+    def say(message: str) -> None:
+        _echo(f"briefgen: {message}", err=True)
+
     in_server = ctx.obj.get("server") if ctx.obj else None
     use_server = in_server is None and buildserver.wanted(server)
     # The no-op check, before importing the build machinery: a no-op costs next to nothing. A running
@@ -596,6 +599,13 @@ def server_start(
     _echo(f"build server ready for {root} (pid {state['pid']})")
 
 
+def _server_log(project: Path) -> str:
+    from briefgen import server as buildserver
+
+    files = buildserver.server_files(project.resolve())
+    return str(files.log) if files is not None else "(no private folder for the server's files)"
+
+
 @server.command("status")
 @project_option
 def server_status(project: Path) -> None:
@@ -610,7 +620,7 @@ def server_status(project: Path) -> None:
         _echo(
             f"a build server runs for {project.resolve()} and is building; ask again when it is done"
         )
-        _echo(f"log: {buildserver.server_files(project.resolve()).log}")  # type: ignore[union-attr]
+        _echo(f"log: {_server_log(project)}")
         return
     memory = state.get("memory_mib", {})
     _echo(
@@ -618,7 +628,7 @@ def server_status(project: Path) -> None:
         f"{state['builds']} build(s) served, {memory.get('resident', '?')} MiB resident (peak {memory.get('peak', '?')} MiB), "
         f"stops after {state['idle_minutes']:g} idle minutes"
     )
-    _echo(f"log: {buildserver.server_files(project.resolve()).log}")  # type: ignore[union-attr]
+    _echo(f"log: {_server_log(project)}")
 
 
 @server.command("stop")
@@ -663,7 +673,9 @@ def server_run(
     """Run the build server in this process (what 'start' and 'build' launch in the background)."""
     from briefgen import server as buildserver
 
-    say = lambda m: _echo(f"briefgen server: {m}", err=True)  # noqa: E731
+    def say(message: str) -> None:
+        _echo(f"briefgen server: {message}", err=True)
+
     code = buildserver.run_server(
         project,
         command=main,

@@ -368,7 +368,7 @@ class _Channel(io.TextIOBase):
         self._conn, self._name, self.gone = conn, name, False
 
     @property
-    def encoding(self) -> str:  # type: ignore[override]
+    def encoding(self) -> str:  # type: ignore[override]  # a read-only attribute of TextIOBase, given as a property
         return "utf-8"
 
     def writable(self) -> bool:

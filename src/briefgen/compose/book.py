@@ -87,7 +87,8 @@ def compose_units(briefing: Briefing, changes: Changes | None = None) -> list[Un
         if (
             name == "timeline" and briefing.timeline is not None
         ):  # a unit per period page (with its key: see compose.cache)
-            units.extend(timeline_units(briefing.timeline.events))  # type: ignore[arg-type]
+            # a timeline unit names what it reads besides the shared inputs (a third item)
+            units.extend(timeline_units(briefing.timeline.events))  # type: ignore[arg-type]  # see above
         elif name in _SECTION_PAGES:
             units.append((f"section:{name}", _SECTION_PAGES[name]))
     units.append(("sources", lambda ctx: [sources_page(ctx)]))

@@ -132,7 +132,7 @@ def parse_date(text: str) -> FuzzyDate:
         start, _, end = text.partition("/")
         parts = [_simple_bounds(start), _simple_bounds(end)]
         if all(parts):
-            (earliest, _, _), (_, latest, _) = parts  # type: ignore[misc]
+            (earliest, _, _), (_, latest, _) = parts  # type: ignore[misc]  # all(parts): neither is None
             if earliest > latest:
                 raise DateError(f"{text!r} ends before it starts")
             return FuzzyDate(text, earliest, latest, "range")

@@ -544,7 +544,8 @@ def load_briefing(
         )
     except OSError:
         source_files = []
-    real_root, real_dirs = root.resolve(), {}  # type: ignore[var-annotated]
+    real_root = root.resolve()
+    real_dirs: dict[str, str] = {}
     if not source_files:
         problems.add(
             Problem(

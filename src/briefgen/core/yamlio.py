@@ -39,7 +39,7 @@ _PLAIN_TAGS = {
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]  # the C loader where pyyaml has it
     """Safe loader that keeps timestamps as strings (see below)."""
 
 
@@ -426,7 +426,7 @@ class SplitMarks(Mapping[KeyPath, Mark]):
 
     def __contains__(self, path: object) -> bool:
         try:
-            self[path]  # type: ignore[index]
+            self[path]  # type: ignore[index]  # any object may be asked; only key paths are found
         except (KeyError, TypeError):
             return False
         return True
@@ -463,8 +463,8 @@ def _dash_line(text: str, starts: list[int], node: Node, col: int) -> int | None
 
 def _split_marks(
     keys: set[str],
-    value_marks: dict[KeyPath, Mark],
-    key_marks: dict[KeyPath, Mark],
+    value_marks: Mapping[KeyPath, Mark],
+    key_marks: Mapping[KeyPath, Mark],
     counts: dict[str, int],
 ) -> tuple[
     dict[KeyPath, Mark],
@@ -535,7 +535,7 @@ def _layout(text: str, root: Node, doc: YamlDocument) -> Layout | None:
     if not found:
         return None
     counts = {k: len(doc.data[k]) for k in found}
-    root_vm, root_km, marks = _split_marks(set(found), doc.value_marks, doc.key_marks, counts)  # type: ignore[arg-type]
+    root_vm, root_km, marks = _split_marks(set(found), doc.value_marks, doc.key_marks, counts)
     seqs = {}
     for key, (col, offsets, end) in found.items():
         items = [

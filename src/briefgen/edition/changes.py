@@ -18,7 +18,7 @@ A matched pair whose text differs is "reworded"; unmatched claims are "added" or
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -126,16 +126,16 @@ def match_claims(
     right = list(new)
     pairs: list[Pair] = []
 
-    def take(key: object) -> None:
+    def take(key: Callable[[EditionClaim], object]) -> None:
         nonlocal left, right
         index: dict[object, list[EditionClaim]] = {}
         for c in left:
-            if (k := key(c)) is not None:  # type: ignore[operator]
+            if (k := key(c)) is not None:
                 index.setdefault(k, []).append(c)
         matched_old: set[int] = set()
         still: list[EditionClaim] = []
         for c in right:
-            k = key(c)  # type: ignore[operator]
+            k = key(c)
             candidates = index.get(k, []) if k is not None else []
             o = next((o for o in candidates if _compatible(o, c)), None)
             if o is not None:

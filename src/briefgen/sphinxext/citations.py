@@ -198,12 +198,13 @@ class CitationMarksToShortRefs(SphinxPostTransform):
                     for n in run
                     if isinstance(n, nodes.footnote_reference)
                 ]
-                if any(c is None for c in found):
+                known = [c for c in found if c is not None]
+                if len(known) != len(found):
                     continue  # not a citation: left for the writer, which refuses what it does not know
                 index = parent.index(run[0])
                 for node in run:
                     parent.remove(node)
-                for offset, node in enumerate(short_references(found)):  # type: ignore[arg-type]
+                for offset, node in enumerate(short_references(known)):
                     parent.insert(index + offset, node)
         for footnote in citation_footnotes:
             footnote.parent.remove(footnote)

@@ -24,7 +24,7 @@ from briefgen.sphinxext.spanids import span_target
 try:
     from myst_parser.sphinx_ext.myst_refs import MystReferenceResolver
 except ImportError:  # pragma: no cover - myst-parser is a dependency
-    MystReferenceResolver = None  # type: ignore[assignment,misc]
+    MystReferenceResolver = None  # type: ignore[assignment,misc]  # None where MyST-Parser lacks it
 
 _Index = dict[tuple[str, str], tuple[str, str]]
 # The label stores the index was built from (held, so they cannot be freed and their ids reused),
@@ -68,7 +68,7 @@ if MystReferenceResolver is not None and hasattr(MystReferenceResolver, "_std_la
             return found if found is not None else span_target(self.env, docname, ref_id)
 
 else:  # pragma: no cover
-    IndexedMystReferenceResolver = None  # type: ignore[assignment,misc]
+    IndexedMystReferenceResolver = None  # type: ignore[assignment,misc]  # None where MyST-Parser lacks it
 
 
 def setup_refs(app: Sphinx) -> None:

@@ -86,8 +86,8 @@ def install() -> None:
     import sphinx.builders as builders
 
     if not isinstance(getattr(builders, "pickle", None), _PickleModule):
-        builders.pickle = _PickleModule()  # type: ignore[assignment]
-        builders.open = _open  # type: ignore[attr-defined]
+        builders.pickle = _PickleModule()  # type: ignore[assignment]  # a stand-in module in Sphinx's globals (see the module docstring)
+        builders.open = _open  # type: ignore[attr-defined]  # shadows the builtin for sphinx.builders only
 
 
 @contextmanager

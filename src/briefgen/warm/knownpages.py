@@ -105,10 +105,10 @@ def install() -> None:
     from sphinx.project import Project
 
     if not getattr(Project, "_briefgen_known_pages", False):
-        Project.discover = _discover(Project.discover)  # type: ignore[method-assign]
-        Project.doc2path = _doc2path(Project.doc2path)  # type: ignore[method-assign]
-        Project.restore = _forgetting(Project.restore)  # type: ignore[method-assign]
-        Project._briefgen_known_pages = True  # type: ignore[attr-defined]
+        Project.discover = _discover(Project.discover)  # type: ignore[method-assign]  # a stand-in on Sphinx's class (sphinxext.internals)
+        Project.doc2path = _doc2path(Project.doc2path)  # type: ignore[method-assign]  # a stand-in on Sphinx's class (sphinxext.internals)
+        Project.restore = _forgetting(Project.restore)  # type: ignore[method-assign]  # a stand-in on Sphinx's class (sphinxext.internals)
+        Project._briefgen_known_pages = True  # type: ignore[attr-defined]  # our mark: installed once
 
 
 def _forgetting(original: Any) -> Any:

@@ -91,13 +91,13 @@ def install() -> bool:
     if check is None:
         return False
     if not getattr(BuildEnvironment, "_briefgen_quick_outdated", False):
-        BuildEnvironment.get_outdated_files = _get_outdated_files(  # type: ignore[method-assign]
+        BuildEnvironment.get_outdated_files = _get_outdated_files(  # type: ignore[method-assign]  # a stand-in on Sphinx's class (sphinxext.internals)
             BuildEnvironment.get_outdated_files, check
         )
-        StandaloneHTMLBuilder.get_output_path = _get_output_path(  # type: ignore[method-assign]
+        StandaloneHTMLBuilder.get_output_path = _get_output_path(  # type: ignore[method-assign]  # a stand-in on Sphinx's class (sphinxext.internals)
             StandaloneHTMLBuilder.get_output_path
         )
-        BuildEnvironment._briefgen_quick_outdated = True  # type: ignore[attr-defined]
+        BuildEnvironment._briefgen_quick_outdated = True  # type: ignore[attr-defined]  # our mark: installed once
     return True
 
 

@@ -38,7 +38,7 @@ def install() -> None:
 
     if not getattr(std.clean_astext, "_briefgen_title_text", False):
         std.clean_astext = _remembering(std.clean_astext)
-        std.clean_astext._briefgen_title_text = True  # type: ignore[attr-defined]
+        std.clean_astext._briefgen_title_text = True  # type: ignore[attr-defined]  # our mark: installed once
 
 
 @contextmanager
