@@ -192,3 +192,58 @@ def lines_at(frags: list[Fragment], y: float, count: int = 2, height: float = 16
         "".join(f.text for f in sorted(frags, key=lambda f: f.x) if round(f.y, 1) == row)
         for row in chosen
     )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line: its baseline height, its text, its largest type size, whether all bold."""
+
+    y: float
+    text: str
+    size: float
+    bold: bool
+
+
+def page_lines(reader: PdfReader, index: int) -> list[Line]:
+    """The lines of a page from top to bottom (fragments sharing a baseline, read left to right)."""
+    rows: dict[int, list[tuple[float, str, float, bool]]] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scale = abs(tm[3] * cm[3]) or 1.0
+        name = str(font.get("/BaseFont", "")) if isinstance(font, dict) else ""
+        rows.setdefault(round(y), []).append((x, text, size * scale, "Bold" in name))
+
+    reader.pages[index].extract_text(visitor_text=visit)
+    lines = []
+    for y in sorted(rows, reverse=True):
+        frags = sorted(rows[y])
+        lines.append(
+            Line(
+                y,
+                "".join(f[1] for f in frags).strip(),
+                max(f[2] for f in frags),
+                all(f[3] for f in frags),
+            )
+        )
+    return lines
+
+
+def outline_entries(reader: PdfReader) -> list[tuple[str, int, float]]:
+    """Every bookmark at any depth: its title, the page it opens, and the top of its destination."""
+    found: list[tuple[str, int, float]] = []
+
+    def walk(items: list[object]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append(
+                    (item.title, reader.get_destination_page_number(item), float(item.top or 0))  # type: ignore[attr-defined]
+                )
+
+    walk(reader.outline)
+    return found

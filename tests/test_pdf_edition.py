@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -12,13 +13,16 @@ from pathlib import Path
 import pytest
 import yaml
 from pdfcheck import (
+    Line,
     body_text,
     internal_links,
     lines_at,
     missing_texts,
     normalise,
+    outline_entries,
     outline_pages,
     page_fragments,
+    page_lines,
     pdf_text,
 )
 from pypdf import PdfReader
@@ -41,10 +45,13 @@ def shipped_pdf(book: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def long_tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The harbour fixture with a discrepancy register and a chronology several pages long."""
+    """The harbour fixture with a discrepancy register and a chronology several pages long, on
+    US Letter paper."""
     from conftest import HARBOUR, copy_project
 
     root = copy_project(HARBOUR, tmp_path_factory.mktemp("long") / "harbour")
+    book_yaml = root / "briefing/book.yaml"
+    book_yaml.write_text(book_yaml.read_text() + "paper: us-letter\n")
     method = root / "briefing/method.yaml"
     data = yaml.safe_load(method.read_text())
     cite = data["discrepancies"][0]["cite"]
@@ -141,7 +148,10 @@ def test_citations_land_on_their_highlighted_passages(book: Path, shipped_pdf: P
     appendices = [(title, page) for title, page in outline if title.startswith("Appendix ")]
     first_appendix = appendices[0][1]
     bounds = [page for _, page in appendices] + [len(reader.pages)]
-    titles = {part.model.display_title: sid for sid, part in prepared.briefing.sources.items()}
+    titles = {
+        f"{part.model.outlet}: {part.model.display_title}": sid
+        for sid, part in prepared.briefing.sources.items()
+    }
     source_of_page = {}
     for (title, start), end in zip(appendices, bounds[1:], strict=False):
         sid = titles[re.sub(r"^Appendix [A-Z]+ ", "", title)]
@@ -212,8 +222,9 @@ def test_pdf_passes_the_pdf_ua_checker(shipped_pdf: Path, long_tables: Path) -> 
 def test_the_shipped_pdf_is_compact_and_citations_stay_small(book: Path, shipped_pdf: Path) -> None:
     reader = PdfReader(shipped_pdf)
     # 50 before the timeline chart was drawn at reading size (two panels, not one shrunk picture)
-    # and back-links named the claim they lead to
-    assert len(reader.pages) <= 54
+    # and back-links named the claim they lead to; 54 before lines were set at ~75 characters
+    # (11 pt on a 12.4 cm measure, not ~110 characters on a 16 cm one)
+    assert len(reader.pages) <= 72
     first_appendix = next(
         page for title, page in outline_pages(reader) if title.startswith("Appendix ")
     )
@@ -246,3 +257,93 @@ def test_no_change_pdf_rebuild_skips_the_compile(harbour: Path) -> None:
     build(harbour, ("pdf",))
     assert work.stat().st_mtime_ns == stamp
     assert _pdf(harbour).read_bytes() == published
+
+
+# Lines of the text area: below the running head, above the running foot.
+TEXT_TOP, TEXT_BOTTOM = 785, 60
+MARKING = "UNCLASSIFIED // OPEN-SOURCE ANALYSIS"  # the shipped book's marking, in each running head
+
+
+def _text_lines(reader: PdfReader, index: int) -> list[Line]:
+    return [line for line in page_lines(reader, index) if TEXT_BOTTOM < line.y < TEXT_TOP]
+
+
+def test_body_lines_are_set_at_a_readable_length(shipped_pdf: Path) -> None:
+    """A reader's eye finds the next line easily at about 65-80 characters (it lost it at ~110)."""
+    reader = PdfReader(shipped_pdf)
+    lines = [line for index in range(1, len(reader.pages)) for line in _text_lines(reader, index)]
+    body_size = statistics.mode(round(line.size, 1) for line in lines)
+    assert body_size >= 10.5  # print body text at 10.5-12 pt
+    body = [line for line in lines if abs(line.size - body_size) < 0.3 and not line.bold]
+    assert len(body) > 1000
+    median = statistics.median(len(line.text) for line in body)
+    assert 60 <= median <= 85, median
+
+
+def test_every_print_citation_names_the_page_of_its_passage(shipped_pdf: Path) -> None:
+    """On paper "[Zero Hedge ¶6]" leads nowhere; "[Zero Hedge ¶6, p. 41]" leads to the page."""
+    reader = PdfReader(shipped_pdf)
+    first_appendix = next(
+        page for title, page in outline_pages(reader) if title.startswith("Appendix ")
+    )
+    analysis = pdf_text(shipped_pdf, 2, first_appendix)
+    groups = re.findall(r"\[[^\[\]]*¶\d+[^\[\]]*\]", analysis)
+    assert len(groups) >= 150
+    parts = [part for group in groups for part in group.strip("[]").split(";")]
+    unpaged = [part for part in parts if not re.search(r"¶.*\bp\.\s\d+$", " ".join(part.split()))]
+    assert unpaged == [], unpaged[:5]
+    # and each page named holds that outlet's appendix, whose running head names the outlet
+    heads = {index: page_lines(reader, index)[0].text for index in range(len(reader.pages))}
+    for part in parts:
+        page = int(part.rsplit("p.", 1)[1]) - 1
+        assert heads[page].startswith("Appendix "), (part, heads[page])
+        outlet = heads[page].split(" · ", 1)[1].removesuffix(MARKING).strip()
+        # (pdftotext may interleave a neighbouring table cell's words with a wrapped citation)
+        assert set(outlet.split()) <= set(part.split("¶")[0].split()), (part, heads[page])
+
+
+def test_contents_name_each_appendix_by_its_outlet(book: Path, shipped_pdf: Path) -> None:
+    titles = [
+        title for title, _ in outline_pages(PdfReader(shipped_pdf)) if title.startswith("Appendix ")
+    ]
+    expected = {
+        f"{part.model.outlet}: {part.model.display_title}"
+        for part in prepare(book).briefing.sources.values()
+    }
+    assert {re.sub(r"^Appendix [A-Z]+ ", "", title) for title in titles} == expected
+    assert "Appendix B Zero Hedge:" in " ".join(pdf_text(shipped_pdf, 2, 3).split())
+
+
+def test_no_heading_is_the_last_line_of_a_page(shipped_pdf: Path) -> None:
+    reader = PdfReader(shipped_pdf)
+    entries = outline_entries(reader)
+    assert len(entries) > 100
+    stranded = []
+    for title, page, top in entries:
+        below = [line for line in _text_lines(reader, page) if line.y < top]
+        heading = below[0]
+        after = [line for line in below[1:] if not line.bold or line.size < heading.size - 0.5]
+        if len(after) < 2:  # a heading and a one-line descriptor are still stranded
+            stranded.append((title, page + 1))
+    assert stranded == []
+
+
+def test_no_cited_in_line_opens_a_page(shipped_pdf: Path) -> None:
+    """A "Cited in" line belongs under its paragraph, never alone at the top of the next page."""
+    reader = PdfReader(shipped_pdf)
+    tops = [
+        (index + 1, lines[0].text)
+        for index in range(len(reader.pages))
+        if (lines := _text_lines(reader, index))
+    ]
+    assert len(tops) == len(reader.pages)
+    assert [(page, text) for page, text in tops if text.startswith("Cited in")] == []
+
+
+def test_the_paper_size_comes_from_book_yaml(shipped_pdf: Path, long_tables: Path) -> None:
+    def size(pdf: Path) -> tuple[int, int]:
+        box = PdfReader(pdf).pages[3].mediabox
+        return round(float(box.width)), round(float(box.height))
+
+    assert size(shipped_pdf) == (595, 842)  # A4, the default
+    assert size(_pdf(long_tables)) == (612, 792)  # paper: us-letter

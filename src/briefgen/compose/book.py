@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from briefgen.compose.actors import actors_pages
 from briefgen.compose.cache import WHATS_NEW, ComposeCache
 from briefgen.compose.markup import METADATA_FILE
-from briefgen.compose.page import BookContext, Page
+from briefgen.compose.page import BookContext, Page, cite_labels
 from briefgen.compose.sections import (
     background_pages,
     index_page,
@@ -129,6 +129,9 @@ def book_metadata(briefing: Briefing, pdf: str | None = None) -> dict[str, objec
         "keywords": [p.name for p in book.parties] + [i.title for i in book.issues],
         "authors": list(book.authors),
         "slug": book_slug(briefing),
+        "paper": book.paper,
+        # how print references name each source: its appendix is titled and headed the same
+        "appendix_names": {f"sources/{sid}": label for sid, label in cite_labels(briefing).items()},
         "sources": len(briefing.sources),
         "light_nav": light_nav_pages(len(briefing.sources)),
     }

@@ -121,7 +121,7 @@ class BookContext:
 
     def cite_label(self, source_id: str) -> str:
         """How a short reference names a source: its outlet, or outlet and date where outlets repeat."""
-        return self.once("cite_labels", lambda: _cite_labels(self.briefing))[source_id]
+        return self.once("cite_labels", lambda: cite_labels(self.briefing))[source_id]
 
     def source_doc(self, source_id: str) -> str:
         return f"sources/{source_id}"
@@ -136,7 +136,8 @@ def change_badge(kind: str) -> str:
     return span(escape(kind), classes=("change-mark", f"change-{kind}")) + " "
 
 
-def _cite_labels(briefing: Briefing) -> dict[str, str]:
+def cite_labels(briefing: Briefing) -> dict[str, str]:
+    """How short references name each source: its outlet, with the date (and id) where outlets repeat."""
     outlets: dict[str, list[str]] = defaultdict(list)
     for sid, part in briefing.sources.items():
         outlets[part.model.outlet].append(sid)

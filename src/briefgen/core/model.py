@@ -176,6 +176,7 @@ class Book(Strict):
     bluf: Annotated[list[Claim], Field(min_length=1)] = Field(description="bottom line up front")
     key_judgments: list[Judgment] = Field(default_factory=list)
     sections: list[SectionId] = Field(default_factory=lambda: list(ALL_SECTIONS))
+    paper: Literal["a4", "us-letter"] = Field("a4", description="the PDF's page size")
     previous_edition: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
         | None

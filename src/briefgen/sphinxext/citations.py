@@ -141,7 +141,7 @@ def _link(cite: _Cite, text: str) -> nodes.reference:
 
 
 def short_references(cites: list[_Cite]) -> list[nodes.Node]:
-    """``[Gazette ¶5, ¶9; Herald ¶3]`` for a claim's citations, plus a footnote for each note.
+    """``[Gazette ¶5, ¶9, p. 41; Herald ¶3, p. 44]`` for a claim's citations, plus a footnote for each note.
 
     Citations of one source are grouped in the order first cited; a paragraph cited twice is
     named once (it links to the first of its passages, all highlighted in that paragraph).
@@ -160,6 +160,9 @@ def short_references(cites: list[_Cite]) -> list[nodes.Node]:
                 group += nodes.Text(", ")
             # no break inside "Gazette ¶5"
             group += _link(cite, f"{source}\u00a0{cite.para}" if j == 0 else cite.para)
+        # on paper: the page of the source's appendix where the first of these passages is
+        group += nodes.Text(", ")
+        group += nodes.reference("", "", internal=True, classes=["page-ref"], **cited[0].target)
     notes: list[nodes.Node] = []
     for cite in cites:
         if cite.note:

@@ -154,9 +154,22 @@ class TypstBuilder(Builder):
             "keywords": [clean(k) for k in meta.get("keywords", [])],
             "date": [as_of.year, as_of.month, as_of.day],
             "lang": self.config.language or "en",
+            "paper": meta.get("paper") if meta.get("paper") in ("a4", "us-letter") else "a4",
             "contents_title": "Contents",
             "cover_note": f"{sources} source{'s' if sources != 1 else ''}. Every claim is cited to an exact passage, reproduced and highlighted in the appendices.",
         }
+
+    def appendix_names(self) -> dict[str, str]:
+        """Source page -> the name print references give it (its outlet): its appendix's title
+        starts with it, and its pages' running head shows it, so a reader finds "Gazette ¶6"."""
+        path = Path(self.srcdir) / METADATA_FILE
+        meta = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        names = meta.get("appendix_names", {})
+        return (
+            {str(doc): clean(str(name)) for doc, name in names.items()}
+            if isinstance(names, dict)
+            else {}
+        )
 
     def copy_images(self, images: dict[str, str]) -> None:
         """Images into the output folder; SVG text is set in the book's own type family."""

@@ -70,6 +70,8 @@ class TypstTranslator(SphinxTranslator):
         self.images: dict[str, str] = {}  # image path in the output folder -> alt text
         self.aliases: dict[str, str] = {}  # an element's other ids -> the label it carries
         self.unlabelled: set[int] = set()  # spans whose ids are aliases of the span around them
+        self.appendix_names: dict[str, str] = builder.appendix_names()  # source page -> outlet
+        self.in_cited_by = 0  # inside a "Cited in" line: each link gets its page number
 
     # -- helpers ---------------------------------------------------------------------------
     def astext(self) -> str:
@@ -184,7 +186,12 @@ class TypstTranslator(SphinxTranslator):
         heading_level = self.level - 1
         # chapters and sections are numbered
         numbering = "" if heading_level <= 2 else ", numbering: none"
+        name = self.appendix_names.get(self.doc) if heading_level == 1 else None
+        if name is not None:  # a source's appendix: titled and headed by the name references use
+            self.body.append(f"#appendix-name({markup.string(name)})\n")
         self.body.append(f"#heading(level: {heading_level}{numbering})[")
+        if name is not None:
+            self.body.append(f"#{markup.string(name + ': ')}")
         self.closers.append("]" + self.attach(self._ids(node.parent)) + "\n\n")
 
     def depart_title(self, node: nodes.title) -> None:
@@ -213,11 +220,19 @@ class TypstTranslator(SphinxTranslator):
         first = node.children[0] if node.children else None
         if isinstance(first, nodes.inline) and "para-num" in first["classes"]:
             self.verbatim += 1  # a numbered paragraph of article text
+        if _followed_by_cited_by(node):  # no page break between a paragraph and its "Cited in" line
+            self.body.append("#block(sticky: true)[")
+        if _ragged(node):  # and kept with what it introduces
+            self.body.append("#block(sticky: true, par(justify: false)[")
 
     def depart_paragraph(self, node: nodes.paragraph) -> None:
         first = node.children[0] if node.children else None
         if isinstance(first, nodes.inline) and "para-num" in first["classes"]:
             self.verbatim -= 1
+        if _ragged(node):
+            self.body.append("])")
+        if _followed_by_cited_by(node):
+            self.body.append("]")
         self.body.append("\n\n")
 
     def visit_transition(self, node: nodes.transition) -> None:
@@ -361,6 +376,8 @@ class TypstTranslator(SphinxTranslator):
         opening = "#[" if label else ""  # a labelled span: the label goes on the whole span
         closing = "]" + label if label else ""
         style = next((INLINE_STYLES[c] for c in classes if c in INLINE_STYLES), None)
+        if "cited-by" in classes and "original-links" not in classes:
+            self.in_cited_by += 1  # closed in depart_inline
         posture = next((m.group(1) for c in classes if (m := POSTURE.match(c))), None)
         if "cite-note" in classes:
             opening, closing = opening + "#footnote[", "]" + closing
@@ -370,12 +387,18 @@ class TypstTranslator(SphinxTranslator):
             opening, closing = opening + f"#{style}[", "]" + closing
         self._wrap(opening, closing)
 
-    depart_inline = _close
+    def depart_inline(self, node: nodes.inline) -> None:
+        if "cited-by" in node["classes"] and "original-links" not in node["classes"]:
+            self.in_cited_by -= 1
+        self._close(node)
 
     def _on_whats_new(self) -> bool:
         return self.doc == WHATS_NEW_DOC
 
     def visit_reference(self, node: nodes.reference) -> None:
+        if "page-ref" in node["classes"]:  # ", p. 41": the page of a print reference's passage
+            self.body.append(f"#page-ref({markup.label(self._reference_target(node))})")
+            raise nodes.SkipNode
         if "refid" in node:
             target = self.global_id(node["refid"])
         elif node.get("refuri", "").startswith("%"):
@@ -388,7 +411,18 @@ class TypstTranslator(SphinxTranslator):
             raise TypstError(f"a link the PDF cannot follow: {node.get('refuri')!r}")
         target = self.link_target(target)
         self.links.setdefault(target, self.doc)
-        self._wrap(f"#link({markup.label(target)})[")
+        closing = f"] #page-ref-in({markup.label(target)})" if self.in_cited_by else "]"
+        self._wrap(f"#link({markup.label(target)})[", closing)
+
+    def _reference_target(self, node: nodes.reference) -> str:
+        if "refid" in node:
+            target = self.global_id(node["refid"])
+        else:
+            doc, _, anchor = node.get("refuri", "%")[1:].partition("#")
+            target = self.global_id(anchor, doc)
+        target = self.link_target(target)
+        self.links.setdefault(target, self.doc)
+        return target
 
     depart_reference = _close
 
@@ -411,3 +445,21 @@ class TypstTranslator(SphinxTranslator):
         raise TypstError(
             f"the PDF writer has no rendering for '{node.__class__.__name__}' nodes (in {self.doc})"
         )
+
+
+def _ragged(node: nodes.paragraph) -> bool:
+    """Whether a paragraph is a one-line descriptor (an actor's kind and role), set ragged-right:
+    justified, a long unbreakable word such as a domain name leaves gaping spaces."""
+    first = node.children[0] if node.children else None
+    return isinstance(first, nodes.inline) and "actor-kind" in first["classes"]
+
+
+def _followed_by_cited_by(node: nodes.paragraph) -> bool:
+    """Whether the next element is a "Cited in" line (a paragraph holding only that span)."""
+    following = node.next_node(descend=False, siblings=True, ascend=False)
+    return (
+        isinstance(following, nodes.paragraph)
+        and len(following.children) == 1
+        and isinstance(following.children[0], nodes.inline)
+        and "cited-by" in following.children[0]["classes"]
+    )
