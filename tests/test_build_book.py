@@ -91,3 +91,21 @@ def test_pdf_metadata(pdf: PdfReader) -> None:
     meta = pdf.metadata
     assert meta.title and meta.author and meta.subject
     assert meta.get("/Keywords")
+
+
+def test_no_page_shows_the_tools_internals(book: Path) -> None:
+    """Readers see the article, not the project: no file path of the project, no tool name."""
+    from pdfcheck import pdf_text
+
+    internal = re.compile(
+        r"seeds/|briefing/|articles/|\.ya?ml\b|_build|\.work/|trafilatura|" + re.escape(str(book)),
+        re.IGNORECASE,
+    )
+    html = book / "_build/html"
+    pages = sorted(html.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        text = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+        assert not internal.search(text), (page.name, internal.search(text))
+    pdf = next((book / "_build/pdf").glob("*.pdf"))
+    assert not internal.search(pdf_text(pdf))

@@ -126,3 +126,33 @@ def test_shipped_code_knows_no_topic() -> None:
                 text = path.read_text(encoding="utf-8").lower()
                 found = [w for w in words if w in text]
                 assert not found, f"{path.relative_to(root)} mentions {found}"
+
+
+def test_a_party_speaking_only_through_its_actors_is_not_shown_as_silent(tmp_path: Path) -> None:
+    """The matrix shows positions a party holds through its actors, named; "(no position
+    reported)" is kept for a party with none at all."""
+    from conftest import copy_project
+
+    root = copy_project(HARBOUR, tmp_path / "harbour")
+    positions = root / "briefing/positions.yaml"
+    positions.write_text(
+        positions.read_text().replace(
+            "    party: guild\n", "    party: guild\n    actor: bell\n", 1
+        )
+    )
+    book = root / "briefing/book.yaml"
+    book.write_text(
+        book.read_text().replace(
+            "  - {id: guild, name: Fishers' Guild}\n",
+            "  - {id: guild, name: Fishers' Guild}\n  - {id: council, name: Town Council}\n",
+        )
+    )
+    p = prepare(root)
+    page = compose_pages(p.briefing, p.anchors)["positions"]
+    matrix = page.split("```", 2)[1]
+    row = matrix.split("* - [Was the guild consulted", 1)[1].splitlines()
+    assert row[1:4] == [
+        "  - Held public meetings",
+        "  - Tomas Bell: Not consulted",
+        "  - (no position reported)",  # the council: no position at all
+    ], row

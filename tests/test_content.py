@@ -82,3 +82,17 @@ def test_inferred_stances_do_not_repeat_the_renderer_note(shipped) -> None:
     inferred = [p for p in shipped.briefing.positions.positions if p.basis == "actions"]
     assert inferred
     assert [p.stance for p in inferred if "inferred" in p.stance.lower()] == []
+
+
+def test_a_title_given_as_the_headline_is_in_the_article(shipped) -> None:
+    """A title the analyst wrote is declared descriptive (readers see it in [brackets]); one given
+    as the outlet's headline must be the article's own words."""
+    from briefgen.core.textnorm import fold
+
+    for sid, part in shipped.briefing.sources.items():
+        source = part.model
+        if source.title_basis == "stated":
+            text = fold(shipped.anchors.texts[sid].text).casefold()
+            assert fold(source.title).casefold() in text, sid
+    stated = [p.model for p in shipped.briefing.sources.values() if p.model.title_basis == "stated"]
+    assert len(stated) >= 1  # the check has something to check

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
 from conftest import FIXTURES, run_cli
 
 ARTICLES = FIXTURES / "articles"
@@ -22,6 +23,9 @@ def test_html_article_metadata_is_detected_with_provenance(harbour: Path) -> Non
     assert "Subscribe now" not in seed and "Home | News" not in seed  # boilerplate removed
     stub = (harbour / "briefing/sources/harbour-pilots-strike-over-pay.yaml").read_text()
     assert "date: '2024-05-08'" in stub and "basis: metadata" in stub
+    # the note is printed in the book: how the date was found, in a reader's words, no tool names
+    published = yaml.safe_load(stub)["published"]
+    assert published["note"] == "as given in the page's metadata"
 
 
 def test_text_article_guesses_title_author_and_date(harbour: Path) -> None:
@@ -33,6 +37,7 @@ def test_text_article_guesses_title_author_and_date(harbour: Path) -> None:
     assert "title: Ferry timetable cut as crews fall ill" in stub
     assert "author: Priya Nair" in stub
     assert "date: '2024-03-14'" in stub and "written in the text: '14 March 2024'" in stub
+    assert yaml.safe_load(stub)["published"]["note"] == "stated in the text: '14 March 2024'"
     assert "outlet: 'TODO: the outlet that published it'" in stub
 
 

@@ -145,6 +145,20 @@ def stance_text(pos: Position) -> str:
     return escape(pos.stance) + (" *(inferred from actions)*" if pos.basis == "actions" else "")
 
 
+def _matrix_cell(ctx: BookContext, issue: str, party: str) -> str:
+    """A party's stance on an issue: its own, or, when it has none, those its actors hold (named,
+    so a party that speaks only through its members is not shown as silent)."""
+    held = [p for p in ctx.positions.positions if p.issue == issue and p.party == party]
+    own = [p for p in held if p.actor is None] or held
+
+    def stance(p: Position) -> str:
+        who = f"{escape(ctx.actors_by_id[p.actor].name)}: " if p.actor else ""
+        mark = ctx.item_mark("posture", (p.issue, p.party, p.actor))
+        return mark + who + posture_badge(p.posture) + stance_text(p)
+
+    return "; ".join(stance(p) for p in own) or "(no position reported)"
+
+
 def positions_page(ctx: BookContext) -> Page:
     b = ctx.briefing
     page = Page(ctx, "positions", SECTION_TITLES["positions"])
@@ -168,20 +182,7 @@ def positions_page(ctx: BookContext) -> Page:
             )
         ]
         for party in parties:
-            stances = [
-                p
-                for p in positions
-                if p.issue == issue.id and p.party == party.id and p.actor is None
-            ]
-            cells.append(
-                "; ".join(
-                    ctx.item_mark("posture", (p.issue, p.party, p.actor))
-                    + posture_badge(p.posture)
-                    + stance_text(p)
-                    for p in stances
-                )
-                or "(no position reported)"
-            )
+            cells.append(_matrix_cell(ctx, issue.id, party.id))
         rows.append(cells)
     page.add(
         *list_table(

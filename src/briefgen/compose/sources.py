@@ -258,13 +258,13 @@ def source_page(ctx: BookContext, sid: str) -> Page:
         ("Relays", relay_text(s)),
         ("Grade", grade_label(s.grade.reliability, s.grade.credibility)),
         ("Grading rationale", s.grade.rationale),
-        ("File", s.file),
-    ]
+    ]  # not the text's file name: a reader has no use for the project's paths
+    cells = [(key, escape(value)) for key, value in rows]
     if s.url:
-        rows.insert(1, ("URL", s.url))
+        cells.insert(1, ("URL", external_link(escape(s.url), s.url)))
     page.add("```{list-table}", ":header-rows: 0", ":widths: 1 3", ":class: source-card", "")
-    for key, value in rows:
-        page.add(f"* - **{escape(key)}**", f"  - {escape(value)}")
+    for key, cell in cells:
+        page.add(f"* - **{escape(key)}**", f"  - {cell}")
     page.add("```", "")
     for r in s.relays:
         if r.note:

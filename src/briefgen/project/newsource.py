@@ -35,7 +35,8 @@ class Detected:
     date: str | None = None
     outlet: str | None = None
     url: str | None = None
-    how: dict[str, str] = field(default_factory=dict)
+    how: dict[str, str] = field(default_factory=dict)  # for the analyst (a comment in the YAML)
+    date_note: str | None = None  # for the reader: how the date was established, in their words
 
 
 def slugify(text: str, max_words: int = 6) -> str:
@@ -84,6 +85,8 @@ def _from_html(raw: str) -> Detected:
         if value:
             setattr(found, name, str(value).strip())
             found.how[name] = f"page metadata ({key}), read by trafilatura"
+    if found.date:
+        found.date_note = "as given in the page's metadata"
     return found
 
 
@@ -115,6 +118,7 @@ def _from_text(raw: str) -> Detected:
             continue  # e.g. '2025-30-03' is not a date
         found.date = day.isoformat()
         found.how["date"] = f"written in the text: {m.group(0)!r}; check it is the publication date"
+        found.date_note = f"stated in the text: {m.group(0)!r}"
         break
     return found
 
@@ -160,7 +164,8 @@ def stub(source_id: str, seed: str, found: Detected, original: Path) -> str:
         "date": found.date or f"{TODO}: EDTF date, e.g. 2025-02-17",
         "basis": "metadata" if found.date and "metadata" in found.how.get("date", "") else "stated",
     }
-    published["note"] = found.how.get("date", f"{TODO}: how the date was established")
+    # printed in the book: says how the date was found, never which tool found it
+    published["note"] = found.date_note or f"{TODO}: how the date was established"
     data: dict[str, object] = {
         "id": source_id,
         "file": seed,
