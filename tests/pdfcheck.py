@@ -247,3 +247,15 @@ def outline_entries(reader: PdfReader) -> list[tuple[str, int, float]]:
 
     walk(reader.outline)
     return found
+
+
+def text_sizes(reader: PdfReader, index: int) -> list[tuple[str, float]]:
+    """Every piece of text on a page with the size it is printed at (points)."""
+    found: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            found.append((text, size * (abs(tm[3] * cm[3]) or 1.0)))
+
+    reader.pages[index].extract_text(visitor_text=visit)
+    return found

@@ -6,9 +6,13 @@ targets are validated ids only.
 
 Made to be read at text size: a party is a tinted fill and a small second line in each node, not
 a cluster box (boxes forced long edges across each other and across the boxes' titles, and
-stacked labels could not be matched to their edges); labels wrap narrow so the map stays about
-a text column wide, and the HTML shows it at 1 pt = 1 CSS px (see ``sphinxext.figures``), so
-no text is drawn below 12 px.
+stacked labels could not be matched to their edges); labels wrap narrow, and the HTML shows it at
+1 pt = 1 CSS px (see ``sphinxext.figures``), so no text is drawn below 12 px.
+
+The map is drawn in parts, one per group of connected actors, each left to right or, when a long
+chain would make it wider than a text column, top to bottom: one picture of every group side by
+side was wider than any column (its right side hidden behind a scroll bar), and in print shrank
+its labels below 6 pt.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape as xml_escape
 
 from briefgen.compose.markup import clean
-from briefgen.core.model import Actor, Actors
+from briefgen.core.model import Actor, Actors, Relation
 
 SHAPES = {"person": "ellipse", "organisation": "box", "unit": "hexagon", "group": "octagon"}
 # light tints; black text on each >= 12:1
@@ -32,6 +36,9 @@ PARTY_FILLS = [
 ]
 NO_PARTY_FILL = "#f1f2f4"
 NODE_WRAP, EDGE_WRAP = 16, 16
+# Rough widths in points of a wrapped node, of an edge label with the gap between ranks, and the
+# width a part may take: a text column is at least 680 CSS px from 1024 px screens up.
+NODE_PT, EDGE_PT, COLUMN_PT = 140, 132, 640
 
 
 def _label_text(text: str) -> str:
@@ -55,24 +62,82 @@ def dot_string(text: str, wrap: int = 0) -> str:
     return '"' + "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in lines) + '"'
 
 
-def actor_map_dot(
+def map_parts(actors: Actors) -> list[list[Relation]]:
+    """The relations in groups of connected actors, each group in the order of its first relation."""
+    known = {a.id for a in actors.actors}
+    drawn = [r for r in actors.relations if r.source in known and r.target in known]
+    group_of: dict[str, int] = {}
+    groups: list[set[str]] = []
+    for rel in drawn:
+        found = sorted({group_of[a] for a in (rel.source, rel.target) if a in group_of})
+        if not found:
+            groups.append(set())
+            found = [len(groups) - 1]
+        keep = found[0]
+        for other in found[1:]:  # the relation joins two groups
+            groups[keep] |= groups[other]
+            groups[other] = set()
+        groups[keep] |= {rel.source, rel.target}
+        for actor in groups[keep]:
+            group_of[actor] = keep
+    order: list[int] = []
+    for rel in drawn:
+        if group_of[rel.source] not in order:
+            order.append(group_of[rel.source])
+    return [[r for r in drawn if group_of[r.source] == g] for g in order]
+
+
+def _ranks(relations: list[Relation]) -> dict[str, int]:
+    """Each actor's rank as ``dot`` places it: the length of the longest chain leading to it."""
+    rank: dict[str, int] = {}
+    nodes = [x for r in relations for x in (r.source, r.target)]
+    for node in nodes:
+        rank.setdefault(node, 0)
+    for _ in range(len(rank)):  # relax; a cycle stops growing after len(rank) rounds
+        changed = False
+        for r in relations:
+            if r.source != r.target and rank[r.target] < rank[r.source] + 1 <= len(rank):
+                rank[r.target] = rank[r.source] + 1
+                changed = True
+        if not changed:
+            break
+    return rank
+
+
+def direction(relations: list[Relation]) -> str:
+    """``LR`` (reads as a sentence: actor, relation, actor) unless a long chain makes the part
+    wider than a column; then ``TB`` when that is narrower (actors of one rank side by side)."""
+    rank = _ranks(relations)
+    chain = max(rank.values()) + 1
+    widest = max(list(rank.values()).count(n) for n in set(rank.values()))
+    across = chain * NODE_PT + (chain - 1) * EDGE_PT
+    down = widest * NODE_PT + (widest - 1) * EDGE_PT // 2
+    return "LR" if across <= COLUMN_PT or across <= down else "TB"
+
+
+def actor_map_dots(
     actors: Actors, party_names: dict[str | None, str], href: Callable[[Actor], str]
-) -> str | None:
-    """DOT source of the map, or None when no relations are recorded; ``href`` links a node to its entry."""
-    if not actors.relations:
-        return None
-    linked = {r.source for r in actors.relations} | {r.target for r in actors.relations}
+) -> list[str]:
+    """DOT source of each part of the map (see ``map_parts``); ``href`` links a node to its entry."""
+    return [_dot(actors, part, party_names, href, direction(part)) for part in map_parts(actors)]
+
+
+def _dot(
+    actors: Actors,
+    relations: list[Relation],
+    party_names: dict[str | None, str],
+    href: Callable[[Actor], str],
+    rankdir: str,
+) -> str:
+    linked = {r.source for r in relations} | {r.target for r in relations}
     by_id: dict[str, Actor] = {a.id: a for a in actors.actors}
     lines = [
         "digraph actors {",
-        '  graph [rankdir=LR, fontname="FreeSans", fontsize=13, nodesep=0.2, ranksep=0.45, bgcolor="white", pad=0.15];',
+        f'  graph [rankdir={rankdir}, fontname="FreeSans", fontsize=13, nodesep=0.2, ranksep=0.45, bgcolor="white", pad=0.15];',
         '  node [fontname="FreeSans", fontsize=13, style="filled", color="#1f5f8b", margin="0.08,0.04"];',
         '  edge [fontname="FreeSans", fontsize=12, color="#57606a", fontcolor="#24292f", arrowsize=0.7];',
     ]
-    fills: dict[str | None, str] = {
-        party: PARTY_FILLS[n % len(PARTY_FILLS)]
-        for n, party in enumerate(p for p in party_names if p is not None)
-    }
+    fills = party_fills(party_names)
     for party, name in party_names.items():
         for actor in (a for a in actors.actors if a.party == party and a.id in linked):
             target = href(actor)
@@ -86,7 +151,7 @@ def actor_map_dot(
             lines.append(
                 f'  "{actor.id}" [label={node_label}, shape={SHAPES[actor.kind]}, fillcolor="{fill}", URL="{target}", target="_top", tooltip={dot_string(actor.role)}];'
             )
-    for rel in actors.relations:
+    for rel in relations:
         if rel.source in by_id and rel.target in by_id:
             # validated slugs
             lines.append(
@@ -94,3 +159,11 @@ def actor_map_dot(
             )
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def party_fills(party_names: dict[str | None, str]) -> dict[str | None, str]:
+    """Each party's tint, in the order the parties are listed (the same on the map and the list)."""
+    return {
+        party: PARTY_FILLS[n % len(PARTY_FILLS)]
+        for n, party in enumerate(p for p in party_names if p is not None)
+    }

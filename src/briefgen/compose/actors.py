@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from briefgen.compose import blocks
-from briefgen.compose.actormap import actor_map_dot
+from briefgen.compose.actormap import PARTY_FILLS, actor_map_dots, map_parts, party_fills
 from briefgen.compose.blocks import SECTION_TITLES, toctree
 from briefgen.compose.markup import escape, label, link, span
 from briefgen.compose.page import BookContext, Page, relative_target
@@ -70,30 +70,58 @@ def _map(ctx: BookContext, page: Page, names: dict[str | None, str]) -> None:
             ".md#", ".html#"
         )
 
-    dot = actor_map_dot(ctx.actors, names, href)
-    if not dot:
+    dots = actor_map_dots(ctx.actors, names, href)
+    if not dots:
         return
+    parts = map_parts(ctx.actors)
     # not 'actor-…': that namespace is the actors' own
     page.add(label("map-of-actors"), "## Actor map", "")
     page.para(
-        "Actors joined by the relations the sources report; each actor's party is named under its name and tinted "
-        "(shape: ellipse person, box organisation, hexagon unit, octagon group). Each relation is cited in the list below "
-        "the map, which is what a phone shows instead of the map."
+        "Actors joined by the relations the sources report, in groups of connected actors; each actor's party is "
+        "named under its name and tinted (shape: ellipse person, box organisation, hexagon unit, octagon group). "
+        "Each relation is cited in the list below the map, which is what a phone shows instead of the map."
     )
-    page.add(
-        "````{graphviz}",
-        ":alt: Map of the actors and the relations between them",
-        ":class: actor-map",
-        "",
-        dot.rstrip("\n"),
-        "````",
-        "",
+    page.add(":::{container} actor-map-parts", "")
+    for n, dot in enumerate(dots, start=1):
+        # no YAML text in a directive option (a '#' there is a comment): the names are in the
+        # list of relations under the map, which the alternative text points to
+        group = f", group {n} of {len(dots)}" if len(dots) > 1 else ""
+        alt = f"Map of actors{group}; its actors and relations are listed below the map"
+        page.add(
+            "````{graphviz}",
+            f":alt: {alt}",
+            ":class: actor-map",
+            "",
+            dot.rstrip("\n"),
+            "````",
+            "",
+        )
+    page.add(":::", "")
+    page.add("Relations shown on the map, group by group:", "")
+    tints: dict[str | None, int] = {
+        party: n % len(PARTY_FILLS)
+        for n, party in enumerate(p for p in party_fills(names) if p is not None)
+    }
+    for part in parts:
+        page.add(":::{container} actor-relations", "")
+        for rel in part:
+            ends = [ctx.actors_by_id[rel.source], ctx.actors_by_id[rel.target]]
+            text = f"{ends[0].name} → {rel.kind} → {ends[1].name}"
+            chips = [_chip(actor, tints) for actor in ends]
+            shown = (
+                f"{chips[0]} → {span(escape(rel.kind), classes=('relation-kind',))} → {chips[1]}"
+            )
+            page.add(f"- {page.claim(text, rel.cite, shown=shown)}")
+        page.add("", ":::", "")
+
+
+def _chip(actor: Actor, tints: dict[str | None, int]) -> str:
+    """An actor's name tinted as its party is on the map (``tint-none`` for no party)."""
+    tint = tints.get(actor.party)
+    return span(
+        escape(actor.name),
+        classes=("actor-chip", f"tint-{tint}" if tint is not None else "tint-none"),
     )
-    page.add("Relations shown on the map:", "")
-    for rel in ctx.actors.relations:
-        text = f"{ctx.actors_by_id[rel.source].name} → {rel.kind} → {ctx.actors_by_id[rel.target].name}"
-        page.add(f"- {page.claim(text, rel.cite)}")
-    page.add("")
 
 
 def actors_pages(ctx: BookContext) -> list[Page]:

@@ -227,9 +227,16 @@ class Page:
         return MARK_SEPARATOR.join(out)
 
     def claim(
-        self, text: str, cites: Sequence[Citation], *, classes: tuple[str, ...] = ("claim",)
+        self,
+        text: str,
+        cites: Sequence[Citation],
+        *,
+        classes: tuple[str, ...] = ("claim",),
+        shown: str | None = None,
     ) -> str:
-        """A sentence with its own anchor (for 'cited by' links) followed by its citation marks."""
+        """A sentence with its own anchor (for 'cited by' links) followed by its citation marks.
+
+        ``shown`` is markup to show instead of the escaped ``text`` (which still keys the claim)."""
         self._claims += 1
         claim_id = f"c-{self.docname.replace('/', '-')}-{self._claims}"
         badge = ""
@@ -240,7 +247,7 @@ class Page:
                 badge = change_badge(mark)
         return (
             badge
-            + span(escape(text), id=claim_id, classes=classes)
+            + span(escape(text) if shown is None else shown, id=claim_id, classes=classes)
             + self.marks(cites, claim_id, text)
         )
 

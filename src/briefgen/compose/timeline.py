@@ -16,7 +16,15 @@ from briefgen.compose.blocks import (
     list_table,
     toctree,
 )
-from briefgen.compose.charts import NARROW, timeline_panels
+from briefgen.compose.charts import (
+    DARK,
+    LIGHT,
+    NARROW,
+    WIDE,
+    Layout,
+    split_off_axis,
+    timeline_panels,
+)
 from briefgen.compose.markup import escape, label, link
 from briefgen.compose.page import BookContext, Page, relative_target
 from briefgen.core.model import Event
@@ -43,17 +51,26 @@ def timeline_periods(events: Sequence[Event]) -> list[tuple[str, str, list[Event
 
 
 def _timeline_chart(page: Page, events: Sequence[Event], asset: str) -> None:
-    """The chart as one figure per panel (see ``charts.timeline_panels``), the caption under the last;
-    in HTML also a narrow form, each title over its mark, that phones show instead (CSS)."""
+    """The chart as one figure per panel (see ``charts.timeline_panels``), the caption under the last.
+
+    HTML also gets a narrow form, each title over its mark, that phones show instead, and each
+    form in the dark theme's colours: a chart shown as an image cannot see the page's theme, so
+    the page shows the copy for its theme (CSS). The PDF has the light wide form only."""
     caption = (
         "Events on a date axis: dots are exact days, bars are spans (month, season or range), hollow dashed marks are "
         "approximate or uncertain dates. Dashed lines break the axis where nothing happens for a long stretch."
     )
+    earlier, _, later = split_off_axis(events)
+    if earlier or later:
+        caption += (
+            " Events far before or after the rest are listed apart, with their dates, off the axis."
+        )
 
-    def figures(panels: list[str], suffix: str, figclass: str) -> list[str]:
+    def figures(layout: Layout, dark: bool, suffix: str, figclass: str) -> list[str]:
+        panels = timeline_panels(events, layout, DARK if dark else LIGHT)
         lines = []
         for n, svg in enumerate(panels, start=1):
-            name = asset + suffix + ("" if n == 1 else f"-{n}")
+            name = asset + suffix + ("-dark" if dark else "") + ("" if n == 1 else f"-{n}")
             page.assets[f"charts/{name}.svg"] = svg
             alt = "Timeline chart of the events below" + (
                 f", part {n} of {len(panels)}" if len(panels) > 1 else ""
@@ -61,7 +78,9 @@ def _timeline_chart(page: Page, events: Sequence[Event], asset: str) -> None:
             lines += [
                 f"```{{figure}} /charts/{name}.svg",
                 f":alt: {alt}",
-                f":figclass: timeline-chart {figclass}",
+                # only-dark: the theme then leaves the image as it is (no dimming, no white box)
+                *([":class: only-dark"] if dark else []),
+                f":figclass: timeline-chart {figclass} timeline-{'dark' if dark else 'light'}",
                 "",
                 *([escape(caption)] if n == len(panels) else []),
                 "```",
@@ -69,17 +88,15 @@ def _timeline_chart(page: Page, events: Sequence[Event], asset: str) -> None:
             ]
         return lines
 
-    wide = timeline_panels(events)
-    if not wide:
+    if not events:
         return
-    page.add(*figures(wide, "", "timeline-wide"))
-    page.add(
-        *fenced(
-            "only",
-            "\n".join(figures(timeline_panels(events, NARROW), "-narrow", "timeline-narrow")),
-            "html",
-        )
-    )
+    page.add(*figures(WIDE, False, "", "timeline-wide"))
+    html_only = [
+        *figures(WIDE, True, "", "timeline-wide"),
+        *figures(NARROW, False, "-narrow", "timeline-narrow"),
+        *figures(NARROW, True, "-narrow", "timeline-narrow"),
+    ]
+    page.add(*fenced("only", "\n".join(html_only), "html"))
 
 
 def _timeline_events(ctx: BookContext, page: Page, events: Sequence[Event]) -> None:

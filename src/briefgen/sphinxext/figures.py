@@ -18,14 +18,23 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.ext.graphviz import graphviz, html_visit_graphviz
+from sphinx.ext.graphviz import graphviz, render_dot_html
 from sphinx.writers.html5 import HTML5Translator
 
 
 def visit_graphviz_with_alt(self: HTML5Translator, node: graphviz) -> None:
     start = len(self.body)
     try:
-        html_visit_graphviz(self, node)
+        # Sphinx writes the alt text unescaped as the object's fallback content: escape it here,
+        # as it may hold names from the YAML
+        render_dot_html(
+            self,
+            node,
+            node["code"],
+            node["options"],
+            alt=self.encode(node.get("alt") or "diagram"),
+            filename=node.get("filename"),
+        )
     except nodes.SkipNode:
         label = html.escape(node.get("alt") or "diagram", quote=True)
         for i in range(start, len(self.body)):

@@ -302,7 +302,13 @@ class TypstTranslator(SphinxTranslator):
         if image is None or node.next_node(nodes.legend) is not None:
             raise TypstError("a figure needs exactly one image and no legend")
         body = self._image(image)
-        cap = f", caption: [{self.render_children(caption).strip()}]" if caption is not None else ""
+        # a figure without a caption (a chart's first panels) takes no number: the reader sees
+        # Figure 1, 2, ... on the captions, none skipped
+        cap = (
+            f", caption: [{self.render_children(caption).strip()}]"
+            if caption is not None
+            else ", numbering: none"
+        )
         self.body.append(self.targets(node["ids"]) + f"#figure({body}{cap})\n\n")
         raise nodes.SkipNode
 
