@@ -271,6 +271,131 @@ def test_a_phone_shows_the_map_as_groups_of_relations_that_fit(browser: Browser,
     )
 
 
+@pytest.mark.parametrize("theme", THEMES)
+def test_citations_are_listed_under_a_notes_heading_compact_and_readable(
+    browser: Browser, site: str, theme: str
+) -> None:
+    """Each analysis page's citations sit under "Notes" (listed in the page's contents), smaller
+    than the text, their quotes in the text colour with a thin underline (not a wall of links)."""
+    context = open_view(browser, "desktop", theme)
+    pg = context.new_page()
+    for section in SECTIONS:
+        goto(pg, f"{site}/{section}.html", theme)
+        found = pg.evaluate(
+            """() => { const notes = document.querySelector('section.page-notes');
+              if (!notes) return null;
+              const quote = notes.querySelector('aside.footnote a.reference.internal');
+              const body = document.querySelector('article.bd-article p');
+              const style = getComputedStyle(quote);
+              return { heading: notes.querySelector('h2').firstChild.textContent,
+                       listed: [...document.querySelectorAll('.bd-sidebar-secondary a')].some(a => a.getAttribute('href') === '#' + notes.id),
+                       notes: notes.querySelectorAll('aside.footnote').length,
+                       marks: document.querySelectorAll('a.cite-mark').length,
+                       size: parseFloat(getComputedStyle(quote).fontSize), body: parseFloat(getComputedStyle(body).fontSize),
+                       colour: style.color, text: getComputedStyle(body).color, underline: style.textDecorationLine }; }"""
+        )
+        assert found is not None, section
+        assert found["heading"] == "Notes" and found["listed"], (section, found)
+        assert found["notes"] == found["marks"] > 0, (section, found)
+        assert found["size"] < found["body"], (section, found)
+        assert found["colour"] == found["text"] and found["underline"] == "underline", found
+    context.close()
+
+
+@pytest.mark.parametrize("section", ["summary", "background"])
+def test_phone_citation_marks_are_24px_targets_kept_together(
+    browser: Browser, site: str, section: str
+) -> None:
+    """WCAG 2.2 2.5.8: each mark at least 24 x 24 px on a phone; a run of marks on one line."""
+    context = open_view(browser, "phone", "light")
+    pg = context.new_page()
+    goto(pg, f"{site}/{section}.html", "light")
+    sizes = pg.evaluate(
+        "[...document.querySelectorAll('a.cite-mark')].filter(a => a.checkVisibility()).map(a => { const r = a.getBoundingClientRect(); return [r.width, r.height]; })"
+    )
+    runs = pg.evaluate(
+        """[...document.querySelectorAll('span.cite-run')].map(run => new Set([...run.querySelectorAll('a.cite-mark')].map(a => Math.round(a.getBoundingClientRect().top))).size)"""
+    )
+    context.close()
+    assert len(sizes) > 10
+    assert min(w for w, _ in sizes) >= 24 and min(h for _, h in sizes) >= 24, sorted(sizes)[:3]
+    assert runs and max(runs) == 1, runs  # every run of marks on one line
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_tapping_a_mark_on_a_phone_previews_it_without_leaving_the_page(
+    browser: Browser, site: str, theme: str
+) -> None:
+    context = open_view(browser, "phone", theme)
+    pg = context.new_page()
+    goto(pg, f"{site}/summary.html", theme)
+    mark = pg.locator("a.cite-mark").nth(3)
+    href = mark.get_attribute("href")
+    label = mark.locator(".cite-label").first.text_content()
+    mark.scroll_into_view_if_needed()
+    mark.tap()
+    tip = pg.locator("#cite-tip")
+    expect(tip).to_be_visible()
+    assert pg.url.endswith("/summary.html")  # not followed
+    text = tip.inner_text()
+    source = label.split(",")[0]
+    assert source in text and "grade " in text and "“" in text, text  # source, grade, quote
+    assert re.search(r"grade [A-F][1-6]: .+ source, information ", text), text
+    assert tip.locator("a.cite-tip-go").get_attribute("href") == href
+    box = tip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    pg.locator("article h1").first.tap()  # a tap elsewhere closes it
+    expect(tip).to_have_count(0)
+    mark.tap()
+    tip.locator("a.cite-tip-go").tap()  # the preview's link leads to the passage
+    pg.wait_for_url(f"**/{href}")
+    context.close()
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_phone_headings_leave_room_for_the_text(browser: Browser, site: str, kind: str) -> None:
+    context = open_view(browser, "phone", "light")
+    pg = context.new_page()
+    goto(pg, f"{site}/{kind}.html", "light")
+    sizes = pg.evaluate(
+        "[...document.querySelectorAll('article h1, article h2')].map(h => [h.tagName, parseFloat(getComputedStyle(h).fontSize)])"
+    )
+    context.close()
+    assert all(size <= (30 if tag == "H1" else 24) for tag, size in sizes), sizes
+
+
+@pytest.mark.parametrize(("width", "theme"), VIEWS)
+@pytest.mark.parametrize("kind", ["positions", "sources", "timeline", "actors"])
+def test_no_fade_over_content_that_is_in_view(
+    browser: Browser, site: str, kind: str, width: str, theme: str
+) -> None:
+    """A box fades at an edge only where more is hidden, and never wider than what is hidden
+    (a 48 px fade over a table that overflows by 17 px hid 31 px of what was in view)."""
+    context = open_view(browser, width, theme)
+    pg = context.new_page()
+    goto(pg, f"{site}/{kind}.html", theme)
+    faded = pg.evaluate(
+        """() => [...document.querySelectorAll('body *')].filter(e => { const m = getComputedStyle(e).maskImage || getComputedStyle(e).webkitMaskImage; return m && m !== 'none'; })
+            .map(e => [e.className, e.scrollWidth - e.clientWidth - e.scrollLeft, parseFloat(getComputedStyle(e).getPropertyValue('--fade-right')) || 0])"""
+    )
+    context.close()
+    assert all(hidden > 0 and fade <= hidden for _, hidden, fade in faded), faded
+
+
+def test_phone_sources_table_keeps_every_column_in_view(browser: Browser, site: str) -> None:
+    context = open_view(browser, "phone", "light")
+    pg = context.new_page()
+    goto(pg, f"{site}/sources.html", "light")
+    cells = pg.evaluate(
+        """[...document.querySelectorAll('table.sources-table tbody td')].map(td => { const r = td.getBoundingClientRect();
+            return [td.dataset.label || '', r.left >= 0 && r.right <= window.innerWidth, td.checkVisibility()]; })"""
+    )
+    context.close()
+    grades = [c for c in cells if c[0] == "Grade"]
+    assert len(grades) >= 5
+    assert all(inside and shown for _, inside, shown in cells), cells
+
+
 def test_timeline_chart_shows_every_event_title_in_full(page: Page, site: str) -> None:
     page.goto(f"{site}/timeline.html")
     # wrapped lines are tspans

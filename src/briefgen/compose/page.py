@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from briefgen.compose.markup import escape, external_link, label, link, span
 from briefgen.core.load import Briefing
 from briefgen.core.model import Actor, Actors, Background, Citation, Positions, Questions, Timeline
+from briefgen.core.scales import grade_label
 from briefgen.edition.textfragment import Article
 from briefgen.edition.textfragment import link as text_link
 from briefgen.trust.anchor import Anchor, AnchorIndex
@@ -264,7 +265,13 @@ class Page:
             + " "
             + span(f"¶{anchor.paragraph}", classes=("cite-para",))
         )
-        text = f"{short}, {escape(date)}: {link(quoted, target)}"
+        # the source's grade, its meaning on hover (and in a phone's citation preview)
+        meaning = grade_label(source.grade.reliability, source.grade.credibility).split(": ", 1)[1]
+        grade = span(
+            f"grade {{abbr}}`{source.grade.reliability}{source.grade.credibility} ({meaning})`",
+            classes=("cite-grade",),
+        )
+        text = f"{short} ({grade}), {escape(date)}: {link(quoted, target)}"
         if cite.note:
             text += " " + span(escape(cite.note), classes=("cite-note",))
         if original := self.ctx.original_link(cite.source, anchor):

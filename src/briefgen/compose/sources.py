@@ -13,6 +13,7 @@ from briefgen.compose.blocks import (
     claims_paragraph,
     dating_text,
     group_by_period,
+    list_table,
     toctree,
 )
 from briefgen.compose.markup import escape, external_link, label, link, span
@@ -138,15 +139,30 @@ def sources_page(ctx: BookContext) -> Page:
     page.para(
         "Every article the book rests on, in order of publication, with its grading. Relayed reporting is named: two outlets relaying the same original report count as one origin, not two."
     )
-    page.add("| Source | Outlet | Published | Kind | Relays | Grade |", "|---|---|---|---|---|---|")
+    rows = []
     for sid in sources_by_date(ctx):
         s: Source = b.sources[sid].model
         title = link(escape(s.display_title), relative_target("sources", ctx.source_doc(sid)))
         grade = f"{ctx.item_mark('grade', sid)}**{s.grade.reliability}{s.grade.credibility}**"
-        page.add(
-            f"| {ctx.item_mark('source', sid)}{title} | {escape(s.outlet)} | {escape(s.published.parsed.display())} | {escape(s.kind)} | {escape(relay_text(s))} | {grade} |"
+        rows.append(
+            [
+                f"{ctx.item_mark('source', sid)}{title}",
+                escape(s.outlet),
+                escape(s.published.parsed.display()),
+                escape(s.kind),
+                escape(relay_text(s)),
+                grade,
+            ]
         )
-    page.add("")
+    # on a phone each source is a card (every column labelled), so the grade is never off-screen
+    page.add(
+        *list_table(
+            ["Source", "Outlet", "Published", "Kind", "Relays", "Grade"],
+            rows,
+            widths=[34, 14, 14, 10, 18, 10],
+            classes=("sources-table", "phone-cards"),
+        )
+    )
     for sid in sources_by_date(ctx):
         s = b.sources[sid].model
         page.para(

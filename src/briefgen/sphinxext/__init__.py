@@ -13,6 +13,7 @@ from briefgen.sphinxext.citations import setup_citations
 from briefgen.sphinxext.figures import setup_figures
 from briefgen.sphinxext.inventory import setup_inventory
 from briefgen.sphinxext.metadata import setup_metadata
+from briefgen.sphinxext.notes import setup_notes
 from briefgen.sphinxext.plainids import setup_plainids
 from briefgen.sphinxext.refs import setup_refs
 from briefgen.sphinxext.searchindex import setup_searchindex
@@ -25,6 +26,7 @@ __version__ = "0.1.0"
 def setup(app: Sphinx) -> dict[str, Any]:
     setup_metadata(app)
     setup_citations(app)
+    setup_notes(app)
     setup_figures(app)
     setup_templates(app)
     setup_refs(app)
@@ -36,5 +38,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 2,
+        "env_version": 3,  # 3: footnotes in a Notes section
     }

@@ -69,6 +69,8 @@ class CitationMarksToLinks(SphinxPostTransform):
                 short
             ):  # read by briefgen.js for the mark's accessible name ("3: citation, Gazette, ¶5")
                 link += nodes.inline("", short, classes=["cite-label"])
+            if grade := _grade_text(footnote):  # and for a phone's preview of the citation
+                link += nodes.inline("", grade, classes=["cite-label", "cite-grade-label"])
             sup = nodes.superscript("", "", link)
             sup["classes"].append("cite")
             if original is not None:  # the tooltip offers it (briefgen.js); hidden beside the mark
@@ -76,6 +78,47 @@ class CitationMarksToLinks(SphinxPostTransform):
                     "", original.astext(), refuri=original["refuri"], classes=["cite-original-link"]
                 )
             mark.replace_self(sup)  # replace_self moves the mark's ids (footnote back-links) to sup
+        for parent in {id(s.parent): s.parent for s in self.document.findall(_is_mark)}.values():
+            _wrap_runs(parent)
+
+
+def _is_mark(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.superscript) and "cite" in node["classes"]
+
+
+def _wrap_runs(parent: nodes.Element) -> None:
+    """Adjacent marks (and the print-only separators between them) in one ``cite-run`` span,
+    which keeps them on one line: a run broken across lines reads as two citations."""
+    runs: list[list[nodes.Node]] = []
+    current: list[nodes.Node] = []
+    for child in parent.children:
+        is_sep = isinstance(child, nodes.inline) and "mark-sep" in child["classes"]
+        if _is_mark(child) or (is_sep and current):
+            current.append(child)
+            continue
+        runs.append(current)
+        current = []
+    runs.append(current)
+    for run in runs:
+        while run and not _is_mark(run[-1]):
+            run.pop()
+        if len(run) < 2:
+            continue
+        index = parent.index(run[0])
+        for node in run:
+            parent.remove(node)
+        parent.insert(index, nodes.inline("", "", *run, classes=["cite-run"]))
+
+
+def _grade_text(footnote: nodes.footnote) -> str:
+    """'grade B2: usually reliable source, information probably true', from the footnote's
+    abbreviation of the grade (empty if it has none)."""
+    for span in footnote.findall(nodes.inline):
+        if "cite-grade" in span["classes"]:
+            abbr = next(iter(span.findall(nodes.abbreviation)), None)
+            if abbr is not None:
+                return f"grade {abbr.astext()}: {abbr.get('explanation', '')}".rstrip(": ")
+    return ""
 
 
 def _short_label(footnote: nodes.footnote) -> str:

@@ -1,25 +1,61 @@
 /* briefgen: citation marks, followed citations and wide blocks.
    - A mark's accessible name starts with its visible number ("3: citation, Gazette, ¶5"); its
      quote and outlet (the mark's title, set at build time) show on hover AND keyboard focus, as
-     a tooltip kept inside the window and named as the mark's description. Text is inserted with
-     textContent, never as HTML.
+     a tooltip kept inside the window and named as the mark's description. On a touch screen a
+     tap opens a preview instead (source, grade, quote, a link to the passage) that closes
+     without leaving the page. Text is inserted with textContent, never as HTML.
    - A followed citation brings its whole highlighted passage into view below the sticky header.
    - Wide tables and charts scroll sideways in a focusable box; a shadow shows there is more. */
 (function () {
   "use strict";
   let tip = null;
   let hideTimer = null;
+  let pointer = "mouse"; // how the reader last pressed: "touch" and "pen" get a preview on tap
   function hide() { clearTimeout(hideTimer); if (tip) { tip.remove(); tip = null; } }
-  function hideSoon() { clearTimeout(hideTimer); hideTimer = setTimeout(hide, 300); } // time to move into the tip and its link
-  function show(mark) {
+  function hideSoon() { // time to move into the tip and its link; a tapped preview stays until closed
+    clearTimeout(hideTimer);
+    if (tip && !tip.dataset.pinned) hideTimer = setTimeout(hide, 300);
+  }
+  function line(parent, cls, text) {
+    const el = document.createElement("span");
+    el.className = cls;
+    el.textContent = text;
+    parent.appendChild(el);
+    return el;
+  }
+  function show(mark, pinned) {
     hide();
     const text = mark.dataset.quote;
     if (!text) return;
     tip = document.createElement("div");
     tip.className = "cite-tip";
     tip.id = "cite-tip";
-    tip.setAttribute("role", "tooltip");
-    tip.textContent = text;
+    if (pinned) {
+      // A tap on a phone: a preview of the citation (source, grade, quote, a link to the
+      // passage) that stays on the page until closed; a second tap on the mark follows it.
+      tip.dataset.pinned = "1";
+      tip.dataset.mark = mark.getAttribute("href");
+      tip.setAttribute("role", "dialog");
+      tip.setAttribute("aria-label", mark.getAttribute("aria-label") || "citation");
+      const grade = mark.querySelector(".cite-grade-label");
+      line(tip, "cite-tip-quote", text);
+      if (grade) line(tip, "cite-tip-grade", grade.textContent);
+      const go = document.createElement("a");
+      go.className = "cite-tip-go";
+      go.href = mark.getAttribute("href");
+      go.textContent = "Go to the passage \u2192";
+      tip.appendChild(go);
+      const close = document.createElement("button");
+      close.type = "button";
+      close.className = "cite-tip-close";
+      close.setAttribute("aria-label", "Close the citation preview");
+      close.textContent = "\u00d7";
+      close.addEventListener("click", hide);
+      tip.appendChild(close);
+    } else {
+      tip.setAttribute("role", "tooltip");
+      tip.textContent = text;
+    }
     // a source with a url: the passage on the original site (a text-fragment link, hidden beside the mark)
     const original = mark.parentElement && mark.parentElement.querySelector("a.cite-original-link");
     if (original) {
@@ -57,6 +93,17 @@
     const more = box.scrollWidth - box.clientWidth;
     box.classList.toggle("briefgen-more-left", box.scrollLeft > 1);
     box.classList.toggle("briefgen-more-right", box.scrollLeft < more - 1);
+    // a fade no wider than what is hidden on that side: content that is in view is not faded
+    box.style.setProperty("--fade-left", Math.min(48, box.scrollLeft) + "px");
+    box.style.setProperty("--fade-right", Math.min(48, Math.max(0, more - box.scrollLeft)) + "px");
+  }
+  function labelCards() { // a phone shows each row of these tables as a card, each cell named by its column
+    for (const table of document.querySelectorAll("table.phone-cards")) {
+      const names = [...table.querySelectorAll("thead th")].map(function (th) { return th.textContent.trim(); });
+      for (const row of table.querySelectorAll("tbody tr")) {
+        [...row.children].forEach(function (cell, i) { if (names[i]) cell.dataset.label = names[i]; });
+      }
+    }
   }
   function markScrollable() {
     for (const box of document.querySelectorAll(".pst-scrollable-table-container, figure.timeline-chart, div.graphviz")) {
@@ -92,9 +139,22 @@
       mark.addEventListener("mouseenter", function () { show(mark); });
       mark.addEventListener("focus", function () { show(mark); });
       mark.addEventListener("mouseleave", hideSoon);
-      mark.addEventListener("blur", hide);
+      mark.addEventListener("blur", function () { if (tip && !tip.dataset.pinned) hide(); });
+      mark.addEventListener("click", function (e) {
+        // a mouse click or the keyboard follows the link (hover and focus showed the tip)
+        if (e.detail === 0 || pointer === "mouse") return;
+        if (tip && tip.dataset.pinned && tip.dataset.mark === mark.getAttribute("href")) return;
+        e.preventDefault();
+        show(mark, true);
+      });
     }
+    document.addEventListener("pointerdown", function (e) {
+      pointer = e.pointerType || "mouse";
+      // a tap outside the preview and the marks closes it
+      if (tip && tip.dataset.pinned && !tip.contains(e.target) && !e.target.closest("a.cite-mark")) hide();
+    }, true);
     document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
+    labelCards();
     markScrollable();
     revealTarget();
   });
