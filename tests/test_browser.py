@@ -87,6 +87,8 @@ def test_cited_by_link_returns_to_the_claim(page: Page, site: str) -> None:
     page.goto(f"{site}/sources/oan-special-forces.html")
     back = page.locator(".cited-by a[href*='timeline.html#c-']").first
     claim_id = back.get_attribute("href").split("#", 1)[1]
+    expect(back).not_to_be_visible()  # collapsed under "Cited in N places"
+    back.locator("xpath=ancestor::details[1]/summary").click()
     back.click()
     page.wait_for_url(f"**/timeline.html#{claim_id}")
     expect(page.locator(f"[id='{claim_id}']")).to_be_in_viewport()
@@ -394,6 +396,36 @@ def test_phone_sources_table_keeps_every_column_in_view(browser: Browser, site: 
     grades = [c for c in cells if c[0] == "Grade"]
     assert len(grades) >= 5
     assert all(inside and shown for _, inside, shown in cells), cells
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_source_page_marks_the_arrived_at_passage_and_keeps_its_apparatus_small(
+    browser: Browser, site: str, theme: str
+) -> None:
+    """Only the passage a reader came for is filled; the other cited passages are marked by a
+    rule in the margin; each "Cited in" line is collapsed to its count, its links told apart."""
+    context = open_view(browser, "desktop", theme)
+    pg = context.new_page()
+    goto(pg, f"{site}/sources/internewscast-nbc-mexico.html", theme)
+    target = pg.locator(".cited [id^='q-'], .cited[id^='q-']").first.get_attribute("id")
+    goto(pg, f"{site}/sources/internewscast-nbc-mexico.html#{target}", theme)
+    found = pg.evaluate(
+        """() => { const fills = [...document.querySelectorAll('.cited')].map(c => [c.matches(':target, :has(:target)'), getComputedStyle(c).backgroundColor]);
+            const rules = [...document.querySelectorAll('p:has(> .cited)')].map(p => parseFloat(getComputedStyle(p).borderLeftWidth));
+            const groups = [...document.querySelectorAll('details.cited-by-details')].map(d => [d.open, d.querySelector('summary').textContent,
+                [...d.querySelectorAll('.cited-by:not(.original-links) a')].map(a => a.pathname + ' ' + a.textContent)]);
+            const article = document.querySelector('#article-text').getBoundingClientRect().height;
+            return { fills, rules, groups, article }; }"""
+    )
+    context.close()
+    clear = ("rgba(0, 0, 0, 0)", "transparent")
+    assert [bg for arrived, bg in found["fills"] if arrived and bg not in clear]
+    assert all(bg in clear for arrived, bg in found["fills"] if not arrived), found["fills"]
+    assert found["rules"] and min(found["rules"]) >= 2
+    assert len(found["groups"]) >= 3
+    for is_open, summary, labels in found["groups"]:
+        assert not is_open and re.fullmatch(r"Cited in \d+ places?|Open at .*", summary), summary
+        assert len(labels) == len(set(labels)), labels  # on one page, every back-link differs
 
 
 def test_timeline_chart_shows_every_event_title_in_full(page: Page, site: str) -> None:

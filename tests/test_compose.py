@@ -156,3 +156,19 @@ def test_a_party_speaking_only_through_its_actors_is_not_shown_as_silent(tmp_pat
         "  - Tomas Bell: Not consulted",
         "  - (no position reported)",  # the council: no position at all
     ], row
+
+
+def test_back_link_labels_take_as_many_words_as_tell_the_claims_apart() -> None:
+    from briefgen.compose.page import distinct_excerpts
+
+    texts = [
+        "According to NBC News, as relayed by Newsmax, troops began training",
+        "According to NBC News, as relayed by Newsmax, drones may be used",
+        "Mexico rejected any intervention",
+    ]
+    assert distinct_excerpts(texts) == [
+        "According to NBC News, as relayed by Newsmax, troops…",
+        "According to NBC News, as relayed by Newsmax, drones…",
+        "Mexico rejected any intervention",
+    ]
+    assert distinct_excerpts([texts[2], texts[2]]) == [texts[2], texts[2]]

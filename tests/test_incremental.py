@@ -43,7 +43,7 @@ def test_one_event_edit_touches_only_the_timeline(harbour: Path) -> None:
     assert set(report.sphinx["html"].written) - GENERATED == {"timeline", "sources/gazette"}
     assert "voted on a Tuesday" in (harbour / "_build/html/timeline.html").read_text()
     assert (
-        "Timeline: “The Port Authority voted on a…”"
+        "“The Port Authority voted on a…”"
         in (harbour / "_build/html/sources/gazette.html").read_text()
     )
 

@@ -39,7 +39,7 @@ class CitingClaim:
     docname: str
     claim_id: str
     page_title: str
-    excerpt: str = ""  # the claim's first words, so a back-link says where it leads
+    text: str = ""  # the claim's text: its first words label the back-link (``distinct_excerpts``)
 
 
 @dataclass
@@ -160,6 +160,22 @@ def claim_excerpt(text: str, words: int = EXCERPT_WORDS) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
+def distinct_excerpts(texts: Sequence[str], words: int = EXCERPT_WORDS) -> list[str]:
+    """Each text's first words: ``words`` of them, or as many more as tell it from the others
+    (three back-links all reading "According to NBC News, as relayed…" told the reader nothing).
+    Equal texts get equal excerpts."""
+    out = []
+    for text in texts:
+        others = {t for t in texts if t != text}
+        n = words
+        while n < len(text.split()) and claim_excerpt(text, n) in {
+            claim_excerpt(t, n) for t in others
+        }:
+            n += 1
+        out.append(claim_excerpt(text, n))
+    return out
+
+
 def relative_target(from_doc: str, to_doc: str, anchor: str | None = None) -> str:
     """Path of ``to_doc``'s Markdown file as seen from ``from_doc``, plus an optional #anchor."""
     path = _relative_path(from_doc, to_doc)
@@ -219,7 +235,7 @@ class Page:
             self._note_text.append((label, self._footnote(cite)))
             if claim_id:
                 citing = CitingClaim(
-                    self.docname, claim_id, self.short_title, claim_excerpt(claim_text)
+                    self.docname, claim_id, self.short_title, " ".join(claim_text.split())
                 )
                 if citing not in self.ctx.cited_by[anchor.anchor_id]:
                     self.ctx.cited_by[anchor.anchor_id].append(citing)

@@ -17,7 +17,13 @@ from briefgen.compose.blocks import (
     toctree,
 )
 from briefgen.compose.markup import escape, external_link, label, link, span
-from briefgen.compose.page import BookContext, CitingClaim, Page, relative_target
+from briefgen.compose.page import (
+    BookContext,
+    CitingClaim,
+    Page,
+    distinct_excerpts,
+    relative_target,
+)
 from briefgen.core.model import Source
 from briefgen.core.scales import (
     CONFIDENCE,
@@ -343,25 +349,33 @@ def _original_links(ctx: BookContext, sid: str, anchors: list[Anchor]) -> str:
             links[shown] = external_link(escape(shown), url)
     if not links:
         return ""
-    return span(
-        "Open at the passage on the original site: " + " · ".join(links.values()),
-        classes=("cited-by", "original-links"),
-    )
+    head = span("Open at the passage on the original site:", classes=("cited-by-count",))
+    return span(f"{head} {' · '.join(links.values())}", classes=("cited-by", "original-links"))
 
 
 def _backlinks(ctx: BookContext, docname: str, anchors: list[Anchor]) -> str:
-    """'Cited in' links that say where they go: the section and the claim's first words."""
-    links = []
-    seen: set[CitingClaim] = set()
+    """'Cited in 4 places: Background: “first words…”, “…” · Summary: “…”': the claims citing a
+    paragraph's passages, grouped by page, each named by as many of its first words as tell it
+    from the others. The count heads the line: the HTML book shows only it until opened."""
+    citing: list[CitingClaim] = []
     for a in anchors:
-        for citing in ctx.cited_by.get(a.anchor_id, []):
-            if citing in seen:
-                continue
-            seen.add(citing)
-            text = escape(citing.page_title) + (
-                ": " + escape(f"“{citing.excerpt}”") if citing.excerpt else ""
-            )
-            links.append(link(text, relative_target(docname, citing.docname, citing.claim_id)))
-    if not links:
+        citing += [c for c in ctx.cited_by.get(a.anchor_id, []) if c not in citing]
+    if not citing:
         return ""
-    return span("Cited in: " + " · ".join(links), classes=("cited-by",))
+    by_page: dict[str, list[CitingClaim]] = {}
+    for claim in citing:
+        by_page.setdefault(claim.page_title, []).append(claim)
+    groups = []
+    for title, claims in by_page.items():
+        labels = distinct_excerpts([c.text for c in claims])
+        links = []
+        for n, (claim, excerpt) in enumerate(zip(claims, labels, strict=True)):
+            again = labels[:n].count(excerpt)  # the same sentence twice on a page: numbered
+            text = (f"“{excerpt}”" if excerpt else title) + (f" ({again + 1})" if again else "")
+            links.append(
+                link(escape(text), relative_target(docname, claim.docname, claim.claim_id))
+            )
+        groups.append(f"{escape(title)}: {', '.join(links)}")
+    places = f"Cited in {len(citing)} place{'s' if len(citing) > 1 else ''}:"
+    head = span(escape(places), classes=("cited-by-count",))
+    return span(f"{head} {' · '.join(groups)}", classes=("cited-by",))

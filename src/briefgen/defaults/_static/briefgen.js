@@ -5,6 +5,7 @@
      tap opens a preview instead (source, grade, quote, a link to the passage) that closes
      without leaving the page. Text is inserted with textContent, never as HTML.
    - A followed citation brings its whole highlighted passage into view below the sticky header.
+   - A source page's "Cited in" lines are collapsed under their count.
    - Wide tables and charts scroll sideways in a focusable box; a shadow shows there is more. */
 (function () {
   "use strict";
@@ -97,6 +98,22 @@
     box.style.setProperty("--fade-left", Math.min(48, box.scrollLeft) + "px");
     box.style.setProperty("--fade-right", Math.min(48, Math.max(0, more - box.scrollLeft)) + "px");
   }
+  function collapseCitedBy() {
+    // a paragraph's "Cited in N places" and original-site lines shrink to their first words
+    // ("Cited in 4 places"), opened on demand: the apparatus no longer outweighs the article
+    for (const line of document.querySelectorAll("p > span.cited-by")) {
+      const head = line.querySelector(".cited-by-count");
+      const p = line.parentElement;
+      if (!head || p.parentElement.matches("details.cited-by-details")) continue;
+      const details = document.createElement("details");
+      details.className = "cited-by-details";
+      const summary = document.createElement("summary");
+      summary.textContent = head.textContent.replace(/:\s*$/, "");
+      details.appendChild(summary);
+      p.replaceWith(details);
+      details.appendChild(p);
+    }
+  }
   function labelCards() { // a phone shows each row of these tables as a card, each cell named by its column
     for (const table of document.querySelectorAll("table.phone-cards")) {
       const names = [...table.querySelectorAll("thead th")].map(function (th) { return th.textContent.trim(); });
@@ -155,6 +172,7 @@
     }, true);
     document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
     labelCards();
+    collapseCitedBy();
     markScrollable();
     revealTarget();
   });
