@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from briefgen.compose.actormap import direction, map_parts
+import pytest
+from test_charts import contrast
+
+from briefgen.compose.actormap import DARK_MAP, LIGHT_MAP, MapPalette, direction, map_parts
 from briefgen.core.model import Actors
 
 CITE = [{"source": "s", "quote": "q"}]
@@ -44,3 +47,16 @@ def test_a_long_chain_is_drawn_top_to_bottom_and_a_short_or_wide_one_left_to_rig
     assert direction(star) == "LR"  # six actors side by side would be wider still
     cycle = map_parts(actors(("a", "b"), ("b", "c"), ("c", "a")))[0]
     assert direction(cycle) in {"LR", "TB"}  # a cycle ends
+
+
+@pytest.mark.parametrize("palette", [LIGHT_MAP, DARK_MAP])
+def test_map_text_is_legible_on_every_fill_in_both_themes(palette: MapPalette) -> None:
+    """A map in the dark theme's colours (a light SVG on a dark page glared) keeps text at
+    4.5:1 on every party's tint, and its lines visible against the background."""
+    background = "#ffffff" if palette.background == "white" else palette.background
+    for fill in (*palette.fills, palette.no_party):
+        assert contrast(palette.text, fill) >= 4.5
+        assert contrast(palette.small, fill) >= 4.5
+    assert contrast(palette.edge_text, background) >= 4.5
+    assert contrast(palette.edge, background) >= 3
+    assert contrast(palette.border, background) >= 3

@@ -246,13 +246,30 @@ def test_the_actor_map_fits_the_column_without_scrolling(
     chart_text_sizes(pg)  # the maps have loaded
     boxes = pg.evaluate(
         """() => { const column = document.querySelector('article.bd-article').getBoundingClientRect();
-          return [...document.querySelectorAll('div.actor-map-parts div.graphviz')].map(d => {
+          return [...document.querySelectorAll('div.actor-map-parts div.graphviz')].filter(d => d.checkVisibility()).map(d => {
             const r = d.getBoundingClientRect();
             return [d.scrollWidth, d.clientWidth, r.left >= column.left - 1 && r.right <= column.right + 1]; }); }"""
     )
     context.close()
     assert len(boxes) >= 2
     assert all(scroll <= client and inside for scroll, client, inside in boxes), boxes
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_actor_map_is_drawn_in_the_pages_theme(browser: Browser, site: str, theme: str) -> None:
+    context = open_view(browser, "desktop", theme)
+    pg = context.new_page()
+    goto(pg, f"{site}/actors.html", theme)
+    chart_text_sizes(pg)  # the maps have loaded
+    backgrounds = pg.evaluate(
+        """[...document.querySelectorAll('div.actor-map-parts object')].filter(o => o.checkVisibility())
+            .map(o => o.contentDocument.querySelector('g.graph > polygon').getAttribute('fill'))"""
+    )
+    page_colour = pg.evaluate("getComputedStyle(document.body).backgroundColor")
+    context.close()
+    assert len(backgrounds) >= 2
+    expected = "#14181e" if theme == "dark" else "white"
+    assert set(backgrounds) == {expected}, (backgrounds, page_colour)
 
 
 def test_a_phone_shows_the_map_as_groups_of_relations_that_fit(browser: Browser, site: str) -> None:
@@ -265,7 +282,7 @@ def test_a_phone_shows_the_map_as_groups_of_relations_that_fit(browser: Browser,
             g.querySelectorAll('li').length,
             Math.min(...[...g.querySelectorAll('.actor-chip')].map(c => parseFloat(getComputedStyle(c).fontSize)))])"""
     )
-    maps = pg.locator("div.actor-map-parts div.graphviz").count()
+    maps = pg.locator("div.actor-map-parts.map-light div.graphviz").count()
     context.close()
     assert len(groups) == maps >= 2  # one group of relations per part of the map
     assert all(fits and items >= 1 and size >= MIN_CHART_TEXT_PX for fits, items, size in groups), (

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
 from briefgen.compose.markup import clean
@@ -35,6 +36,44 @@ PARTY_FILLS = [
     "#fdf5d7",
 ]
 NO_PARTY_FILL = "#f1f2f4"
+
+
+@dataclass(frozen=True)
+class MapPalette:
+    """The map's colours: light (the PDF and the HTML light theme) or for the dark theme (a map
+    shown as an SVG object cannot see the page's theme, so the page shows the copy for its theme)."""
+
+    background: str
+    text: str
+    small: str  # the party's line in a node
+    border: str
+    edge: str
+    edge_text: str
+    fills: tuple[str, ...]
+    no_party: str
+
+
+LIGHT_MAP = MapPalette(
+    "white",
+    "#1b1f24",
+    "#3d434a",
+    "#1f5f8b",
+    "#57606a",
+    "#24292f",
+    tuple(PARTY_FILLS),
+    NO_PARTY_FILL,
+)
+# dark tints of the same hues; light text on each >= 9:1
+DARK_MAP = MapPalette(
+    "#14181e",
+    "#e6ebf0",
+    "#c3ccd6",
+    "#6cb2ea",
+    "#9aa5b1",
+    "#e6ebf0",
+    ("#1d3550", "#4a2d1c", "#1f3d26", "#3b2946", "#45391a"),
+    "#2a2f36",
+)
 NODE_WRAP, EDGE_WRAP = 16, 16
 # Rough widths in points of a wrapped node, of an edge label with the gap between ranks, and the
 # width a part may take: a text column is at least 680 CSS px from 1024 px screens up.
@@ -48,11 +87,11 @@ def _label_text(text: str) -> str:
     return xml_escape(clean(text)).replace("\\", "\\\\")
 
 
-def html_label(lines: list[str], small: str | None) -> str:
+def html_label(lines: list[str], small: str | None, small_colour: str = "#3d434a") -> str:
     """A DOT HTML-like label: ``lines`` of escaped text, then ``small`` (if any) in a smaller size."""
     body = "<BR/>".join(_label_text(line) for line in lines)
     if small:
-        body += f'<BR/><FONT POINT-SIZE="12" COLOR="#3d434a">{_label_text(small)}</FONT>'
+        body += f'<BR/><FONT POINT-SIZE="12" COLOR="{small_colour}">{_label_text(small)}</FONT>'
     return f"<{body}>"
 
 
@@ -116,10 +155,16 @@ def direction(relations: list[Relation]) -> str:
 
 
 def actor_map_dots(
-    actors: Actors, party_names: dict[str | None, str], href: Callable[[Actor], str]
+    actors: Actors,
+    party_names: dict[str | None, str],
+    href: Callable[[Actor], str],
+    palette: MapPalette = LIGHT_MAP,
 ) -> list[str]:
     """DOT source of each part of the map (see ``map_parts``); ``href`` links a node to its entry."""
-    return [_dot(actors, part, party_names, href, direction(part)) for part in map_parts(actors)]
+    return [
+        _dot(actors, part, party_names, href, direction(part), palette)
+        for part in map_parts(actors)
+    ]
 
 
 def _dot(
@@ -128,25 +173,27 @@ def _dot(
     party_names: dict[str | None, str],
     href: Callable[[Actor], str],
     rankdir: str,
+    palette: MapPalette = LIGHT_MAP,
 ) -> str:
     linked = {r.source for r in relations} | {r.target for r in relations}
     by_id: dict[str, Actor] = {a.id: a for a in actors.actors}
     lines = [
         "digraph actors {",
-        f'  graph [rankdir={rankdir}, fontname="FreeSans", fontsize=13, nodesep=0.2, ranksep=0.45, bgcolor="white", pad=0.15];',
-        '  node [fontname="FreeSans", fontsize=13, style="filled", color="#1f5f8b", margin="0.08,0.04"];',
-        '  edge [fontname="FreeSans", fontsize=12, color="#57606a", fontcolor="#24292f", arrowsize=0.7];',
+        f'  graph [rankdir={rankdir}, fontname="FreeSans", fontsize=13, nodesep=0.2, ranksep=0.45, bgcolor="{palette.background}", pad=0.15];',
+        f'  node [fontname="FreeSans", fontsize=13, style="filled", color="{palette.border}", fontcolor="{palette.text}", margin="0.08,0.04"];',
+        f'  edge [fontname="FreeSans", fontsize=12, color="{palette.edge}", fontcolor="{palette.edge_text}", arrowsize=0.7];',
     ]
-    fills = party_fills(party_names)
+    fills = party_fills(party_names, palette)
     for party, name in party_names.items():
         for actor in (a for a in actors.actors if a.party == party and a.id in linked):
             target = href(actor)
             if not re.match(r"^[A-Za-z0-9_./-]+#actor-[a-z0-9-]+$", target):
                 raise ValueError(f"unsafe link target: {target!r}")
-            fill = fills.get(party, NO_PARTY_FILL)
+            fill = fills.get(party, palette.no_party)
             node_label = html_label(
                 textwrap.wrap(clean(actor.name), NODE_WRAP) or [""],
                 name if party is not None else None,
+                palette.small,
             )
             lines.append(
                 f'  "{actor.id}" [label={node_label}, shape={SHAPES[actor.kind]}, fillcolor="{fill}", URL="{target}", target="_top", tooltip={dot_string(actor.role)}];'
@@ -161,9 +208,11 @@ def _dot(
     return "\n".join(lines) + "\n"
 
 
-def party_fills(party_names: dict[str | None, str]) -> dict[str | None, str]:
+def party_fills(
+    party_names: dict[str | None, str], palette: MapPalette = LIGHT_MAP
+) -> dict[str | None, str]:
     """Each party's tint, in the order the parties are listed (the same on the map and the list)."""
     return {
-        party: PARTY_FILLS[n % len(PARTY_FILLS)]
+        party: palette.fills[n % len(palette.fills)]
         for n, party in enumerate(p for p in party_names if p is not None)
     }

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from briefgen.compose import blocks
-from briefgen.compose.actormap import PARTY_FILLS, actor_map_dots, map_parts, party_fills
+from briefgen.compose.actormap import (
+    DARK_MAP,
+    PARTY_FILLS,
+    actor_map_dots,
+    map_parts,
+    party_fills,
+)
 from briefgen.compose.blocks import SECTION_TITLES, toctree
 from briefgen.compose.markup import escape, label, link, span
 from briefgen.compose.page import BookContext, Page, relative_target
@@ -81,21 +87,10 @@ def _map(ctx: BookContext, page: Page, names: dict[str | None, str]) -> None:
         "named under its name and tinted (shape: ellipse person, box organisation, hexagon unit, octagon group). "
         "Each relation is cited in the list below the map, which is what a phone shows instead of the map."
     )
-    page.add(":::{container} actor-map-parts", "")
-    for n, dot in enumerate(dots, start=1):
-        # no YAML text in a directive option (a '#' there is a comment): the names are in the
-        # list of relations under the map, which the alternative text points to
-        group = f", group {n} of {len(dots)}" if len(dots) > 1 else ""
-        alt = f"Map of actors{group}; its actors and relations are listed below the map"
-        page.add(
-            "````{graphviz}",
-            f":alt: {alt}",
-            ":class: actor-map",
-            "",
-            dot.rstrip("\n"),
-            "````",
-            "",
-        )
+    page.add(*_map_parts(dots, "light"))
+    # the dark theme's copy (HTML only): the page shows the one for its theme
+    dark = actor_map_dots(ctx.actors, names, href, DARK_MAP)
+    page.add(*blocks.fenced("only", "\n".join(_map_parts(dark, "dark")), "html"))
     page.add(":::", "")
     page.add("Relations shown on the map, group by group:", "")
     tints: dict[str | None, int] = {
@@ -113,6 +108,26 @@ def _map(ctx: BookContext, page: Page, names: dict[str | None, str]) -> None:
             )
             page.add(f"- {page.claim(text, rel.cite, shown=shown)}")
         page.add("", ":::", "")
+
+
+def _map_parts(dots: list[str], theme: str) -> list[str]:
+    """The map's parts side by side, in one theme's colours."""
+    lines = [f":::{{container}} actor-map-parts map-{theme}", ""]
+    for n, dot in enumerate(dots, start=1):
+        # no YAML text in a directive option (a '#' there is a comment): the names are in the
+        # list of relations under the map, which the alternative text points to
+        group = f", group {n} of {len(dots)}" if len(dots) > 1 else ""
+        alt = f"Map of actors{group}; its actors and relations are listed below the map"
+        lines += [
+            "````{graphviz}",
+            f":alt: {alt}",
+            ":class: actor-map",
+            "",
+            dot.rstrip("\n"),
+            "````",
+            "",
+        ]
+    return [*lines, ":::", ""]
 
 
 def _chip(actor: Actor, tints: dict[str | None, int]) -> str:
