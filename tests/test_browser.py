@@ -335,7 +335,14 @@ def test_phone_citation_marks_are_24px_targets_kept_together(
     runs = pg.evaluate(
         """[...document.querySelectorAll('span.cite-run')].map(run => new Set([...run.querySelectorAll('a.cite-mark')].map(a => Math.round(a.getBoundingClientRect().top))).size)"""
     )
+    # ... and on the line where its sentence ends, not wrapped away from it
+    apart = pg.evaluate(
+        """[...document.querySelectorAll('span.claim + span.cite-run, span.claim + sup.cite')].filter(m => m.checkVisibility()).map(m => {
+            const text = [...m.previousElementSibling.getClientRects()].pop(), mark = m.getClientRects()[0];
+            return Math.abs(text.bottom - mark.bottom) < text.height ? null : m.textContent; }).filter(x => x)"""
+    )
     context.close()
+    assert apart == [], apart
     assert len(sizes) > 10
     assert min(w for w, _ in sizes) >= 24 and min(h for _, h in sizes) >= 24, sorted(sizes)[:3]
     assert runs and max(runs) == 1, runs  # every run of marks on one line
@@ -401,18 +408,28 @@ def test_no_fade_over_content_that_is_in_view(
     assert all(hidden > 0 and fade <= hidden for _, hidden, fade in faded), faded
 
 
-def test_phone_sources_table_keeps_every_column_in_view(browser: Browser, site: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "table"), [("sources", "table.sources-table"), ("positions", "table.positions-matrix")]
+)
+def test_a_phone_shows_every_column_of_a_key_table(
+    browser: Browser, site: str, kind: str, table: str
+) -> None:
+    """Each row a card, each cell named by its column: no column off-screen (the sources table's
+    Grade was; the matrix cut a party's position mid-word)."""
     context = open_view(browser, "phone", "light")
     pg = context.new_page()
-    goto(pg, f"{site}/sources.html", "light")
+    goto(pg, f"{site}/{kind}.html", "light")
     cells = pg.evaluate(
-        """[...document.querySelectorAll('table.sources-table tbody td')].map(td => { const r = td.getBoundingClientRect();
-            return [td.dataset.label || '', r.left >= 0 && r.right <= window.innerWidth, td.checkVisibility()]; })"""
+        """(table) => [...document.querySelectorAll(table + ' tbody td')].map(td => { const r = td.getBoundingClientRect();
+            return [td.dataset.label || '', r.left >= 0 && r.right <= window.innerWidth, td.checkVisibility(), td.scrollWidth <= td.clientWidth + 1]; })""",
+        table,
     )
+    header = pg.locator(f"{table} thead th").all_text_contents()
     context.close()
-    grades = [c for c in cells if c[0] == "Grade"]
-    assert len(grades) >= 5
-    assert all(inside and shown for _, inside, shown in cells), cells
+    assert len(cells) >= 2 * len(header) >= 6
+    assert all(inside and shown and fits for _, inside, shown, fits in cells), cells
+    labels = {label for label, *_ in cells}
+    assert {h.strip() for h in header[1:]} <= labels, (header, labels)  # every column named
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -443,6 +460,25 @@ def test_a_source_page_marks_the_arrived_at_passage_and_keeps_its_apparatus_smal
     for is_open, summary, labels in found["groups"]:
         assert not is_open and re.fullmatch(r"Cited in \d+ places?|Open at .*", summary), summary
         assert len(labels) == len(set(labels)), labels  # on one page, every back-link differs
+
+
+def test_a_phone_breaks_no_source_card_label_inside_a_word(browser: Browser, site: str) -> None:
+    context = open_view(browser, "phone", "light")
+    pg = context.new_page()
+    goto(pg, f"{site}/sources/oan-special-forces.html", "light")
+    broken = pg.evaluate(
+        """() => { const out = [];
+          for (const td of document.querySelectorAll('table.source-card td:first-child')) {
+            const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+            for (let node; (node = walker.nextNode());) {
+              for (const m of node.textContent.matchAll(/\\S+/g)) {
+                const range = document.createRange(); range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+                const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                if (lines.size > 1) out.push(m[0]); } } }
+          return out; }"""
+    )
+    context.close()
+    assert broken == [], broken  # "Publish/ed", "rational/e" were
 
 
 def test_timeline_chart_shows_every_event_title_in_full(page: Page, site: str) -> None:

@@ -226,3 +226,15 @@ def test_a_supplied_title_is_bracketed_wherever_the_source_is_named() -> None:
         )
     ]
     assert order == sorted(order)  # by publication date (c. November 2025 may be 1 November)
+
+
+def test_the_caption_names_axis_breaks_only_where_the_chart_has_them() -> None:
+    from briefgen.compose.timeline import timeline_caption
+
+    together = make_events([("2025-01-10", "a"), ("2025-02-10", "b"), ("2025-03-10", "c")])
+    apart = make_events([("2025-01-10", "a"), ("2025-02-10", "b"), ("2025-09-10", "c")])
+    assert len(axis_segments(together)) == 1 and len(axis_segments(apart)) == 2
+    assert "Dashed lines break" not in timeline_caption(together)
+    assert "Dashed lines break" in timeline_caption(apart)
+    assert "listed apart" not in timeline_caption(apart)
+    assert "listed apart" in timeline_caption(shipped_events())  # 1846 and 1990

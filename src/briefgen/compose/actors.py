@@ -85,7 +85,7 @@ def _map(ctx: BookContext, page: Page, names: dict[str | None, str]) -> None:
     page.para(
         "Actors joined by the relations the sources report, in groups of connected actors; each actor's party is "
         "named under its name and tinted (shape: ellipse person, box organisation, hexagon unit, octagon group). "
-        "Each relation is cited in the list below the map, which is what a phone shows instead of the map."
+        "Each relation is cited in the list below the map."
     )
     page.add(*_map_parts(dots, "light"))
     # the dark theme's copy (HTML only): the page shows the one for its theme

@@ -189,7 +189,7 @@ def positions_page(ctx: BookContext) -> Page:
             ["Issue", *(p.name for p in parties)],
             rows,
             widths=[2] + [3] * len(parties),
-            classes=("positions-matrix",),
+            classes=("positions-matrix", "phone-cards"),
         )
     )
     if any(p.posture for p in positions):
@@ -217,7 +217,9 @@ def positions_page(ctx: BookContext) -> Page:
 def questions_page(ctx: BookContext) -> Page:
     page = Page(ctx, "questions", SECTION_TITLES["questions"])
     for i, q in enumerate(ctx.questions.questions, 1):
-        page.add(label(f"question-{q.id}"), f"## {i}. {escape(q.question)}", "")
+        # numbered on screen; print numbers its sections itself ("6.8", not "6.8 8.")
+        number = span(f"{i}.", classes=("screen-only",))
+        page.add(label(f"question-{q.id}"), f"## {number} {escape(q.question)}", "")
         page.para(f"{ctx.item_mark('question', q.id)}**Why it matters.** {escape(q.why)}")
         page.para(f"**What the sources say.** {claims_paragraph(page, q.basis)}")
         page.add("**Indicators to watch.**", "")

@@ -155,7 +155,7 @@ def sources_page(ctx: BookContext) -> Page:
                 f"{ctx.item_mark('source', sid)}{title}",
                 escape(s.outlet),
                 escape(s.published.parsed.display()),
-                escape(s.kind),
+                escape(SOURCE_KINDS[s.kind].split(":", 1)[0]),  # "News report", as readers say it
                 escape(relay_text(s)),
                 grade,
             ]
@@ -165,7 +165,7 @@ def sources_page(ctx: BookContext) -> Page:
         *list_table(
             ["Source", "Outlet", "Published", "Kind", "Relays", "Grade"],
             rows,
-            widths=[34, 14, 14, 10, 18, 10],
+            widths=[21, 22, 13, 15, 22, 7],  # in print, room for the longest outlet and kind
             classes=("sources-table", "phone-cards"),
         )
     )
@@ -375,7 +375,9 @@ def _backlinks(ctx: BookContext, docname: str, anchors: list[Anchor]) -> str:
             links.append(
                 link(escape(text), relative_target(docname, claim.docname, claim.claim_id))
             )
-        groups.append(f"{escape(title)}: {', '.join(links)}")
+        groups.append(span(f"{escape(title)}: {', '.join(links)}", classes=("cited-by-group",)))
     places = f"Cited in {len(citing)} place{'s' if len(citing) > 1 else ''}:"
     head = span(escape(places), classes=("cited-by-count",))
-    return span(f"{head} {' · '.join(groups)}", classes=("cited-by",))
+    # opened on a screen, each page's group is a line of its own (the separators then hide)
+    between = span(" · ", classes=("cited-by-sep",))
+    return span(f"{head} {between.join(groups)}", classes=("cited-by",))

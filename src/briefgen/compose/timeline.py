@@ -22,6 +22,7 @@ from briefgen.compose.charts import (
     NARROW,
     WIDE,
     Layout,
+    axis_segments,
     split_off_axis,
     timeline_panels,
 )
@@ -50,21 +51,29 @@ def timeline_periods(events: Sequence[Event]) -> list[tuple[str, str, list[Event
     )
 
 
+def timeline_caption(events: Sequence[Event]) -> str:
+    """The chart's caption, naming only what this chart shows (axis breaks, events set apart)."""
+    caption = (
+        "Events on a date axis: dots are exact days, bars are spans (month, season or range), hollow dashed marks are "
+        "approximate or uncertain dates."
+    )
+    if len(axis_segments(events)) > 1:
+        caption += " Dashed lines break the axis where nothing happens for a long stretch."
+    earlier, _, later = split_off_axis(events)
+    if earlier or later:
+        caption += (
+            " Events far before or after the rest are listed apart, with their dates, off the axis."
+        )
+    return caption
+
+
 def _timeline_chart(page: Page, events: Sequence[Event], asset: str) -> None:
     """The chart as one figure per panel (see ``charts.timeline_panels``), the caption under the last.
 
     HTML also gets a narrow form, each title over its mark, that phones show instead, and each
     form in the dark theme's colours: a chart shown as an image cannot see the page's theme, so
     the page shows the copy for its theme (CSS). The PDF has the light wide form only."""
-    caption = (
-        "Events on a date axis: dots are exact days, bars are spans (month, season or range), hollow dashed marks are "
-        "approximate or uncertain dates. Dashed lines break the axis where nothing happens for a long stretch."
-    )
-    earlier, _, later = split_off_axis(events)
-    if earlier or later:
-        caption += (
-            " Events far before or after the rest are listed apart, with their dates, off the axis."
-        )
+    caption = timeline_caption(events)
 
     def figures(layout: Layout, dark: bool, suffix: str, figclass: str) -> list[str]:
         panels = timeline_panels(events, layout, DARK if dark else LIGHT)

@@ -70,8 +70,8 @@ CONFIDENCE = {
 CONFIDENCE_RULE = (
     "An origin is an original report: outlets relaying the same report (for example two sites relaying one "
     "newspaper's story) count as one origin, and an outlet's own reporting is an origin of its own. A key "
-    "judgment's confidence may not exceed what its cited origins allow; briefgen check reports any that does "
-    "(confidence-exceeds-sourcing)."
+    "judgment's confidence may not exceed what its cited origins allow; the book's checks flag any that does "
+    "to its editors."
 )
 
 #: Reliability grades that count as well-graded carriers of an origin.

@@ -374,7 +374,7 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_inline(self, node: nodes.inline) -> None:
         classes = node["classes"]
-        if "mark-sep" in classes:
+        if "mark-sep" in classes or "screen-only" in classes:
             raise nodes.SkipNode  # citation marks are grouped for print; the separator is HTML's
         if "change-mark" in classes and not self._on_whats_new():
             raise nodes.SkipNode  # "new"/"changed" marks are HTML's; print lists the changes on the What's new page
