@@ -101,6 +101,32 @@ def test_search_finds_a_term_from_the_articles(page: Page, site: str) -> None:
     assert results.count() >= 2
 
 
+def test_search_snippets_are_content_and_analysis_ranks_above_source_texts(
+    page: Page, site: str
+) -> None:
+    """Snippets once read "...ht Dark US Military..." (the theme's buttons) with note numbers fused
+    into words; for an analysis word the source texts came first."""
+    page.goto(f"{site}/search.html?q=Sheinbaum")
+    results = page.locator("#search-results ul.search li")
+    expect(results.first).to_be_visible(timeout=20_000)
+    expect(results.locator("p.context").first).to_be_visible(timeout=20_000)
+    page.wait_for_function(
+        "document.querySelectorAll('#search-results ul.search li').length === document.querySelectorAll('#search-results ul.search li p.context').length",
+        timeout=20_000,
+    )
+    found = results.evaluate_all(
+        "lis => lis.map(li => [li.querySelector('a').getAttribute('href'), li.querySelector('p.context')?.textContent || ''])"
+    )
+    kinds = ["source" if href.startswith("sources/") else "analysis" for href, _ in found]
+    assert "analysis" in kinds and "source" in kinds, found
+    assert kinds == sorted(kinds), kinds  # every analysis page before every source text
+    for href, snippet in found:
+        assert not re.search(r"Download PDF|Light|Dark|System Settings|\[\d+\]|¶\d", snippet), (
+            href,
+            snippet,
+        )
+
+
 def test_pdf_download_link_serves_a_pdf(page: Page, site: str, tmp_path: Path) -> None:
     page.goto(f"{site}/timeline.html")
     with page.expect_download() as info:

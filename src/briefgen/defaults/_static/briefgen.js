@@ -6,9 +6,32 @@
      without leaving the page. Text is inserted with textContent, never as HTML.
    - A followed citation brings its whole highlighted passage into view below the sticky header.
    - A source page's "Cited in" lines are collapsed under their count.
+   - Search snippets come from the article text only; analysis pages rank above source texts.
    - Wide tables and charts scroll sideways in a focusable box; a shadow shows there is more. */
 (function () {
   "use strict";
+  // Search (on the search page, where Sphinx's searchtools.js ran before this deferred script):
+  // snippets from the article's own text, not the theme's buttons, citation marks or notes; and
+  // for the same words, the analysis pages before the source texts they rest on.
+  const SEARCH_CHROME = ".headerlink, script, style, .header-article-items, .bd-header-article, sup.cite, .cite-run, " +
+    ".mark-sep, .cite-label, .cited-by, details.cited-by-details, section.page-notes, .para-num, .bd-sidebar-secondary, " +
+    ".prev-next-area, .bd-footer-article, nav";
+  const SOURCE_TEXT_PENALTY = 50; // more than any one page's score for a word: sources come after
+  if (typeof Search !== "undefined" && Search.htmlToText) {
+    Search.htmlToText = function (htmlString, anchor) {
+      const doc = new DOMParser().parseFromString(htmlString, "text/html");
+      doc.querySelectorAll(SEARCH_CHROME).forEach(function (el) { el.remove(); });
+      const main = doc.querySelector("article.bd-article") || doc.querySelector('[role="main"]');
+      if (!main) return "";
+      const part = anchor ? main.querySelector(anchor) : null;
+      return (part || main).textContent;
+    };
+  }
+  if (typeof Scorer !== "undefined") {
+    Scorer.score = function (result) {
+      return result[4] - (String(result[0]).startsWith("sources/") ? SOURCE_TEXT_PENALTY : 0);
+    };
+  }
   let tip = null;
   let hideTimer = null;
   let pointer = "mouse"; // how the reader last pressed: "touch" and "pen" get a preview on tap

@@ -302,13 +302,10 @@ class TypstTranslator(SphinxTranslator):
         if image is None or node.next_node(nodes.legend) is not None:
             raise TypstError("a figure needs exactly one image and no legend")
         body = self._image(image)
-        # a figure without a caption (a chart's first panels) takes no number: the reader sees
-        # Figure 1, 2, ... on the captions, none skipped
-        cap = (
-            f", caption: [{self.render_children(caption).strip()}]"
-            if caption is not None
-            else ", numbering: none"
-        )
+        # Figures are not numbered, as in the HTML book (nothing refers to a figure by number; a
+        # chart's caption-less first panels once made the reader's first figure "Figure 2")
+        cap = f", caption: [{self.render_children(caption).strip()}]" if caption is not None else ""
+        cap += ", numbering: none"
         self.body.append(self.targets(node["ids"]) + f"#figure({body}{cap})\n\n")
         raise nodes.SkipNode
 
