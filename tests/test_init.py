@@ -370,10 +370,15 @@ def test_wheel_in_a_fresh_virtualenv_starts_checks_builds_and_adds_a_source(tmp_
     shutil.copy(REPO / "tests/fixtures/articles/ferry.txt", project / "ferry.txt")
     out = run("briefgen", "new-source", "ferry.txt", "--id", "ferry", cwd=project)
     assert "wrote briefing/sources/ferry.yaml" in out
+    # a saved web page too: the wheel must bring what trafilatura needs to read HTML
+    shutil.copy(REPO / "tests/fixtures/articles/pilots.html", project / "pilots.html")
+    out = run("briefgen", "new-source", "pilots.html", "--id", "pilots", cwd=project)
+    assert "wrote briefing/sources/pilots.yaml" in out
     # beside the example's
     assert sorted(p.name for p in (project / "seeds").iterdir()) == [
         "example-report.txt",
         "ferry.txt",
+        "pilots.txt",
     ]
     listed = subprocess.run(
         ["briefgen", "check"], cwd=project, env=env, capture_output=True, text=True, timeout=600
