@@ -161,3 +161,16 @@ def test_second_build_at_once_is_refused_clearly(harbour: Path) -> None:
         assert result.exit_code == 1
         assert "another briefgen build is running" in result.output
     build(harbour, ("html",))  # the lock is released with the first build
+
+
+def test_a_missing_graphviz_says_what_to_install(harbour: Path) -> None:
+    """Not "a composed page failed to render; please report this": the cause is the machine."""
+    (harbour / "conf").mkdir()
+    (harbour / "conf/conf.py").write_text(
+        (REPO / "conf/conf.py").read_text() + "\ngraphviz_dot = '/nonexistent/dot'\n"
+    )
+    with pytest.raises(BriefingError) as failed:
+        build(harbour, ("html",))
+    text = str(failed.value)
+    assert "Graphviz is not installed" in text and "apt-get install graphviz" in text, text
+    assert "please report" not in text

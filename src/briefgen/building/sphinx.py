@@ -349,8 +349,26 @@ def open_sphinx(
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+# Warnings with a cause outside the briefing, and what to do about each.
+KNOWN_CAUSES = (
+    (
+        re.compile(r"dot command .* cannot be run"),
+        "Graphviz is not installed (it draws the actor map): install it (Debian and Ubuntu: "
+        "apt-get install graphviz), or name its dot program with graphviz_dot in conf/conf.py",
+    ),
+)
+
+
+def _hint(line: str) -> str:
+    return next(
+        (hint for pattern, hint in KNOWN_CAUSES if pattern.search(line)),
+        "a composed page failed to render; please report this with the page named above",
+    )
+
+
 def _sphinx_problems(layout: Layout, text: str) -> list[Problem]:
-    """Sphinx warnings point at composed pages; say so, so users look at _build/src."""
+    """Sphinx warnings point at composed pages; say so, so users look at _build/src. A warning
+    with a known cause outside the briefing (a missing program) says what to install."""
     problems = []
     for line in _ANSI.sub("", text).splitlines():  # Sphinx colours its warnings
         line = line.strip()
@@ -364,7 +382,7 @@ def _sphinx_problems(layout: Layout, text: str) -> list[Problem]:
                 0,
                 (),
                 line.replace(where, "_build/src/"),
-                "a composed page failed to render; please report this with the page named above",
+                _hint(line),
             )
         )
     return problems
