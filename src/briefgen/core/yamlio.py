@@ -263,6 +263,40 @@ def read_text(
     return text, []
 
 
+# The parser's words name what it met, not what the writer did: the usual cause of each.
+_SYNTAX_HINTS = (
+    (("\\t", "\t"), "YAML indents with spaces, never tabs"),
+    (
+        ("mapping values are not allowed here",),
+        'a value holding ": " (a quote, a title) must be put in quotes: key: "...: ..."',
+    ),
+    (
+        ("flow sequence", "flow mapping"),
+        "a value beginning with [ or { is read as a list or a mapping: put the whole value in quotes",
+    ),
+    (
+        ("quoted scalar",),
+        "a quoted value is not closed, or holds its own quote mark: put it in the other kind of "
+        "quotes (\"...'...\"), or double the mark inside single quotes ('it''s')",
+    ),
+    (
+        ("could not find expected ':'",),
+        "a line that is neither 'key: value' nor '- item': often a value continued on a line "
+        "indented less than its key, or a missing colon",
+    ),
+    (
+        ("expected <block end>", "did not find expected key", "expected '-' indicator"),
+        "this line is indented differently from the other lines of its block: line it up with them",
+    ),
+)
+
+
+def _syntax_hint(message: str) -> str | None:
+    return next(
+        (hint for needles, hint in _SYNTAX_HINTS if any(n in message for n in needles)), None
+    )
+
+
 def _syntax_problem(display: str, text: str, exc: yaml.YAMLError) -> Problem:
     """A located message for a YAML error (as the pure-Python parser words it: it says more)."""
     if isinstance(exc, yaml.reader.ReaderError):  # a character YAML forbids, found while reading
@@ -281,10 +315,7 @@ def _syntax_problem(display: str, text: str, exc: yaml.YAMLError) -> Problem:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        hint = (
-            "YAML indents with spaces, never tabs" if "\\t" in message or "\t" in message else None
-        )
-        return Problem(display, line, col, (), f"YAML syntax: {message}", hint)
+        return Problem(display, line, col, (), f"YAML syntax: {message}", _syntax_hint(message))
     return Problem(display, 1, 1, (), f"YAML syntax: {exc}")
 
 
