@@ -155,6 +155,13 @@ _FRIENDLY = {
 }
 
 
+# What a key with too few items (or none) is for, where its name does not say.
+_KEY_HINTS = {
+    "statements": "a statement is something the actor said or did: an action counts "
+    "(e.g. 'Approved the training mission'), cited like any claim",
+}
+
+
 def problems_from_validation(
     doc: YamlDocument, model: type[BaseModel], exc: ValidationError
 ) -> list[Problem]:
@@ -174,7 +181,11 @@ def problems_from_validation(
             )
             out.append(doc.problem(loc, f"unknown key {bad!r}", hint, key=True))
         elif kind == "missing":
-            out.append(doc.problem(loc[:-1], f"missing required key {loc[-1]!r}"))
+            out.append(
+                doc.problem(
+                    loc[:-1], f"missing required key {loc[-1]!r}", _KEY_HINTS.get(str(loc[-1]))
+                )
+            )
         else:
             while len(loc) > 1 and loc not in doc.value_marks:
                 # e.g. a plain-string date validated as {date: ...}: point at the key written
@@ -187,7 +198,8 @@ def problems_from_validation(
             ) or kind in ("string_pattern_mismatch", "string_too_short"):
                 shown = repr(given) if not isinstance(given, (dict, list)) else type(given).__name__
                 msg = f"{msg} (got {shown[:80]})"
-            out.append(doc.problem(loc, msg))
+            purpose = _KEY_HINTS.get(str(loc[-1])) if kind == "too_short" and loc else None
+            out.append(doc.problem(loc, msg, purpose))
     return out
 
 
