@@ -75,3 +75,14 @@ def test_schema_command_writes_files(tmp_path: Path) -> None:
         == "briefgen edition (edition.json)"
     )
     assert "wrote 9 schemas" in result.output
+
+
+def test_a_discrepancy_of_an_embedded_post_has_the_non_article_kind_spelling() -> None:
+    """One spelling for one thing: 'social-embed' in the register as in non_article passages;
+    'embed', the register's first spelling, is still read (as 'social-embed')."""
+    from briefgen.core.model import Discrepancy
+
+    cite = [{"source": "s", "quote": "q"}]
+    for written in ("social-embed", "embed"):
+        entry = Discrepancy.model_validate({"id": "d", "kind": written, "text": "t", "cite": cite})
+        assert entry.kind == "social-embed"

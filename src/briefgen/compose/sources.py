@@ -186,7 +186,7 @@ def sources_page(ctx: BookContext) -> Page:
         )
         page.add("| Kind | Finding |", "|---|---|")
         for d in method.discrepancies:
-            page.add(f"| {escape(d.kind)} | {page.claim(d.text, d.cite)} |")
+            page.add(f"| {escape(d.kind.replace('-', ' '))} | {page.claim(d.text, d.cite)} |")
         page.add("")
 
     page.add("## Grading scale", "")

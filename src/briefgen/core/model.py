@@ -383,19 +383,27 @@ class Questions(Strict):
     questions: Annotated[list[Question], Field(min_length=1)]
 
 
+def _old_kind_spelling(value: Any) -> Any:
+    """'embed', the register's first spelling, is the 'social-embed' of non-article passages."""
+    return "social-embed" if value == "embed" else value
+
+
 class Discrepancy(Strict):
     id: Slug
-    kind: Literal[
-        "title",
-        "metadata",
-        "factual",
-        "framing",
-        "opinion",
-        "advertising",
-        "embed",
-        "attribution",
-        "other",
-    ]
+    kind: Annotated[
+        Literal[
+            "title",
+            "metadata",
+            "factual",
+            "framing",
+            "opinion",
+            "advertising",
+            "social-embed",
+            "attribution",
+            "other",
+        ],
+        BeforeValidator(_old_kind_spelling),
+    ] = Field(description="the same kinds as non_article passages where they overlap")
     text: Text
     cite: Citations
 
