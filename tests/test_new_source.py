@@ -18,14 +18,42 @@ def test_html_article_metadata_is_detected_with_provenance(harbour: Path) -> Non
         in result.output
     )
     assert "author: Dana Reyes" in result.output and "outlet: The Coast Times" in result.output
-    seed = (harbour / "seeds/harbour-pilots-strike-over-pay.txt").read_text()
+    seed = (harbour / "seeds/coast-times-2024-05-08.txt").read_text()
     assert "talks with the Port Authority on a new pay deal collapsed" in seed
     assert "Subscribe now" not in seed and "Home | News" not in seed  # boilerplate removed
-    stub = (harbour / "briefing/sources/harbour-pilots-strike-over-pay.yaml").read_text()
+    stub = (harbour / "briefing/sources/coast-times-2024-05-08.yaml").read_text()
     assert "date: '2024-05-08'" in stub and "basis: metadata" in stub
     # the note is printed in the book: how the date was found, in a reader's words, no tool names
     published = yaml.safe_load(stub)["published"]
     assert published["note"] == "as given in the page's metadata"
+
+
+def test_an_id_is_the_outlet_and_date_and_an_address_is_not_an_outlet(
+    harbour: Path, tmp_path: Path
+) -> None:
+    """A page whose only 'site name' is its address ('nj.com') leaves the outlet to the analyst
+    (the book once printed "Nj"); without an outlet the id is the headline's first words, an
+    apostrophe kept inside its word ('were', not 'we-re')."""
+    page = tmp_path / "meth.html"
+    paragraphs = "".join(
+        f"<p>{text}</p>"
+        for text in (
+            "Police in three South Jersey towns said on Monday that they had seized more methamphetamine this year than in the five years before.",
+            "The county prosecutor said a joint task force would share officers and intelligence across the three towns.",
+            "Residents asked for more patrols near the schools, and the mayor promised an answer by the end of the month.",
+        )
+    )
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>Meth: We're on it, South Jersey police say</title>"
+        '<link rel="canonical" href="https://www.nj.com/news/2025/11/meth.html">'
+        '<meta property="article:published_time" content="2025-11-03T10:00:00Z"></head><body>'
+        f"<article><h1>Meth: We're on it, South Jersey police say</h1>{paragraphs}</article></body></html>"
+    )
+    result = run_cli("new-source", str(page), "--project", str(harbour))
+    assert result.exit_code == 0, result.output
+    stub = yaml.safe_load((harbour / "briefing/sources/meth-were-on-it-south.yaml").read_text())
+    assert stub["outlet"].startswith("TODO")
+    assert "only the page's address ('nj.com')" in result.output
 
 
 def test_text_article_guesses_title_author_and_date(harbour: Path) -> None:

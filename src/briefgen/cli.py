@@ -728,7 +728,10 @@ def init(folder: Path, bare: bool) -> None:
 @click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @project_option
 @click.option(
-    "--id", "source_id", default=None, help="Source id (lowercase slug) [default: from the title]."
+    "--id",
+    "source_id",
+    default=None,
+    help="Source id (lowercase slug) [default: outlet and date, else the title].",
 )
 def new_source(article: Path, project: Path, source_id: str | None) -> None:
     """Add an article (a .txt or a saved .html page) to the briefing.
@@ -750,7 +753,13 @@ def new_source(article: Path, project: Path, source_id: str | None) -> None:
     _echo(f"wrote {stub_path.relative_to(project)}")
     for name in ("title", "outlet", "author", "date", "url"):
         value = getattr(found, name)
-        _echo(f"  {name}: {value} ({found.how[name]})" if value else f"  {name}: not found (TODO)")
+        if value:
+            _echo(f"  {name}: {value} ({found.how[name]})")
+        else:  # not found, or found but not to be trusted (an address given as the site's name)
+            _echo(
+                f"  {name}: TODO"
+                + (f" ({found.how[name]})" if name in found.how else " (not found)")
+            )
     _echo("next: fill in the TODOs, cite the source from a section, then run 'briefgen check'")
 
 

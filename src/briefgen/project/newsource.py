@@ -40,6 +40,7 @@ class Detected:
 
 
 def slugify(text: str, max_words: int = 6) -> str:
+    text = re.sub(r"['\u2019]", "", text)  # "We're" is one word: 'were', not 'we-re'
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     words = re.findall(r"[a-z0-9]+", ascii_text)
     return "-".join(words[:max_words]) or "source"
@@ -85,9 +86,29 @@ def _from_html(raw: str) -> Detected:
         if value:
             setattr(found, name, str(value).strip())
             found.how[name] = f"page metadata ({key}), read by trafilatura"
+    if found.outlet and _named_by_address(found.outlet, str(doc.get("hostname") or "")):
+        # "nj.com" or "Nj": the address, not the outlet's name; the analyst writes the name
+        found.how["outlet"] = f"only the page's address ({found.outlet!r}); write the outlet's name"
+        found.outlet = None
     if found.date:
         found.date_note = "as given in the page's metadata"
     return found
+
+
+def _named_by_address(sitename: str, hostname: str) -> bool:
+    """Whether a page's 'site name' is only its address ('nj.com', 'Nj' for www.nj.com)."""
+    name = re.sub(r"[^a-z0-9]", "", sitename.lower())
+    host = hostname.lower().removeprefix("www.")
+    return bool(host) and name in {re.sub(r"[^a-z0-9]", "", host), host.split(".")[0]}
+
+
+def default_id(found: Detected, stem: str) -> str:
+    """'nbc-news-2025-11-03': the outlet and the date when both are known (short, and what an
+    analyst calls an article), else the headline's first words."""
+    if found.outlet and found.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", found.date):
+        outlet = re.sub(r"^the\s+", "", found.outlet.strip(), flags=re.I)
+        return f"{slugify(outlet, 3)}-{found.date}"
+    return slugify(found.title or stem, 5)
 
 
 def _from_text(raw: str) -> Detected:
@@ -209,7 +230,7 @@ def add_source(
 ) -> tuple[Path, Path, Detected]:
     """Copy ``article`` into seeds/ and write its stub; refuse to overwrite anything."""
     found = detect(article)
-    sid = source_id or slugify(found.title or article.stem)
+    sid = source_id or default_id(found, article.stem)
     if not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", sid):
         raise BriefingError(
             [
