@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -338,6 +338,25 @@ def _path(path: KeyPath) -> str:
 SiteGroup = tuple[str, Part, Callable[[Part], Iterator[ClaimSite]]]
 
 
+class _Claimed(Protocol):
+    """A claim, a statement or a register entry: a text with its citations and optional id."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def cite(self) -> Sequence[Citation]: ...
+    @property
+    def id(self) -> str | None: ...
+
+
+def _claim_site(
+    part: Part, path: KeyPath, section: Section, kind: Kind, scope: str, claim: _Claimed
+) -> ClaimSite:
+    """The site of ``claim``, found at ``path`` of ``part``'s file."""
+    where = f"{part.doc.display}: {_path(path)}"
+    return ClaimSite(section, kind, scope, where, claim.text, claim.cite, claim.id)
+
+
 def _book_sites(part: Part) -> Iterator[ClaimSite]:
     book, where = part.model, part.doc.display
     for i, c in enumerate(book.bluf):
@@ -361,14 +380,8 @@ def _background_sites(part: Part) -> Iterator[ClaimSite]:
     for t, topic in enumerate(part.model.topics):
         for p, paragraph in enumerate(topic.paragraphs):
             for k, c in enumerate(paragraph):
-                yield ClaimSite(
-                    "background",
-                    "background",
-                    topic.id,
-                    f"{part.doc.display}: {_path(('topics', t, 'paragraphs', p, k))}",
-                    c.text,
-                    c.cite,
-                    c.id,
+                yield _claim_site(
+                    part, ("topics", t, "paragraphs", p, k), "background", "background", topic.id, c
                 )
 
 
@@ -376,14 +389,8 @@ def _actors_sites(part: Part) -> Iterator[ClaimSite]:
     names = {a.id: a.name for a in part.model.actors}
     for a, actor in enumerate(part.model.actors):
         for k, s in enumerate(actor.statements):
-            yield ClaimSite(
-                "actors",
-                "statement",
-                actor.id,
-                f"{part.doc.display}: {_path(('actors', a, 'statements', k))}",
-                s.text,
-                s.cite,
-                s.id,
+            yield _claim_site(
+                part, ("actors", a, "statements", k), "actors", "statement", actor.id, s
             )
     for r, rel in enumerate(part.model.relations):
         text = f"{names.get(rel.source, rel.source)} → {rel.kind} → {names.get(rel.target, rel.target)}"  # as the actors page words it
@@ -401,80 +408,36 @@ def _positions_sites(part: Part) -> Iterator[ClaimSite]:
     for p, pos in enumerate(part.model.positions):
         scope = f"{pos.issue}/{pos.party}" + (f"/{pos.actor}" if pos.actor else "")
         for k, c in enumerate(pos.claims):
-            yield ClaimSite(
-                "positions",
-                "position",
-                scope,
-                f"{part.doc.display}: {_path(('positions', p, 'claims', k))}",
-                c.text,
-                c.cite,
-                c.id,
+            yield _claim_site(
+                part, ("positions", p, "claims", k), "positions", "position", scope, c
             )
 
 
 def _timeline_sites(part: Part) -> Iterator[ClaimSite]:
     for e, event in enumerate(part.model.events):
         for k, c in enumerate(event.claims):
-            yield ClaimSite(
-                "timeline",
-                "event",
-                event.id,
-                f"{part.doc.display}: {_path(('events', e, 'claims', k))}",
-                c.text,
-                c.cite,
-                c.id,
-            )
+            yield _claim_site(part, ("events", e, "claims", k), "timeline", "event", event.id, c)
 
 
 def _questions_sites(part: Part) -> Iterator[ClaimSite]:
     for q, question in enumerate(part.model.questions):
         for k, c in enumerate(question.basis):
-            yield ClaimSite(
-                "questions",
-                "question-basis",
-                question.id,
-                f"{part.doc.display}: {_path(('questions', q, 'basis', k))}",
-                c.text,
-                c.cite,
-                c.id,
+            yield _claim_site(
+                part, ("questions", q, "basis", k), "questions", "question-basis", question.id, c
             )
 
 
 def _method_sites(part: Part) -> Iterator[ClaimSite]:
     for k, c in enumerate(part.model.notes):
-        yield ClaimSite(
-            "sources",
-            "method-note",
-            "method-notes",
-            f"{part.doc.display}: {_path(('notes', k))}",
-            c.text,
-            c.cite,
-            c.id,
-        )
+        yield _claim_site(part, ("notes", k), "sources", "method-note", "method-notes", c)
     for k, d in enumerate(part.model.discrepancies):
-        yield ClaimSite(
-            "sources",
-            "discrepancy",
-            "discrepancies",
-            f"{part.doc.display}: {_path(('discrepancies', k))}",
-            d.text,
-            d.cite,
-            d.id,
-        )
+        yield _claim_site(part, ("discrepancies", k), "sources", "discrepancy", "discrepancies", d)
 
 
 def _source_sites(sid: str) -> Callable[[Part], Iterator[ClaimSite]]:
     def sites(part: Part) -> Iterator[ClaimSite]:
         for k, c in enumerate(part.model.summary):
-            yield ClaimSite(
-                "sources",
-                "key-point",
-                sid,
-                f"{part.doc.display}: {_path(('summary', k))}",
-                c.text,
-                c.cite,
-                c.id,
-            )
+            yield _claim_site(part, ("summary", k), "sources", "key-point", sid, c)
 
     return sites
 
