@@ -49,7 +49,7 @@ lint: $(STAMP)
 
 # The Sphinx-free layers' tests in a virtualenv without Sphinx (as MyST-Parser's CI does).
 CORE := .venv-core
-CORE_TESTS := tests/test_dates.py tests/test_anchor.py tests/test_bad_inputs.py tests/test_support.py tests/test_textfragment.py tests/test_yaml_reread.py tests/test_compose.py tests/test_review.py tests/test_imports.py::test_the_sphinx_free_layers_load_no_renderer tests/test_imports.py::test_the_command_line_starts_without_sphinx tests/test_schema.py
+CORE_TESTS := tests/test_dates.py tests/test_anchor.py tests/test_provenance.py tests/test_bad_inputs.py tests/test_support.py tests/test_textfragment.py tests/test_yaml_reread.py tests/test_compose.py tests/test_review.py tests/test_imports.py::test_the_sphinx_free_layers_load_no_renderer tests/test_imports.py::test_the_command_line_starts_without_sphinx tests/test_schema.py
 $(CORE)/.installed-stamp: pyproject.toml
 	$(PYTHON) -m venv $(CORE)
 	$(CORE)/bin/python -m pip install -q --upgrade pip

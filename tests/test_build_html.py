@@ -28,7 +28,7 @@ def test_source_page_shows_numbers_non_article_and_backlinks(harbour: Path) -> N
     build(harbour, ("html",))
     page = BeautifulSoup((harbour / "_build/html/sources/gazette.html").read_text(), "html.parser")
     numbers = [s.get_text() for s in page.select("span.para-num")]
-    assert numbers == ["¶1", "¶2", "¶3", "¶4", "¶5"]
+    assert numbers == ["¶1", "¶2", "¶3", "¶4", "¶5", "¶6"]
     boxed = page.select_one("div.non-article")
     assert boxed is not None and "Marlow" in boxed.get_text() and "advertising" in boxed.get_text()
     back = page.select("span.cited-by a")

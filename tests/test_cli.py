@@ -12,7 +12,7 @@ def test_check_ok(harbour: Path) -> None:
     result = run_cli("check", "--project", str(harbour))
     assert result.exit_code == 0, result.output
     assert (
-        "ok: 2 sources, 14 distinct quotes anchored (2 by typographic tolerance); 8 warnings; 15 of 15 claims rest on a single origin"
+        "ok: 3 sources, 17 distinct quotes anchored (2 by typographic tolerance); 9 warnings; 18 of 18 claims rest on a single origin"
         in result.output
     )
 
@@ -79,7 +79,7 @@ def test_check_warns_with_codes_and_locations(harbour: Path) -> None:
     result = run_cli("check", "--project", str(harbour))
     lines = result.output.splitlines()
     assert (
-        "briefing/book.yaml:12:5: bluf[0]: warning: rests on one origin (gazette) [single-origin] (hint: add a citation from an independent origin, or lower the confidence)"
+        "briefing/book.yaml:12:5: bluf[0]: warning: rests on one origin (Harbour Gazette) [single-origin] (hint: add a citation from an independent origin, or lower the confidence)"
         in lines
     )
     assert any(
@@ -129,7 +129,7 @@ def test_check_json(harbour: Path) -> None:
     result = run_cli("check", "--format", "json", "--project", str(harbour))
     data = json.loads(result.stdout)
     assert data["ok"] is True and data["errors"] == []
-    assert data["stats"]["quotes"] == 14 and len(data["warnings"]) == 8
+    assert data["stats"]["quotes"] == 17 and len(data["warnings"]) == 9
     assert {"file", "line", "col", "key_path", "message", "hint", "severity"} <= set(
         data["warnings"][0]
     )
@@ -146,7 +146,7 @@ def test_check_json(harbour: Path) -> None:
 
 def test_compose_writes_pages_and_reports_changes(harbour: Path) -> None:
     first = run_cli("compose", "--project", str(harbour))
-    assert first.exit_code == 0 and "composed 10 pages (10 changed" in first.output
+    assert first.exit_code == 0 and "composed 11 pages (11 changed" in first.output
     assert (harbour / "_build/src/timeline.md").is_file()
     assert "(0 changed: none)" in run_cli("compose", "--project", str(harbour)).output
     (harbour / "briefing/timeline.yaml").write_text(

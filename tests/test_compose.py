@@ -63,9 +63,13 @@ def test_every_citation_becomes_a_footnote_linking_to_its_anchor(prepared) -> No
         refs = {line.split("]:")[0][2:] for line in text.splitlines() if line.startswith("[^")}
         for ref in refs:
             assert f"[^{ref}]" in text.replace(f"[^{ref}]:", "")
-    anchors = [a.anchor_id for t in prepared.anchors.texts.values() for a in t.anchors.values()]
-    for aid in anchors:
-        source = aid.split("-")[1]
+    anchors = [
+        (t.source_id, a.anchor_id)
+        for t in prepared.anchors.texts.values()
+        for a in t.anchors.values()
+    ]
+    for source, aid in anchors:
+        assert aid.startswith(f"q-{source}-"), aid
         assert f"#{aid}" in pages[f"sources/{source}"], aid  # the highlighted span carries the id
         assert any(f"#{aid}>)" in text for doc, text in pages.items()), aid  # something links to it
 

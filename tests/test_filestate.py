@@ -78,7 +78,7 @@ def warm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, FrontCa
         load, "read_text", lambda path, *a, **k: reads.append(str(path)) or real(path, *a, **k)
     )
     prepare(root, cache)
-    assert reads == [] and len(cache.known.articles) == 2 and len(cache.known.yaml) >= 5
+    assert reads == [] and len(cache.known.articles) == 3 and len(cache.known.yaml) >= 5
     return root, cache, reads
 
 

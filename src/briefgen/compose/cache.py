@@ -166,7 +166,11 @@ class ComposeCache:
     def _text(self, st: SourceText) -> str:
         def make() -> str:
             anchors = sorted((a.anchor_id, repr(a)) for a in st.anchors.values())
-            passages = sorted((n, item.model_dump_json()) for n, item in st.non_article.items())
+            passages = sorted(
+                (n, kind, item.model_dump_json())
+                for kind, spans in (("non-article", st.non_article), ("relayed", st.relayed))
+                for n, item in spans.items()
+            )
             return _digest(
                 hashlib.sha256(st.text.encode("utf-8", "surrogatepass")).hexdigest(),
                 repr(anchors),

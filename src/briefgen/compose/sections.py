@@ -21,7 +21,7 @@ from briefgen.compose.page import BookContext, Page, relative_target
 from briefgen.compose.sources import source_text_entries
 from briefgen.core.dates import parse_date
 from briefgen.core.model import Citation, Position
-from briefgen.trust.lint import origin_label, origin_of
+from briefgen.trust.provenance import origins, sourcing_phrase
 
 
 def _book_facts(ctx: BookContext) -> str:
@@ -71,12 +71,7 @@ def index_page(ctx: BookContext) -> Page:
 
 def sourcing(ctx: BookContext, cites: list[Citation]) -> str:
     """'2 independent origins (NBC News, OAN)': what the confidence rests on, per the method page's rule."""
-    names: dict[str, str] = {}
-    for cite in cites:
-        source = ctx.briefing.sources[cite.source].model
-        names.setdefault(origin_of(source), origin_label(source))
-    n = len(names)
-    return f"{n} independent origin{'s' if n != 1 else ''} ({', '.join(sorted(names.values(), key=str.lower))})"
+    return sourcing_phrase(origins(ctx.briefing, ctx.anchors, cites))
 
 
 def summary_page(ctx: BookContext) -> Page:

@@ -24,7 +24,7 @@ from briefgen.compose.page import (
     distinct_excerpts,
     relative_target,
 )
-from briefgen.core.model import Source
+from briefgen.core.model import NonArticle, Relay, Source
 from briefgen.core.scales import (
     CONFIDENCE,
     CONFIDENCE_RULE,
@@ -49,9 +49,12 @@ NON_ARTICLE_LABELS = {
 
 
 def relay_text(source: Source) -> str:
-    if not source.relays:
+    """What a source passes on: the report it republishes whole, then the reports it relays."""
+    carried = [f"republishes {source.republishes.outlet}"] if source.republishes else []
+    carried += [r.outlet for r in source.relays]
+    if not carried:
         return "none (own reporting)" if source.kind == "news-report" else "none recorded"
-    return "; ".join(r.outlet for r in source.relays)
+    return "; ".join(carried)
 
 
 SOURCES_PER_LIST = 40
@@ -288,6 +291,11 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     for key, cell in cells:
         page.add(f"* - **{escape(key)}**", f"  - {cell}")
     page.add("```", "")
+    if s.republishes is not None:
+        note = f" {escape(s.republishes.note)}" if s.republishes.note else ""
+        page.para(
+            f"*Republishes {escape(s.republishes.outlet)}:* every passage counts as {escape(s.republishes.outlet)}'s report, not as an origin of its own.{note}"
+        )
     for r in s.relays:
         if r.note:
             page.para(f"*Relay of {escape(r.outlet)}:* {escape(r.note)}")
@@ -295,30 +303,26 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     page.add(*(f"- {page.claim(c.text, c.cite)}" for c in s.summary), "")
     page.add("## Article text", "")
     page.para(
-        "Paragraphs are numbered as citations give them (¶). Passages cited in this book are highlighted; material that is not article text (advertising, embedded posts, site chrome) is boxed and labelled."
+        "Paragraphs are numbered as citations give them (¶). Passages cited in this book are highlighted; material that is not article text (advertising, embedded posts, site chrome) is boxed and labelled, and paragraphs passing on another newsroom's report are marked with its name (they count as that report, not as this outlet's own)."
     )
     if s.url:
         page.para(ORIGINAL_NOTE)
     by_para: dict[int, list[Anchor]] = {}
     for a in st.anchors.values():
         by_para.setdefault(a.paragraph, []).append(a)
-    open_item: object = None  # the non-article passage whose box is open
+    open_item: object = None  # the non-article or relayed passage whose box is open
     for para in st.paragraphs:
         anchors = sorted(by_para.get(para.number, []), key=lambda a: (a.start, -a.end))
         number = span(f"¶{para.number}", id=f"p-{sid}-{para.number}", classes=("para-num",))
         body = f"{number} {_highlighted(st.text, para.start, para.end, anchors)}"
-        item = st.non_article.get(para.number)
+        item: NonArticle | Relay | None = st.non_article.get(para.number) or st.relayed.get(
+            para.number
+        )
         if open_item is not None and item is not open_item:
             page.add(":::", "")  # close the previous passage's box
             open_item = None
         if item is not None and item is not open_item:
-            note = f" {escape(item.note)}" if item.note else ""
-            label_text = escape(f"[Not article text: {NON_ARTICLE_LABELS[item.kind]}.]")
-            page.add(
-                f":::{{container}} non-article non-article-{item.kind}",
-                f"**{label_text}**{note}",
-                "",
-            )
+            page.add(*_box(item), "")
             open_item = item
         page.para(body)
         backlinks = _backlinks(ctx, docname, anchors)
@@ -329,6 +333,17 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     if open_item is not None:
         page.add(":::", "")
     return page
+
+
+def _box(item: NonArticle | Relay) -> tuple[str, str]:
+    """The opening of a passage's box: material that is not article text, or a relayed report
+    (whose paragraphs count as that report's origin, so readers see where each one comes from)."""
+    if isinstance(item, Relay):
+        label_text = escape(f"[Relayed: {item.outlet}'s report.]")
+        return ":::{container} relayed", f"**{label_text}**"
+    note = f" {escape(item.note)}" if item.note else ""
+    label_text = escape(f"[Not article text: {NON_ARTICLE_LABELS[item.kind]}.]")
+    return f":::{{container}} non-article non-article-{item.kind}", f"**{label_text}**{note}"
 
 
 ORIGINAL_NOTE = (

@@ -68,10 +68,12 @@ CONFIDENCE = {
 }
 
 CONFIDENCE_RULE = (
-    "An origin is an original report: outlets relaying the same report (for example two sites relaying one "
-    "newspaper's story) count as one origin, and an outlet's own reporting is an origin of its own. A key "
-    "judgment's confidence may not exceed what its cited origins allow; the book's checks flag any that does "
-    "to its editors."
+    "An origin is an original report, and it is traced for each cited passage, not each article: a "
+    "paragraph that passes on another newsroom's report (a newspaper's story, a wire report, officials "
+    "speaking to another outlet) counts as that report, an article republished whole from another "
+    "newsroom counts as that newsroom's report, and an outlet's own reporting is an origin of its own. "
+    "Outlets relaying the same report therefore count as one origin. A key judgment's confidence may not "
+    "exceed what its cited origins allow; the book's checks flag any that does to its editors."
 )
 
 #: Reliability grades that count as well-graded carriers of an origin.

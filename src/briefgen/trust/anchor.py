@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from briefgen.core.errors import KeyPath, Problem
 from briefgen.core.gcpause import paused_gc
 from briefgen.core.load import Briefing, Part
-from briefgen.core.model import NonArticle, Source
+from briefgen.core.model import NonArticle, Relay, Source, Span
 from briefgen.core.textnorm import Normalized, fold, normalize
 from briefgen.core.validate import iter_citations
 
@@ -88,6 +88,7 @@ class SourceText:
     starts: list[int] = field(default_factory=list)
     anchors: dict[str, Anchor] = field(default_factory=dict)  # by folded quote
     non_article: dict[int, NonArticle] = field(default_factory=dict)  # by paragraph number
+    relayed: dict[int, Relay] = field(default_factory=dict)  # by paragraph number
 
     @classmethod
     def from_text(cls, source_id: str, text: str) -> SourceText:
@@ -198,7 +199,12 @@ class SourceText:
             found = _probe_alignment(key, text)
         if found is None:
             return None
-        start, end = self.span(found[0], max(found[1], found[0] + 1))
+        lo, hi = found[0], found[1]
+        while (
+            lo < hi - 1 and text[lo] in "\n "
+        ):  # an alignment may begin on the joint before a paragraph
+            lo += 1
+        start, end = self.span(lo, max(hi, lo + 1))
         return self.paragraph_at(start), self.text[start:end], found[2]
 
 
@@ -310,40 +316,45 @@ def _miss(part: Part, path: KeyPath, st: SourceText, quote: str, what: str) -> P
     return part.doc.problem(path, f"{what} not found in source {st.source_id!r}", hint)
 
 
-def _anchor_non_article(part: Part, st: SourceText, problems: list[Problem]) -> None:
+def _span_paragraphs(
+    part: Part, st: SourceText, span: Span, path: KeyPath, what: str, problems: list[Problem]
+) -> range | None:
+    """The paragraph numbers a span covers, or None (with a located problem) if it is not found."""
+    first = st.locate(span.quote)
+    if first is None:
+        problems.append(_miss(part, (*path, "quote"), st, span.quote, what))
+        return None
+    last = first
+    if span.until is not None:
+        # the end follows the start
+        found = st.locate(span.until, from_paragraph=st.paragraph_at(first[0]).number)
+        if found is None:
+            problems.append(_miss(part, (*path, "until"), st, span.until, f"end of {what}"))
+            return None
+        last = found
+    # b >= a: searched from a
+    a, b = st.paragraph_at(first[0]).number, st.paragraph_at(last[0]).number
+    if span.to_end:
+        b = len(st.paragraphs)
+    return range(a, b + 1)
+
+
+def _anchor_passages(part: Part, st: SourceText, problems: list[Problem]) -> None:
+    """Which paragraphs are not article text, and which carry a relayed report."""
     source: Source = part.model
     for i, item in enumerate(source.non_article):
-        first = st.locate(item.quote)
-        if first is None:
-            problems.append(
-                _miss(part, ("non_article", i, "quote"), st, item.quote, "non-article passage")
-            )
-            continue
-        last = first
-        if item.until is not None:
-            # the end follows the start
-            found = st.locate(item.until, from_paragraph=st.paragraph_at(first[0]).number)
-            if found is None:
-                problems.append(
-                    _miss(
-                        part,
-                        ("non_article", i, "until"),
-                        st,
-                        item.until,
-                        "end of non-article passage",
-                    )
-                )
-                continue
-            last = found
-        # b >= a: searched from a
-        a, b = (
-            st.paragraph_at(first[0]).number,
-            st.paragraph_at(last[0]).number,
+        covered = _span_paragraphs(
+            part, st, item, ("non_article", i), "non-article passage", problems
         )
-        if item.to_end:
-            b = len(st.paragraphs)
-        for n in range(a, b + 1):
+        for n in covered or ():
             st.non_article[n] = item
+    for i, relay in enumerate(source.relays):
+        for j, span in enumerate(relay.passages):
+            covered = _span_paragraphs(
+                part, st, span, ("relays", i, "passages", j), "relayed passage", problems
+            )
+            for n in covered or ():
+                st.relayed.setdefault(n, relay)
 
 
 @paused_gc()
@@ -354,7 +365,7 @@ def anchor_briefing(b: Briefing) -> tuple[AnchorIndex, list[Problem]]:
     taken: set[str] = set()
     for sid, part in b.sources.items():
         if sid in texts:
-            _anchor_non_article(part, texts[sid], problems)
+            _anchor_passages(part, texts[sid], problems)
     for part, path, cite in iter_citations(b):
         st = texts.get(cite.source)
         if st is None:

@@ -6,6 +6,7 @@ silenced. Warnings never stop a build; ``briefgen check --strict`` turns them in
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,12 +15,13 @@ from pydantic import BaseModel
 
 from briefgen.core.errors import KeyPath, Problem
 from briefgen.core.load import Briefing, Part
-from briefgen.core.model import Citation, Source
+from briefgen.core.model import Citation
 from briefgen.core.scales import CONFIDENCE_ORDER, confidence_allowed
 from briefgen.core.textnorm import fold
 from briefgen.core.validate import walk
 from briefgen.trust import estimative
 from briefgen.trust.anchor import AnchorIndex
+from briefgen.trust.provenance import Origin, cite_origin, origins
 from briefgen.trust.support import SupportChecker
 
 CODES = {
@@ -34,35 +36,14 @@ CODES = {
     "attribution": "a claim naming an outlet or speaker that its citations do not back",
     "estimative-language": "a key judgment without exactly one ICD 203 likelihood term, or with vague or confidence words",
     "confidence-exceeds-sourcing": "a key judgment whose confidence is higher than its independent origins and grades allow",
+    "relay-passages": "a source whose relays and cited passages disagree: a passage naming a relayed outlet counted as the source's own, or an aggregation whose relays name no passages",
     "posture-basis": "a party's posture that cites none of its actors' statements (declare basis: actions if inferred)",
 }
-
-
-def origin_of(source: Source) -> str:
-    """The independent origin a source's reporting comes from.
-
-    An aggregation whose relays name an origin passes that origin on (two outlets relaying the
-    same report are one origin); any other source is its own origin.
-    """
-    if source.kind == "aggregation":
-        for relay in source.relays:
-            if relay.origin:
-                return relay.origin
-    return source.id
 
 
 def _visible(text: str) -> str:
     """Text as a reader sees it: canonically composed, any run of spaces (no-break too) as one."""
     return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def origin_label(source: Source) -> str:
-    """The name readers know an origin by: the relayed outlet, or the source's own outlet."""
-    if source.kind == "aggregation":
-        for relay in source.relays:
-            if relay.origin:
-                return relay.outlet
-    return source.outlet
 
 
 def claims(part: Part) -> Iterator[tuple[KeyPath, list[Citation]]]:
@@ -102,7 +83,6 @@ class LintReport:
 
 def lint(b: Briefing, anchors: AnchorIndex) -> LintReport:
     report = LintReport()
-    origins = {sid: origin_of(part.model) for sid, part in b.sources.items()}
     tally = _Tally()
     files = [
         ("book", b.book),
@@ -110,12 +90,13 @@ def lint(b: Briefing, anchors: AnchorIndex) -> LintReport:
         *((f"source:{s}", p) for s, p in b.sources.items()),
     ]
     for name, part in files:
-        _lint_file(b, anchors, report, name, part, origins, tally)
+        _lint_file(b, anchors, report, name, part, tally)
     report.stats.update(
-        claims=tally.claims, single_origin_claims=tally.single, origins=len(set(origins.values()))
+        claims=tally.claims, single_origin_claims=tally.single, origins=len(tally.origins)
     )
     _support(b, anchors, report)
-    _judgments(b, report)
+    _judgments(b, anchors, report)
+    _relays(b, anchors, report)
     _posture_basis(b, report)
     _uncited_sources(b, report, tally.cited_from_elsewhere)
     _unused_ids(b, report)
@@ -130,6 +111,7 @@ class _Tally:
     claims: int = 0
     single: int = 0
     cited_from_elsewhere: set[str] = field(default_factory=set)
+    origins: set[str] = field(default_factory=set)  # every cited passage's origin
 
 
 def _lint_file(
@@ -138,7 +120,6 @@ def _lint_file(
     report: LintReport,
     name: str,
     part: Part,
-    origins: dict[str, str],
     tally: _Tally,
 ) -> None:
     """One file's claims: single origins (in the book), typographic and ambiguous quotes, and a
@@ -146,7 +127,8 @@ def _lint_file(
     used_sources: set[str] = set()
     for path, cites in claims(part):
         tally.claims += 1
-        claim_origins = {origins.get(c.source, c.source) for c in cites}
+        claim_origins = _origins(b, anchors, cites)
+        tally.origins.update(claim_origins)
         if len(claim_origins) == 1:
             tally.single += 1
             if part is b.book:
@@ -154,7 +136,7 @@ def _lint_file(
                     part,
                     path,
                     "single-origin",
-                    f"rests on one origin ({next(iter(claim_origins))})",
+                    f"rests on one origin ({next(iter(claim_origins.values())).label})",
                     "add a citation from an independent origin, or lower the confidence",
                 )
         for j, cite in enumerate(cites):
@@ -199,6 +181,45 @@ def _lint_quote(
             f"quote occurs in ¶{', ¶'.join(map(str, article))} of {cite.source!r}; it is anchored to the first",
             "quote a few more words so it is unique",
         )
+
+
+def _relays(b: Briefing, anchors: AnchorIndex, report: LintReport) -> None:
+    """A source's declared relays against the passages the book cites from it."""
+    for sid, part in b.sources.items():
+        source, st = part.model, anchors.texts.get(sid)
+        if not source.relays or st is None or not st.anchors:
+            continue
+        cited = sorted({a.paragraph for a in st.anchors.values()})
+        if source.kind == "aggregation" and not st.relayed and source.republishes is None:
+            report.warn(
+                part,
+                ("relays",),
+                "relay-passages",
+                f"this aggregation's relays name no passages, so all {len(cited)} cited paragraph(s) count as {source.outlet}'s own reporting",
+                "list under each relay's 'passages' the paragraphs that carry its report",
+            )
+            continue
+        for i, relay in enumerate(source.relays):
+            # the outlet as a text names it: "SOFREP (Guy D. McCardle)" is named "SOFREP"
+            name = fold(relay.outlet.split(" (")[0]).casefold().removeprefix("the ").strip()
+            if not name or name == "unnamed":
+                continue
+            naming = [
+                n
+                for n in cited
+                if n not in st.relayed
+                and n not in st.non_article
+                and re.search(rf"\b{re.escape(name)}\b", fold(st.paragraphs[n - 1].text).casefold())
+            ]
+            if naming:
+                marks = ", ".join(f"¶{n}" for n in naming)
+                report.warn(
+                    part,
+                    ("relays", i, "outlet"),
+                    "relay-passages",
+                    f"{marks} name{'s' if len(naming) == 1 else ''} {relay.outlet}, whose report this source relays, but count{'s' if len(naming) == 1 else ''} as {source.outlet}'s own reporting",
+                    f"add {'it' if len(naming) == 1 else 'them'} to this relay's 'passages' if {'it carries' if len(naming) == 1 else 'they carry'} {relay.outlet}'s report",
+                )
 
 
 def _uncited_sources(b: Briefing, report: LintReport, cited_from_elsewhere: set[str]) -> None:
@@ -288,20 +309,30 @@ def _support(b: Briefing, anchors: AnchorIndex, report: LintReport) -> None:
                 )
 
 
-def _judgments(b: Briefing, report: LintReport) -> None:
+def _origins(b: Briefing, anchors: AnchorIndex, cites: list[Citation]) -> dict[str, Origin]:
+    """The origins of the citations whose source exists (an unknown source is reported elsewhere)."""
+    return origins(b, anchors, (c for c in cites if c.source in b.sources))
+
+
+def _judgments(b: Briefing, anchors: AnchorIndex, report: LintReport) -> None:
     """ICD 203 wording of each key judgment, and its confidence against its sourcing."""
     for i, kj in enumerate(b.book.model.key_judgments):
         path = ("key_judgments", i)
         for _words, message, hint in estimative.problems(kj.text):
             report.warn(b.book, (*path, "text"), "estimative-language", message, hint)
         grades: dict[str, set[str]] = {}
+        labels: dict[str, str] = {}
         for cite in kj.cite:
             part = b.sources.get(cite.source)
             if part is not None:
-                grades.setdefault(origin_of(part.model), set()).add(part.model.grade.reliability)
+                origin = cite_origin(b, anchors, cite)
+                labels[origin.key] = origin.label
+                grades.setdefault(origin.key, set()).add(part.model.grade.reliability)
         allowed = confidence_allowed(grades)
         if CONFIDENCE_ORDER.index(kj.confidence) > CONFIDENCE_ORDER.index(allowed):
-            carried = "; ".join(f"{o} ({', '.join(sorted(g))})" for o, g in sorted(grades.items()))
+            carried = "; ".join(
+                f"{labels[o]} ({', '.join(sorted(g))})" for o, g in sorted(grades.items())
+            )
             report.warn(
                 b.book,
                 (*path, "confidence"),

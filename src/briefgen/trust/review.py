@@ -21,7 +21,8 @@ from briefgen.core.load import Briefing, Part
 from briefgen.core.model import Citation
 from briefgen.core.outtext import clean, csv_cell
 from briefgen.trust.anchor import AnchorIndex
-from briefgen.trust.lint import claim_texts, lint, origin_of
+from briefgen.trust.lint import claim_texts, lint
+from briefgen.trust.provenance import cite_origin
 
 
 @dataclass
@@ -71,7 +72,7 @@ def _evidence(
             cite.source,
             source.outlet,
             f"{source.grade.reliability}{source.grade.credibility}",
-            origin_of(source),
+            cite_origin(b, anchors, cite).label,
             cite.quote,
             a.paragraph,
             st.text[para.start : a.start],

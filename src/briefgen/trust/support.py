@@ -279,6 +279,14 @@ class Finding:
     hint: str
 
 
+def _carried_outlets(source: Source) -> list[str]:
+    """The outlets whose reports a source carries: those it relays and the one it republishes."""
+    carried = [r.outlet for r in source.relays]
+    if source.republishes is not None:
+        carried.append(source.republishes.outlet)
+    return carried
+
+
 def _plain(word: str) -> str:
     """A word as compared: folded, lower case, without possessive and dots ("U.S." -> "us")."""
     word = fold(word).lower().replace(".", "")
@@ -418,7 +426,7 @@ class SupportChecker:
         self.sources: dict[str, Source] = {sid: part.model for sid, part in b.sources.items()}
         self.outlets: dict[str, str] = {}  # folded lower outlet name -> display
         for s in self.sources.values():
-            for name in (s.outlet, *(r.outlet for r in s.relays)):
+            for name in (s.outlet, *_carried_outlets(s)):
                 self.outlets[fold(name).lower()] = name
         self.actors: list[Actor] = list(b.actors.actors) if b.actors else []
         self.party_words = {_plain(w) for p in b.book.model.parties for w in _WORD.findall(p.name)}
@@ -489,7 +497,7 @@ class SupportChecker:
         whose recorded statements are cited."""
         exempt = set(self.party_words)
         for s in cited:
-            for name in (s.outlet, *(r.outlet for r in s.relays), s.author or ""):
+            for name in (s.outlet, *_carried_outlets(s), s.author or ""):
                 exempt.update(_plain(w) for w in _WORD.findall(name))
         for name in self.outlets:
             exempt.update(_plain(w) for w in _WORD.findall(name))
@@ -499,12 +507,29 @@ class SupportChecker:
                 exempt.update(_plain(w) for w in _WORD.findall(re.sub(r"\(.*?\)", "", a.name)))
         return exempt
 
+    def _backing_outlets(self, cite: Citation) -> list[str]:
+        """The outlets a citation can be credited to: its source's, the report it republishes, and
+        each relayed report, but a relay that lists its passages only where the cited one is among them."""
+        source = self.sources[cite.source]
+        names = [source.outlet] + ([source.republishes.outlet] if source.republishes else [])
+        st = self.anchors.texts.get(cite.source)
+        anchor = st.anchors.get(fold(cite.quote)) if st is not None else None
+        for relay in source.relays:
+            if not relay.passages or (
+                anchor is not None and st is not None and st.relayed.get(anchor.paragraph) is relay
+            ):
+                names.append(relay.outlet)
+        return names
+
     def attribution(self, text: str, cites: list[Citation]) -> list[Finding]:
         """Outlets and speakers the claim names that its citations do not back."""
         found: list[Finding] = []
         cited = [self.sources[c.source] for c in cites if c.source in self.sources]
         backed_outlets = {
-            fold(n).lower() for s in cited for n in (s.outlet, *(r.outlet for r in s.relays))
+            fold(n).lower()
+            for c in cites
+            if c.source in self.sources
+            for n in self._backing_outlets(c)
         }
         rest = _outside_quotes(text)
         lower = fold(rest).lower()

@@ -101,7 +101,10 @@ class FrontCache:
             quotes.setdefault(cite.source, []).append(cite.quote)
         keys: dict[str, AnchorKey] = {}
         for sid, text in b.texts.items():
-            passages = repr([item.model_dump_json() for item in b.sources[sid].model.non_article])
+            model = b.sources[sid].model
+            passages = repr(
+                [item.model_dump_json() for item in (*model.non_article, *model.relays)]
+            )
             keys[sid] = (sid, text, passages, tuple(quotes.get(sid, ())))
         texts: dict[str, SourceText] = {}
         missed = []

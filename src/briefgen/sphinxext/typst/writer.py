@@ -9,7 +9,7 @@ The nodes it renders are those the composed MyST pages produce: document, start_
 pages inlined), section, title, paragraph, Text, emphasis, strong, superscript, literal, inline
 (claims, cited passages, paragraph numbers, posture badges, citation groups and notes), reference,
 target, bullet_list, enumerated_list, list_item, table (with a header row, or two columns of
-key and value), figure with image and caption, graphviz, container (non-article boxes), compound
+key and value), figure with image and caption, graphviz, container (non-article and relayed boxes), compound
 (toctree wrappers), transition; raw, comment and substitution_definition are skipped.
 
 Ids are made global by prefixing the document name (``sources/oan:q-oan-3``), as the book is one
@@ -208,6 +208,9 @@ class TypstTranslator(SphinxTranslator):
         self.body.append(self.targets(node["ids"]))
         if "non-article" in node["classes"]:
             self.body.append("#non-article[")
+            self.closers.append("]\n\n")
+        elif "relayed" in node["classes"]:
+            self.body.append("#relayed[")
             self.closers.append("]\n\n")
         else:
             self.closers.append("")
