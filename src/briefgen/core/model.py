@@ -7,6 +7,8 @@ stages read it, never change it). Cross-references between files are checked in
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import re
 from typing import Annotated, Any, Literal
 
@@ -198,12 +200,51 @@ class Grade(Strict):
     rationale: Text
 
 
+class Span(Strict):
+    """Paragraphs of a source file, found by quoted text: the first, and the last if they are several."""
+
+    quote: Text = Field(description="text in the first paragraph of the passage")
+    until: Text | None = Field(
+        None,
+        description="text in the last paragraph, if the passage spans several (searched after the start)",
+    )
+    to_end: bool = Field(
+        False, description="the passage runs to the end of the file (site footers)"
+    )
+
+    @model_validator(mode="after")
+    def _one_end(self) -> Span:
+        if self.until is not None and self.to_end:
+            raise ValueError("give either 'until' or 'to_end', not both")
+        return self
+
+
 class Relay(Strict):
-    """Original reporting that this article passes on (e.g. a wire report relayed by a newspaper)."""
+    """Original reporting that this article passes on (e.g. a wire report relayed by a newspaper).
+
+    The paragraphs listed in ``passages`` count as that report's origin when a claim cites them;
+    every other paragraph counts as the source's own reporting.
+    """
 
     outlet: Label
     origin: Slug | None = Field(
-        None, description="id shared by every source relaying the same original report"
+        None,
+        description="id shared by every passage relaying the same original report (the id of a source in the book if the report is one of them); defaults to the outlet's name as an id",
+    )
+    note: Text | None = None
+    passages: list[Span] = Field(
+        default_factory=list,
+        description="the paragraphs that carry this report; a claim citing one of them rests on the relayed report's origin, not on this source's",
+    )
+
+
+class Republication(Strict):
+    """The whole article is another newsroom's report, republished (syndication, a wire copy)."""
+
+    outlet: Label = Field(description="the newsroom whose report this is")
+    origin: Slug | None = Field(
+        None,
+        description="id of the original report (the id of a source in the book if it is one of them); defaults to the outlet's name as an id",
     )
     note: Text | None = None
 
@@ -220,25 +261,26 @@ NonArticleKind = Literal[
 ]
 
 
-class NonArticle(Strict):
+class NonArticle(Span):
     """Paragraphs of the source file that are not article text (ads, embeds, site chrome)."""
 
     kind: NonArticleKind
-    quote: Text = Field(description="text in the first paragraph of the passage")
-    until: Text | None = Field(
-        None,
-        description="text in the last paragraph, if the passage spans several (searched after the start)",
-    )
-    to_end: bool = Field(
-        False, description="the passage runs to the end of the file (site footers)"
-    )
     note: Text | None = None
 
-    @model_validator(mode="after")
-    def _one_end(self) -> NonArticle:
-        if self.until is not None and self.to_end:
-            raise ValueError("give either 'until' or 'to_end', not both")
-        return self
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Snapshot(Strict):
+    """The page as it was retrieved, kept so the source survives its URL changing or vanishing."""
+
+    file: str = Field(
+        min_length=1,
+        description="path of the page as retrieved (e.g. seeds/originals/<id>.html), relative to the project root",
+    )
+    sha256: Sha256 = Field(description="SHA-256 of that file's bytes, as retrieved")
+    retrieved: _dt.datetime = Field(description="when it was retrieved (ISO 8601, with time zone)")
+    url: Url = Field(description="the address it was retrieved from, after redirects")
 
 
 class Source(Strict):
@@ -261,10 +303,21 @@ class Source(Strict):
     )
     outlet: Label
     url: Url | None = None
+    archive_url: Url | None = Field(
+        None,
+        description="an archived copy of the page (Wayback Machine, Perma.cc) that the analyst made, shown beside the live link",
+    )
+    snapshot: Snapshot | None = Field(
+        None, description="the page as 'briefgen new-source URL' retrieved it"
+    )
     author: Label | None = None
     published: Dating
     kind: Literal["news-report", "aggregation", "opinion", "mixed"]
     relays: list[Relay] = Field(default_factory=list)
+    republishes: Republication | None = Field(
+        None,
+        description="set when the article is another newsroom's report republished (syndication): every passage counts as that report's origin",
+    )
     grade: Grade
     non_article: list[NonArticle] = Field(default_factory=list)
     summary: Annotated[list[Claim], Field(min_length=1)]
