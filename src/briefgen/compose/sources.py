@@ -6,6 +6,7 @@ passage can link back to every claim that rests on it.
 
 from __future__ import annotations
 
+import datetime as _dt
 import itertools
 
 from briefgen.compose.blocks import (
@@ -282,8 +283,8 @@ def source_page(ctx: BookContext, sid: str) -> Page:
         ("Grading rationale", s.grade.rationale),
     ]  # not the text's file name: a reader has no use for the project's paths
     cells = [(key, escape(value)) for key, value in rows]
-    if s.url:
-        cells.insert(1, ("URL", external_link(escape(s.url), s.url)))
+    if address := _address_cell(s):
+        cells.insert(1, ("URL", address))
     page.add("```{list-table}", ":header-rows: 0", ":widths: 1 3", ":class: source-card", "")
     for key, cell in cells:
         page.add(f"* - **{escape(key)}**", f"  - {cell}")
@@ -329,6 +330,23 @@ def source_page(ctx: BookContext, sid: str) -> Page:
     if open_item is not None:
         page.add(":::", "")
     return page
+
+
+def _address_cell(s: Source) -> str:
+    """The live link, then when the page was retrieved and a link to the analyst's archived copy:
+    the reader can still check a quote after the live page changed or went."""
+    live = external_link(escape(s.url), s.url) if s.url else ""
+    extras = []
+    if s.snapshot is not None:
+        at = s.snapshot.retrieved
+        # the schema asks for a time zone but a naive time gets through: new-source writes UTC
+        at = at.replace(tzinfo=_dt.UTC) if at.tzinfo is None else at.astimezone(_dt.UTC)
+        extras.append(escape(f"Retrieved {at.day} {at:%b %Y %H:%M} UTC"))
+    if s.archive_url:
+        extras.append(external_link("archived copy", s.archive_url))
+    if not extras:
+        return live
+    return f"{live} ({'; '.join(extras)})" if live else "; ".join(extras)
 
 
 ORIGINAL_NOTE = (
