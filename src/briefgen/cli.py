@@ -719,7 +719,9 @@ def init(folder: Path, bare: bool) -> None:
     if folder.resolve() != Path.cwd().resolve():
         _echo(f"  cd {folder}")
     if bare:
-        _echo("  briefgen new-source ARTICLE  # add your first article (.txt or saved .html)")
+        _echo(
+            "  briefgen new-source ARTICLE  # add your first article (web address, .txt or saved .html)"
+        )
     for step in NEXT_STEPS:
         _echo(f"  {step}")
 
