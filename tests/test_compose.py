@@ -176,3 +176,35 @@ def test_back_link_labels_take_as_many_words_as_tell_the_claims_apart() -> None:
         "Mexico rejected any intervention",
     ]
     assert distinct_excerpts([texts[2], texts[2]]) == [texts[2], texts[2]]
+
+
+def test_a_source_card_shows_when_the_page_was_retrieved_and_its_archived_copy(
+    tmp_path: Path,
+) -> None:
+    """Beside the live link: the retrieval time (in UTC, whatever zone the YAML gives) and the
+    analyst's archived copy; brackets in an address cannot end the link."""
+    from conftest import copy_project
+
+    root = copy_project(HARBOUR, tmp_path / "harbour")
+    gazette = root / "briefing/sources/gazette.yaml"
+    gazette.write_text(
+        gazette.read_text().replace(
+            "outlet: Harbour Gazette\n",
+            "outlet: Harbour Gazette\n"
+            "url: https://gazette.example/pier\n"
+            "archive_url: https://web.archive.org/web/2026/https://gazette.example/pier?a=)](x)\n"
+            "snapshot:\n"
+            "  file: seeds/originals/gazette.html\n"
+            f"  sha256: {'ab' * 32}\n"
+            "  retrieved: '2026-12-07T23:40:00+01:00'\n"
+            "  url: https://gazette.example/pier\n",
+        )
+    )
+    p = prepare(root)
+    page = compose_pages(p.briefing, p.anchors)["sources/gazette"]
+    row = next(line for line in page.splitlines() if "gazette.example/pier" in line)
+    assert row == (
+        "  - [https\\:\\/\\/gazette\\.example\\/pier](<https://gazette.example/pier>)"
+        " (Retrieved 7 Dec 2026 22\\:40 UTC; [archived copy]"
+        "(<https://web.archive.org/web/2026/https://gazette.example/pier?a=)](x)>))"
+    )

@@ -21,6 +21,7 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO, run_cli
 from htmlcheck import anchored_quotes, check_citation_links
+from pageserver import serving
 
 from briefgen.building.book import build
 from briefgen.project.scaffold import NEXT_STEPS
@@ -374,10 +375,21 @@ def test_wheel_in_a_fresh_virtualenv_starts_checks_builds_and_adds_a_source(tmp_
     shutil.copy(REPO / "tests/fixtures/articles/pilots.html", project / "pilots.html")
     out = run("briefgen", "new-source", "pilots.html", "--id", "pilots", cwd=project)
     assert "wrote briefing/sources/pilots.yaml" in out
+    # a web address, served here: the wheel's fetcher, redirect followed, page kept as served
+    with serving() as base:
+        out = run("briefgen", "new-source", f"{base}/moved", "--id", "pilots-web", cwd=project)
+    assert "kept the page as retrieved in seeds/originals/pilots-web.html" in out
+    assert (project / "seeds/originals/pilots-web.html").read_bytes() == (
+        REPO / "tests/fixtures/articles/pilots.html"
+    ).read_bytes()
+    web = yaml.safe_load((project / "briefing/sources/pilots-web.yaml").read_text())
+    assert web["url"] == web["snapshot"]["url"] == f"{base}/news/pilots-strike"
     # beside the example's
     assert sorted(p.name for p in (project / "seeds").iterdir()) == [
         "example-report.txt",
         "ferry.txt",
+        "originals",
+        "pilots-web.txt",
         "pilots.txt",
     ]
     listed = subprocess.run(
@@ -386,6 +398,7 @@ def test_wheel_in_a_fresh_virtualenv_starts_checks_builds_and_adds_a_source(tmp_
     assert listed.returncode == 1  # the stub's TODOs are still to fill in
     assert (
         "briefing/sources/ferry.yaml" in listed.stderr + listed.stdout
+        and "briefing/sources/pilots-web.yaml" in listed.stderr + listed.stdout
         and "TODO" in listed.stderr + listed.stdout
     )
     assert "Traceback" not in listed.stderr

@@ -719,13 +719,15 @@ def init(folder: Path, bare: bool) -> None:
     if folder.resolve() != Path.cwd().resolve():
         _echo(f"  cd {folder}")
     if bare:
-        _echo("  briefgen new-source ARTICLE  # add your first article (.txt or saved .html)")
+        _echo(
+            "  briefgen new-source ARTICLE  # add your first article (web address, .txt or saved .html)"
+        )
     for step in NEXT_STEPS:
         _echo(f"  {step}")
 
 
 @main.command("new-source")
-@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("article")
 @project_option
 @click.option(
     "--id",
@@ -733,22 +735,44 @@ def init(folder: Path, bare: bool) -> None:
     default=None,
     help="Source id (lowercase slug) [default: outlet and date, else the title].",
 )
-def new_source(article: Path, project: Path, source_id: str | None) -> None:
-    """Add an article (a .txt or a saved .html page) to the briefing.
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds to wait for a web address [default: 20, or BRIEFGEN_FETCH_TIMEOUT].",
+)
+def new_source(article: str, project: Path, source_id: str | None, timeout: float | None) -> None:
+    """Add an article (a web address, a .txt or a saved .html page) to the briefing.
 
     Copies the article text into seeds/<id>.txt and writes a stub
     briefing/sources/<id>.yaml with what could be detected (title, outlet,
     author, date, each with a note of how it was found) and TODO markers for
     the rest. 'briefgen check' then lists every TODO left to fill in.
 
+    A web address (http or https) is retrieved, following redirects: the page
+    is kept as served in seeds/originals/<id>.html, and the stub's 'snapshot'
+    records its SHA-256, the time and the final address. A failed retrieval
+    (an error status, a timeout, not a web page, too large) writes nothing.
+
     \b
     Examples:
+      briefgen new-source https://example.org/news/harbour-strike
       briefgen new-source ~/Downloads/article.html
       briefgen new-source notes/wire-report.txt --id wire-report-2025-03
     """
+    from briefgen.project.fetch import is_web_address
     from briefgen.project.newsource import add_source
 
-    seed, stub_path, found = add_source(project, article, source_id)
+    # a FIFO or a device passes here: add_source refuses it as check would, in check's words
+    if not is_web_address(article) and (not Path(article).exists() or Path(article).is_dir()):
+        raise click.BadParameter(
+            f"{article!r} is neither an http(s) address nor a file", param_hint="ARTICLE"
+        )
+    seed, stub_path, found = add_source(
+        project, article if is_web_address(article) else Path(article), source_id, timeout=timeout
+    )
+    if found.snapshot:
+        _echo(f"kept the page as retrieved in {found.snapshot['file']}")
     _echo(f"copied the article text to {seed.relative_to(project)}")
     _echo(f"wrote {stub_path.relative_to(project)}")
     for name in ("title", "outlet", "author", "date", "url"):

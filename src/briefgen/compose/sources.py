@@ -6,6 +6,7 @@ passage can link back to every claim that rests on it.
 
 from __future__ import annotations
 
+import datetime as _dt
 import itertools
 
 from briefgen.compose.blocks import (
@@ -285,8 +286,8 @@ def source_page(ctx: BookContext, sid: str) -> Page:
         ("Grading rationale", s.grade.rationale),
     ]  # not the text's file name: a reader has no use for the project's paths
     cells = [(key, escape(value)) for key, value in rows]
-    if s.url:
-        cells.insert(1, ("URL", external_link(escape(s.url), s.url)))
+    if address := _address_cell(s):
+        cells.insert(1, ("URL", address))
     page.add("```{list-table}", ":header-rows: 0", ":widths: 1 3", ":class: source-card", "")
     for key, cell in cells:
         page.add(f"* - **{escape(key)}**", f"  - {cell}")
@@ -344,6 +345,22 @@ def _box(item: NonArticle | Relay) -> tuple[str, str]:
     note = f" {escape(item.note)}" if item.note else ""
     label_text = escape(f"[Not article text: {NON_ARTICLE_LABELS[item.kind]}.]")
     return f":::{{container}} non-article non-article-{item.kind}", f"**{label_text}**{note}"
+
+
+def _address_cell(s: Source) -> str:
+    """The live link, then when the page was retrieved and a link to the analyst's archived copy:
+    the reader can still check a quote after the live page changed or went."""
+    live = external_link(escape(s.url), s.url) if s.url else ""
+    extras = []
+    if s.snapshot is not None:
+        at = s.snapshot.retrieved
+        at = at.astimezone(_dt.UTC)  # the model requires a time zone
+        extras.append(escape(f"Retrieved {at.day} {at:%b %Y %H:%M} UTC"))
+    if s.archive_url:
+        extras.append(external_link("archived copy", s.archive_url))
+    if not extras:
+        return live
+    return f"{live} ({'; '.join(extras)})" if live else "; ".join(extras)
 
 
 ORIGINAL_NOTE = (

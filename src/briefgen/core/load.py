@@ -152,7 +152,11 @@ _FRIENDLY = {
     "string_pattern_mismatch": "must be a lowercase slug (letters, digits and single hyphens, e.g. 'nbc-news')",
     "string_too_short": "must not be empty",
     "too_short": "needs at least one item",
+    "timezone_aware": "needs a time zone (e.g. 2024-05-06T10:00:00Z or +02:00): without one the time is ambiguous by up to a day",
 }
+
+# Patterns other than a slug's, in words
+_PATTERNS = {r"^[0-9a-f]{64}$": "must be a SHA-256: 64 lowercase hexadecimal digits"}
 
 
 # What a key with too few items (or none) is for, where its name does not say.
@@ -190,7 +194,8 @@ def problems_from_validation(
             while len(loc) > 1 and loc not in doc.value_marks:
                 # e.g. a plain-string date validated as {date: ...}: point at the key written
                 loc = loc[:-1]
-            msg = _FRIENDLY.get(kind) or err["msg"]
+            pattern = (err.get("ctx") or {}).get("pattern")
+            msg = _PATTERNS.get(pattern) or _FRIENDLY.get(kind) or err["msg"]
             msg = msg.removeprefix("Value error, ")
             given = err.get("input")
             if kind.startswith(

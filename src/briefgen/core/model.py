@@ -7,12 +7,12 @@ stages read it, never change it). Cross-references between files are checked in
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -278,7 +278,7 @@ class Snapshot(Strict):
         description="path of the page as retrieved (e.g. seeds/originals/<id>.html), relative to the project root",
     )
     sha256: Sha256 = Field(description="SHA-256 of that file's bytes, as retrieved")
-    retrieved: _dt.datetime = Field(description="when it was retrieved (ISO 8601, with time zone)")
+    retrieved: AwareDatetime = Field(description="when it was retrieved (ISO 8601, with time zone)")
     url: Url = Field(description="the address it was retrieved from, after redirects")
 
 
