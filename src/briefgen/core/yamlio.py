@@ -291,10 +291,39 @@ _SYNTAX_HINTS = (
 )
 
 
-def _syntax_hint(message: str) -> str | None:
+_INDENT_HINT = _SYNTAX_HINTS[-1][1]
+
+
+def _syntax_hint(message: str, lines: list[str] | None = None, line: int = 0) -> str | None:
+    """The hint for a parser message; a line indented unlike its block gets the indentation hint
+    even where the parser words it as a colon problem ("mapping values are not allowed here")."""
+    if lines is not None and "mapping values are not allowed here" in message:
+        if _misindented(lines, line):
+            return _INDENT_HINT
     return next(
         (hint for needles, hint in _SYNTAX_HINTS if any(n in message for n in needles)), None
     )
+
+
+def _misindented(lines: list[str], line: int) -> bool:
+    """Whether line ``line`` (1-based) starts at a column its block cannot have: not at the
+    previous line's key, nor at the content of its list item, nor deeper after an opening 'key:'."""
+    if not 0 < line <= len(lines):
+        return False
+    previous = next((lines[i] for i in range(line - 2, -1, -1) if lines[i].strip()), None)
+    if previous is None:
+        return False
+
+    def indent(text: str) -> int:
+        return len(text) - len(text.lstrip(" "))
+
+    at, was = indent(lines[line - 1]), indent(previous)
+    allowed = {was}
+    if previous.lstrip().startswith("- "):
+        allowed.add(was + 2)
+    if previous.rstrip().endswith(":"):
+        return at <= was and at not in allowed  # deeper opens the block
+    return at > min(allowed) and at not in allowed
 
 
 def _syntax_problem(display: str, text: str, exc: yaml.YAMLError) -> Problem:
@@ -312,11 +341,31 @@ def _syntax_problem(display: str, text: str, exc: yaml.YAMLError) -> Problem:
             "delete it; it is invisible in most editors",
         )
     if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
+        lines = text.splitlines()
+        problem, context = exc.problem_mark, exc.context_mark
+        if problem is not None and context is not None and problem.line >= len(lines):
+            problem = context  # "unexpected end of stream": the mistake is where the value began
+        mark = problem or context
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        return Problem(display, line, col, (), f"YAML syntax: {message}", _syntax_hint(message))
+        hint = _syntax_hint(message, lines, line)
+        # the lines themselves, so the mistake can be seen without opening the file
+        message += _quoted_line(lines, line, "line")
+        if context is not None and mark is not context and context.line + 1 != line:
+            message += _quoted_line(lines, context.line + 1, "begun on line")
+        return Problem(display, line, col, (), f"YAML syntax: {message}", hint)
     return Problem(display, 1, 1, (), f"YAML syntax: {exc}")
+
+
+def _quoted_line(lines: list[str], line: int, label: str) -> str:
+    """'; line 3 reads 'title: [Pier repairs'' (leading tabs and spaces shown: they may be the fault)."""
+    if not 0 < line <= len(lines) or not lines[line - 1].strip():
+        return ""
+    shown = lines[line - 1].rstrip()
+    shown = shown if len(shown) <= 100 else shown[:99] + "…"
+    return (
+        f"; {label} {line} reads {shown!r}" if label == "line" else f"; {label} {line}: {shown!r}"
+    )
 
 
 def _compose(text: str, loader_class: type) -> Node | None:
