@@ -194,7 +194,7 @@ def problems_from_validation(
             while len(loc) > 1 and loc not in doc.value_marks:
                 # e.g. a plain-string date validated as {date: ...}: point at the key written
                 loc = loc[:-1]
-            pattern = (err.get("ctx") or {}).get("pattern")
+            pattern = str((err.get("ctx") or {}).get("pattern", ""))
             msg = _PATTERNS.get(pattern) or _FRIENDLY.get(kind) or err["msg"]
             msg = msg.removeprefix("Value error, ")
             given = err.get("input")

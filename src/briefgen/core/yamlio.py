@@ -297,9 +297,12 @@ _INDENT_HINT = _SYNTAX_HINTS[-1][1]
 def _syntax_hint(message: str, lines: list[str] | None = None, line: int = 0) -> str | None:
     """The hint for a parser message; a line indented unlike its block gets the indentation hint
     even where the parser words it as a colon problem ("mapping values are not allowed here")."""
-    if lines is not None and "mapping values are not allowed here" in message:
-        if _misindented(lines, line):
-            return _INDENT_HINT
+    if (
+        lines is not None
+        and "mapping values are not allowed here" in message
+        and _misindented(lines, line)
+    ):
+        return _INDENT_HINT
     return next(
         (hint for needles, hint in _SYNTAX_HINTS if any(n in message for n in needles)), None
     )
