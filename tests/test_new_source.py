@@ -262,3 +262,31 @@ def test_a_bare_site_name_leaves_the_outlet_to_the_analyst(harbour: Path, tmp_pa
         (harbour / "briefing/sources/council-votes-to-close-riverton.yaml").read_text()
     )
     assert data["outlet"].startswith("TODO")
+
+
+def test_a_link_preview_inside_a_paragraph_is_left_out_of_its_text(harbour: Path) -> None:
+    """A hover card naming another article sits inside a sentence on many news sites; extracted
+    as it stands it runs into the sentence, so a quote across it fails and readers see a stray
+    headline. It is left out (the page as retrieved keeps it) and the stub says so."""
+    page = harbour / "guild.html"
+    page.write_text(
+        "<html><head><title>Guild meets</title></head><body><article><h1>Guild meets</h1>"
+        "<p>The Port Authority voted on Tuesday to close the north pier for repairs, a decision "
+        "many fishers oppose strongly.</p>"
+        '<p>Guild members met on Wednesday <a href="/x" class="c-link-preview"><span>Related: '
+        "Fishers protest at city hall</span></a> to plan their response to the vote and consider "
+        "every lawful option.</p>"
+        "<p>Work will start in June and last about eight months, engineers said at the public "
+        "meeting.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    result = run_cli("new-source", str(page), "--id", "guild", "--project", str(harbour))
+    assert result.exit_code == 0, result.output
+    text = (harbour / "seeds/guild.txt").read_text(encoding="utf-8")
+    assert "Related" not in text
+    assert (
+        "Guild members met on Wednesday to plan their response to the vote and consider every lawful option."
+        in text.splitlines()
+    )
+    stub = (harbour / "briefing/sources/guild.yaml").read_text(encoding="utf-8")
+    assert "1 link-preview card(s) left out of the text" in stub

@@ -120,11 +120,45 @@ def _publisher_name(raw: str, hostname: str) -> tuple[str, str] | None:
     return None
 
 
+_CARD_CLASSES = (
+    "link-preview",
+    "linkpreview",
+    "link-card",
+    "hover-card",
+    "hovercard",
+    "preview-card",
+    "inline-related",
+    "related-inline",
+)
+PREVIEW_CARDS = (
+    "//*["
+    + " or ".join(f"contains(@class, '{c}')" for c in _CARD_CLASSES)
+    + " or @data-link-preview or @data-hovercard]"
+)
+"""Link previews and hover cards: another article's headline set inside a paragraph, which text
+extraction would run into the sentence around it ("met on Wednesday Related: Fishers protest at
+city hall to plan..."), making a quote that spans it fail and misleading a reader."""
+
+
+def _count_preview_cards(raw: str) -> int:
+    import lxml.html
+
+    try:
+        return len(lxml.html.fromstring(raw).xpath(PREVIEW_CARDS))
+    except Exception:  # markup lxml cannot read: trafilatura has read what it could
+        return 0
+
+
 def _from_html(raw: str, url: str | None = None) -> Detected:
     import trafilatura
 
     extracted = trafilatura.bare_extraction(
-        raw, url=url, with_metadata=True, include_comments=False, include_tables=False
+        raw,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        prune_xpath=[PREVIEW_CARDS],
     )
     doc = extracted if isinstance(extracted, dict) or extracted is None else extracted.as_dict()
     if not doc or not (doc.get("text") or "").strip():
@@ -162,6 +196,10 @@ def _from_html(raw: str, url: str | None = None) -> Detected:
         # "nj.com" or "Nj": the address, not the outlet's name; the analyst writes the name
         found.how["outlet"] = f"only the page's address ({found.outlet!r}); write the outlet's name"
         found.outlet = None
+    if cards := _count_preview_cards(raw):
+        found.how["link previews"] = (
+            f"{cards} link-preview card(s) left out of the text (the page as retrieved keeps them)"
+        )
     found.header = _header_lines(found.text, found.title)
     byline = next((line for kind, line in found.header if kind == "byline"), None)
     if not found.author and byline and (m := _BYLINE.match(byline)):
@@ -282,6 +320,10 @@ def _from_text(raw: str) -> Detected:
         found.date = date[0]
         found.how["date"] = f"written in the text: {date[1]!r}; check it is the publication date"
         found.date_note = f"stated in the text: {date[1]!r}"
+    if cards := _count_preview_cards(raw):
+        found.how["link previews"] = (
+            f"{cards} link-preview card(s) left out of the text (the page as retrieved keeps them)"
+        )
     found.header = _header_lines(found.text, found.title)
     return found
 
