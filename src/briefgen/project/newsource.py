@@ -140,13 +140,34 @@ extraction would run into the sentence around it ("met on Wednesday Related: Fis
 city hall to plan..."), making a quote that spans it fail and misleading a reader."""
 
 
-def _count_preview_cards(raw: str) -> int:
-    import lxml.html
+class _PreviewCards(HTMLParser):
+    """Counts the elements PREVIEW_CARDS matches (the standard library's parser: no lxml here)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        given = dict(attrs)
+        classes = given.get("class") or ""
+        if (
+            any(c in classes for c in _CARD_CLASSES)
+            or {
+                "data-link-preview",
+                "data-hovercard",
+            }
+            & given.keys()
+        ):
+            self.count += 1
+
+
+def _count_preview_cards(raw: str) -> int:
+    parser = _PreviewCards()
     try:
-        return len(lxml.html.fromstring(raw).xpath(PREVIEW_CARDS))
-    except Exception:  # markup lxml cannot read: trafilatura has read what it could
-        return 0
+        parser.feed(raw)
+    except Exception:  # malformed markup: trafilatura has read what it could
+        return parser.count
+    return parser.count
 
 
 def _from_html(raw: str, url: str | None = None) -> Detected:
