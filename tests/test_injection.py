@@ -64,7 +64,7 @@ def poisoned(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
     article = root / "articles/gazette.txt"
     article.write_text(article.read_text() + f"\nHostile line \u202eevil\u202c {PAYLOAD}\n")
-    build(root, ("html", "pdf"))
+    build(root, ("html", "pdf", "brief"))
     return root
 
 
@@ -91,7 +91,9 @@ def test_html_shows_payload_as_text_everywhere(poisoned: Path) -> None:
 
 def test_pdf_shows_payload_as_text(poisoned: Path) -> None:
     assert not list(poisoned.rglob("pwned"))
-    reader = PdfReader(next((poisoned / "_build/pdf").glob("*.pdf")))
+    reader = PdfReader(
+        next(p for p in (poisoned / "_build/pdf").glob("*.pdf") if not p.stem.endswith("-brief"))
+    )
     # typographic quotes in print
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split()).translate(
         STRAIGHT
@@ -100,3 +102,14 @@ def test_pdf_shows_payload_as_text(poisoned: Path) -> None:
     assert text.count("/etc/passwd") >= 40
     assert text.count('#read("/etc/passwd") #include "x.typ"') >= 20
     assert "root:x:0" not in text
+
+
+def test_brief_shows_payload_as_text(poisoned: Path) -> None:
+    """The brief is Typst made from YAML too: the bottom line and judgments carry the payload,
+    printed as written (a Typst #read, #include or #import run would fail the compile or leak)."""
+    reader = PdfReader(next((poisoned / "_build/pdf").glob("*-brief.pdf")))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split()).translate(
+        STRAIGHT
+    )
+    assert text.count('#read("/etc/passwd") #include "x.typ"') >= 3
+    assert "root:" not in text

@@ -262,7 +262,7 @@ def _jobs(value: str) -> int:
 
 
 @main.command()
-@click.argument("formats", nargs=-1, type=click.Choice(["html", "pdf", "all"]))
+@click.argument("formats", nargs=-1, type=click.Choice(["html", "pdf", "brief", "all"]))
 @project_option
 @click.option(
     "--conf",
@@ -286,7 +286,7 @@ def build(
     jobs: str,
     server: bool | None,
 ) -> None:
-    """Build the book: HTML (default), pdf, or all.
+    """Build the book: HTML (default), pdf, brief, or all.
 
     Checks the briefing first (as 'check' does), composes MyST pages into
     _build/src/, runs Sphinx, and only then replaces _build/html/: a failed
@@ -303,13 +303,15 @@ def build(
     Examples:
       briefgen build              # HTML -> _build/html/index.html
       briefgen build html pdf     # both
+      briefgen build brief        # two pages: bottom line, key judgments
+      briefgen build all          # HTML, PDF and brief
       briefgen build --no-server  # no warm process left behind
     """
     from briefgen import server as buildserver
 
     wanted: list[str] = []
     for fmt in formats or ("html",):
-        for f in ("html", "pdf") if fmt == "all" else (fmt,):
+        for f in ("html", "pdf", "brief") if fmt == "all" else (fmt,):
             if f not in wanted:
                 wanted.append(f)
     n_jobs = _jobs(jobs)

@@ -13,13 +13,20 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen.building.brief import (
+    BRIEF_PAGES,
+    BriefSource,
+    brief_markup,
+    brief_name,
+    compile_brief,
+)
 from briefgen.building.layout import BuildLocked, Layout, Progress, build_lock
 from briefgen.building.navigation import (
     NAVIGATION_FILE,
     navigation_digest,
     same_navigation,
 )
-from briefgen.building.publish import Staged, stage, stage_file
+from briefgen.building.publish import Staged, stage, stage_files
 from briefgen.building.sphinx import (
     SphinxRun,
     drop_removed_outputs,
@@ -48,6 +55,7 @@ class BuildReport:
     # folders holding the article files read (for watchers)
     article_dirs: set[Path] = field(default_factory=set)
     up_to_date: bool = False  # nothing changed since the last successful build: nothing was done
+    warnings: list[str] = field(default_factory=list)  # said, not fatal (a brief over two pages)
 
 
 def after_build(root: Path, cache: FrontCache | None) -> None:
@@ -76,6 +84,8 @@ class _Composed:
     navigation: str
     pdf_name: str
     offers_pdf: bool
+    brief: BriefSource | None  # the brief's Typst markup, when this build makes it
+    offers_brief: bool
     edition_files: dict[str, Path]
     # outside briefing/ and conf/: what the no-op check must also compare
     files_read: set[Path | str]
@@ -100,13 +110,28 @@ def _front_half(
     briefing = prepared.briefing
     pdf_name = f"{book_slug(briefing)}.pdf"
     offers_pdf = "pdf" in formats or (layout.output("pdf") / pdf_name).is_file()
+    offers_brief = (
+        "brief" in formats or (layout.output("pdf") / brief_name(book_slug(briefing))).is_file()
+    )
     edition, changes = with_previous(briefing, prepared.anchors, memory.edition)
+    brief = (
+        brief_markup(
+            briefing,
+            prepared.anchors,
+            changes,
+            slug=book_slug(briefing),
+            book_pdf=pdf_name if offers_pdf else None,
+        )
+        if "brief" in formats
+        else None
+    )
     edition_files = write_edition_files(edition, layout.work / "edition", memory.edition)
     result = compose_book(
         briefing,
         prepared.anchors,
         layout.src,
         pdf=pdf_name if offers_pdf else None,
+        brief=brief_name(book_slug(briefing)) if offers_brief else None,
         changes=changes,
         cache=memory.compose,
     )
@@ -125,6 +150,8 @@ def _front_half(
         navigation=navigation_digest(result.pages, memory.navigation),
         pdf_name=pdf_name,
         offers_pdf=offers_pdf,
+        brief=brief,
+        offers_brief=offers_brief,
         edition_files=edition_files,
         files_read=files_read,
         volatile=previous is None and spec is not None,
@@ -264,6 +291,31 @@ def build(
     return report
 
 
+def brief_name_of(composed: _Composed) -> str:
+    return brief_name(composed.pdf_name.removesuffix(".pdf"))
+
+
+def _build_brief(
+    layout: Layout, composed: _Composed, say: Progress, report: BuildReport
+) -> Path | None:
+    """Compile the brief into the work folder; more pages than BRIEF_PAGES is said, not cropped."""
+    if composed.brief is None:
+        return None
+    t0 = time.perf_counter()
+    say("building the brief (Typst)")
+    data, pages = compile_brief(composed.brief)
+    path = layout.work / "brief" / composed.brief.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    if pages > BRIEF_PAGES:
+        report.warnings.append(
+            f"the brief runs to {pages} pages (at most {BRIEF_PAGES} are meant): shorten the bottom line or the key judgments"
+        )
+        say(f"warning: {report.warnings[-1]}")
+    report.timings["brief"] = time.perf_counter() - t0
+    return path
+
+
 def _sphinx_and_publish(
     layout: Layout,
     formats: tuple[str, ...],
@@ -297,8 +349,15 @@ def _sphinx_and_publish(
             say=say,
         )
         pdf = run.outdir / composed.pdf_name  # or this build's
-        staged.append(stage_file(pdf, layout.output("pdf")))
         report.timings["pdf"] = time.perf_counter() - t0
+    brief = _build_brief(layout, composed, say, report)
+    if "pdf" in formats or brief is not None:
+        # the PDF folder holds the book and its brief: what this build made, else what was published
+        printed = {p.name: p for p in (pdf, brief) if p is not None and p.is_file()}
+        if brief is None and composed.offers_brief:
+            shown = layout.output("pdf") / brief_name_of(composed)
+            printed.update({shown.name: shown} if shown.is_file() else {})
+        staged.append(stage_files(printed, layout.output("pdf")))
     if "html" in formats:
         t0 = time.perf_counter()
         say("building HTML with Sphinx")
@@ -316,9 +375,11 @@ def _sphinx_and_publish(
         )
         (layout.work / NAVIGATION_FILE).write_text(composed.navigation)
         # the HTML book serves its own PDF download, and the edition files
+        offered = brief if brief is not None else layout.output("pdf") / brief_name_of(composed)
         extra = {
             **composed.edition_files,
             **({composed.pdf_name: pdf} if composed.offers_pdf and pdf.is_file() else {}),
+            **({offered.name: offered} if composed.offers_brief and offered.is_file() else {}),
         }
         staged.append(stage(run.outdir, layout.output("html"), extra))
         report.timings["html"] = time.perf_counter() - t0
@@ -326,5 +387,7 @@ def _sphinx_and_publish(
         output.swap()
     if "pdf" in formats:
         say(f"PDF: {(layout.output('pdf') / composed.pdf_name).relative_to(layout.root)}")
+    if brief is not None:
+        say(f"brief: {(layout.output('pdf') / brief.name).relative_to(layout.root)}")
     if "html" in formats:
         say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")

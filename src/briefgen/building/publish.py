@@ -179,7 +179,7 @@ def _remove(entry: os.DirEntry[str]) -> None:
         os.unlink(entry.path)
 
 
-def stage_file(built: Path, final_dir: Path) -> Staged:
-    """Stage a single built file as the only content of its output folder (``stage``)."""
+def stage_files(built: dict[str, Path], final_dir: Path) -> Staged:
+    """Stage built files (by name) as the only content of their output folder (``stage``)."""
     with tempfile.TemporaryDirectory(dir=final_dir.parent) as empty:
-        return stage(Path(empty), final_dir, extra={built.name: built})
+        return stage(Path(empty), final_dir, extra=built)

@@ -116,11 +116,14 @@ def _compose(
 ASSET_DIR = "charts"
 
 
-def book_metadata(briefing: Briefing, pdf: str | None = None) -> dict[str, object]:
+def book_metadata(
+    briefing: Briefing, pdf: str | None = None, brief: str | None = None
+) -> dict[str, object]:
     """What Sphinx needs to know about the book (read by ``briefgen.sphinxext.metadata``)."""
     book = briefing.book.model
     return {
         "pdf": pdf,
+        "brief": brief,
         "title": book.title,
         "subtitle": book.subtitle,
         "marking": book.marking,
@@ -189,12 +192,14 @@ def compose_book(
     outdir: Path,
     *,
     pdf: str | None = None,
+    brief: str | None = None,
     changes: Changes | None = None,
     cache: ComposeCache | None = None,
 ) -> ComposeResult:
     """Write the pages under ``outdir``; return which changed and which stale pages were removed.
 
-    ``pdf`` names the PDF file the HTML book will offer for download, if there is one; ``changes``
+    ``pdf`` names the PDF file the HTML book will offer for download, if there is one (``brief``:
+    the two-page brief, likewise); ``changes``
     (since the previous edition) adds the What's new page and the marks of new and changed claims.
     With ``cache`` (kept between builds by a warm process), units whose inputs are unchanged are
     not composed again (see ``briefgen.compose.cache``); the pages are the same bytes either way.
@@ -217,7 +222,9 @@ def compose_book(
         if f"{ASSET_DIR}/{stale.name}" not in assets and inside(stale, outdir):
             stale.unlink()
     meta = (
-        json.dumps(book_metadata(briefing, pdf), indent=2, sort_keys=True, ensure_ascii=False)
+        json.dumps(
+            book_metadata(briefing, pdf, brief), indent=2, sort_keys=True, ensure_ascii=False
+        )
         + "\n"
     )
     write_if_changed(outdir / METADATA_FILE, meta)

@@ -37,6 +37,7 @@ CODES = {
     "estimative-language": "a key judgment without exactly one ICD 203 likelihood term, or with vague or confidence words",
     "confidence-exceeds-sourcing": "a key judgment whose confidence is higher than its independent origins and grades allow",
     "relay-passages": "a source whose relays and cited passages disagree: a passage naming a relayed outlet counted as the source's own, or an aggregation whose relays name no passages",
+    "brief-length": "a bottom line and key judgments too long for the two-page brief",
     "posture-basis": "a party's posture that cites none of its actors' statements (declare basis: actions if inferred)",
 }
 
@@ -97,6 +98,7 @@ def lint(b: Briefing, anchors: AnchorIndex) -> LintReport:
     _support(b, anchors, report)
     _judgments(b, anchors, report)
     _relays(b, anchors, report)
+    _brief_length(b, report)
     _posture_basis(b, report)
     _uncited_sources(b, report, tally.cited_from_elsewhere)
     _unused_ids(b, report)
@@ -220,6 +222,26 @@ def _relays(b: Briefing, anchors: AnchorIndex, report: LintReport) -> None:
                     f"{marks} name{'s' if len(naming) == 1 else ''} {relay.outlet}, whose report this source relays, but count{'s' if len(naming) == 1 else ''} as {source.outlet}'s own reporting",
                     f"add {'it' if len(naming) == 1 else 'them'} to this relay's 'passages' if {'it carries' if len(naming) == 1 else 'they carry'} {relay.outlet}'s report",
                 )
+
+
+BRIEF_CHARACTERS = 8500
+"""About what the two pages of the brief hold: its text, a reference per citation and a line of
+sourcing per judgment (the shipped brief, 6,300 by this count, fills 1.4 pages)."""
+
+
+def _brief_length(b: Briefing, report: LintReport) -> None:
+    book = b.book.model
+    size = sum(len(c.text) + 18 * len(c.cite) for c in book.bluf) + sum(
+        len(j.text) + 18 * len(j.cite) + 110 for j in book.key_judgments
+    )
+    if size > BRIEF_CHARACTERS:
+        report.warn(
+            b.book,
+            ("bluf",),
+            "brief-length",
+            f"the bottom line and key judgments come to about {size:,} characters; the two-page brief holds about {BRIEF_CHARACTERS:,}, so it will run longer",
+            "shorten them: the brief is printed whole, never cut",
+        )
 
 
 def _uncited_sources(b: Briefing, report: LintReport, cited_from_elsewhere: set[str]) -> None:
