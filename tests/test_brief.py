@@ -85,7 +85,9 @@ def test_every_reference_in_the_brief_lands_on_its_passage_in_the_html_book(
             landing = soup.find(id=parts.fragment)
             assert landing is not None, target
             # the passage's highlighted span, or a quote's span inside it (quotes overlap)
-            assert "cited" in landing.get("class", []) or landing.find_parent(class_="cited"), target
+            assert "cited" in landing.get("class", []) or landing.find_parent(class_="cited"), (
+                target
+            )
 
 
 def test_the_html_book_offers_the_brief(harbour_brief: Path) -> None:
@@ -128,3 +130,19 @@ def test_a_brief_too_long_is_whole_and_said(tmp_path: Path) -> None:
     pdf = _brief(root)
     assert len(PdfReader(pdf).pages) > 2
     assert normalise("The vote was reported by the gazette. " * 60) in normalise(pdf_text(pdf))
+
+
+def test_the_brief_says_what_changed_since_the_previous_edition(tmp_path: Path) -> None:
+    root = copy_project(HARBOUR, tmp_path / "p")
+    build(root, ("html",))
+    shutil.copy(root / "_build/html/edition.json", root / "last-week.json")
+    book = root / "briefing/book.yaml"
+    text = book.read_text(encoding="utf-8")
+    text = text.replace(
+        "north pier for repairs, and the Fishers' Guild opposes",
+        "north pier for repairs; the Fishers' Guild opposes",
+    )
+    book.write_text(text + "previous_edition: last-week.json\n", encoding="utf-8")
+    build(root, ("brief",))
+    printed = " ".join(pdf_text(_brief(root)).split())
+    assert "Since the edition of 6 May 2024: 1 claim reworded." in printed
