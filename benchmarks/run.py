@@ -70,12 +70,13 @@ def table(results: dict[str, list[dict]], jobs: int) -> str:
         "included; in brackets with the PDF (Sphinx's Typst builder and the in-process Typst compile). Server MiB: the",
         "build server's resident memory after the edit (what it holds between builds).",
         "PDF: after the HTML build (the pages are parsed once for both): assemble, write Typst, compile; in brackets a no-change rebuild (compile skipped).",
+        "Brief: the two-page brief made from the model and compiled, in brackets its ratio to Sphinx's HTML build of the same run.",
         "",
         "No-change CLI: `briefgen build` with nothing changed (the no-op), in brackets its ratio to Sphinx's own no-change rebuild",
         "(`sphinx-build` of the same pages in a fresh process, measured in the same run, next column).",
         "",
-        "| N | pages | quotes | load | anchor | compose | ours | Sphinx HTML | ours / Sphinx | PDF (no change) | no-change CLI (/ Sphinx no-change) | Sphinx no-change | edit CLI (/ cold) | edit CLI, no server | edit warm (/ cold) | pages re-read | peak MiB | server MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| N | pages | quotes | load | anchor | compose | ours | Sphinx HTML | ours / Sphinx | PDF (no change) | brief (/ Sphinx HTML) | no-change CLI (/ Sphinx no-change) | Sphinx no-change | edit CLI (/ cold) | edit CLI, no server | edit warm (/ cold) | pages re-read | peak MiB | server MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n in sorted(results, key=int):
         runs = results[n]
@@ -94,6 +95,7 @@ def table(results: dict[str, list[dict]], jobs: int) -> str:
             + "".join(f"| {med(r[s]['s'] for r in runs):.2f} " for s in OURS)
             + f"| {med(ours(r) for r in runs):.2f} | {med(r['sphinx_html']['s'] for r in runs):.1f} "
             f"| {med(ours(r) / r['sphinx_html']['s'] for r in runs):.1%} | {pdf} "
+            f"| {med(r['brief']['s'] for r in runs):.2f} ({med(r['brief']['s'] / r['sphinx_html']['s'] for r in runs):.1%}) "
             f"| {med(r['no_change_cli']['s'] for r in runs):.2f} ({med(r['no_change_cli']['s'] / r['sphinx_no_change']['s'] for r in runs):.1%}) "
             f"| {med(r['sphinx_no_change']['s'] for r in runs):.2f} | {rebuild('edit_cli')} | {med(r['edit_cli_fresh']['s'] for r in runs):.2f} | {rebuild('edit_warm')} "
             f"| {int(med(r['edit_warm']['pages_read'] for r in runs))} | {max(r['sphinx_html']['peak_mib'] for r in runs):.0f}{pdf_peak} "

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from briefgen.building.book import after_build, build
+from briefgen.building.brief import brief_markup, compile_brief
 from briefgen.building.layout import Layout
 from briefgen.building.navigation import NAVIGATION_FILE, navigation_digest
 from briefgen.building.publish import publish
@@ -149,6 +150,13 @@ def main() -> None:
             "anchor", lambda: (check_references(briefing), anchor_briefing(briefing)[0])[1]
         )
         result = stage("compose", lambda: compose_book(briefing, anchors, layout.src))
+        # the two-page brief: made from the model, compiled by Typst on its own
+        stage(
+            "brief",
+            lambda: compile_brief(
+                brief_markup(briefing, anchors, None, slug=book_slug(briefing), book_pdf=None)
+            ),
+        )
         layout.work.mkdir(parents=True, exist_ok=True)
         # as build() records it
         (layout.work / NAVIGATION_FILE).write_text(navigation_digest(result.pages))

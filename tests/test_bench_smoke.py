@@ -55,18 +55,20 @@ def test_benchmark_harness_runs_and_reports(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     row = next(line for line in done.stdout.splitlines() if line.startswith("| 5 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    # PDF (no-change PDF)
-    assert len(cells) == 18 and re.match(r"^\d+\.\d \(\d+\.\d\)$", cells[9]), cells
-    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[10]) and re.match(
-        r"^\d+\.\d\d$", cells[11]
+    # PDF (no-change PDF), the brief (/ Sphinx HTML)
+    assert len(cells) == 19 and re.match(r"^\d+\.\d \(\d+\.\d\)$", cells[9]), cells
+    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[10]), cells
+    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[11]) and re.match(
+        r"^\d+\.\d\d$", cells[12]
     ), cells  # no-op (/ Sphinx's no-change), Sphinx's no-change
-    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[12]) and re.match(
-        r"^\d+\.\d\d$", cells[13]
+    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[13]) and re.match(
+        r"^\d+\.\d\d$", cells[14]
     ), cells  # edit via the build server (/ cold), edit without
     # the build server's resident MiB
-    assert re.match(r"^\d+$", cells[17]) and int(cells[17]) > 50, cells
+    assert re.match(r"^\d+$", cells[18]) and int(cells[18]) > 50, cells
     run = json.loads(results.read_text())["results"]["5"][0]
     assert 0 < run["load"]["s"] < run["sphinx_html"]["s"]
+    assert 0 < run["brief"]["s"] < run["pdf"]["s"]  # two pages against the whole book
     # the compile is skipped when nothing changed
     assert run["pdf_no_change"]["s"] < run["pdf"]["s"]
     # the edit touched one page
