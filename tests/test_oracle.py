@@ -67,7 +67,7 @@ def _enabled(name: str) -> bool:
     return not ONLY or name in ONLY
 
 
-ALL = ("html", "pdf")
+ALL = ("html", "pdf", "brief")  # what `briefgen build all` makes
 
 
 class WarmEqualsCold(RuleBasedStateMachine):

@@ -4,7 +4,7 @@ A decision maker reads two pages, not the book: CRS and intelligence products co
 summary plus the full report. The brief is made from the model, not from the book's pages (it
 shows neither the analysis nor the source texts), as Typst markup whose every piece of text is a
 string literal (``sphinxext.typst.markup``), so YAML text can never become Typst code. Its
-citations are print references ("[Newsmax ¶6]") that link to the passage in the HTML book beside
+citations are print references ("[Gazette ¶6]") that link to the passage in the HTML book beside
 it, where the Download menu offers the brief.
 """
 
@@ -51,7 +51,7 @@ def brief_markup(
     labels = cite_labels(briefing)
 
     def cites(cite_list: list[Citation]) -> str:
-        """'[Newsmax ¶6, ¶10; OAN ¶4]': a source's passages together, each linking to its own."""
+        """'[Gazette ¶6, ¶10; Herald ¶4]': a source's passages together, each linking to its own."""
         by_source: dict[str, list[str]] = {}
         for c in cite_list:
             anchor = anchors.get(c.source, c.quote)

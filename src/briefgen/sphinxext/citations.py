@@ -107,7 +107,29 @@ def _wrap_runs(parent: nodes.Element) -> None:
         index = parent.index(run[0])
         for node in run:
             parent.remove(node)
-        parent.insert(index, nodes.inline("", "", *run, classes=["cite-run"]))
+        parts = _parts(run)
+        for i in reversed(range(len(parts))):
+            parent.insert(index, nodes.inline("", "", *parts[i], classes=["cite-run"]))
+            if i:  # where a line may break between runs (on screen; print lists them inline)
+                parent.insert(index, nodes.inline("", "\u200b", classes=["screen-only"]))
+
+
+MARKS_PER_RUN = 4
+"""A run's most marks on one line: twelve marks would not fit a phone's line (96 px for four)."""
+
+
+def _parts(run: list[nodes.Node]) -> list[list[nodes.Node]]:
+    """A run of marks cut after every MARKS_PER_RUN marks (a separator stays with the mark before)."""
+    parts: list[list[nodes.Node]] = [[]]
+    marks = 0
+    for node in run:
+        if _is_mark(node):
+            if marks == MARKS_PER_RUN:
+                parts.append([])
+                marks = 0
+            marks += 1
+        parts[-1].append(node)
+    return parts
 
 
 def _grade_text(footnote: nodes.footnote) -> str:
