@@ -340,7 +340,7 @@ def _box(item: NonArticle | Relay) -> tuple[str, str]:
     """The opening of a passage's box: material that is not article text, or a relayed report
     (whose paragraphs count as that report's origin, so readers see where each one comes from)."""
     if isinstance(item, Relay):
-        label_text = escape(f"[Relayed: {item.outlet}'s report.]")
+        label_text = escape(f"[Relayed report: {item.outlet}.]")
         return ":::{container} relayed", f"**{label_text}**"
     note = f" {escape(item.note)}" if item.note else ""
     label_text = escape(f"[Not article text: {NON_ARTICLE_LABELS[item.kind]}.]")
