@@ -51,6 +51,21 @@ def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> s
     ).stdout
 
 
+def pdf_ua_errors(pdf: Path) -> list[dict]:
+    """The PDF/UA checker's errors and warnings for ``pdf`` (none for a well-tagged file)."""
+    import json
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--format", "json", str(pdf)],
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(done.stdout)
+    findings = [f for file in report.get("files", [report]) for f in file.get("findings", [])]
+    return [f for f in findings if str(f.get("severity", "")).lower() in ("error", "warning")]
+
+
 def normalise(text: str) -> str:
     """Compare text across line breaks, hyphenation and typographic quotes."""
     return _DROP.sub("", unicodedata.normalize("NFC", text).translate(_FOLD))
