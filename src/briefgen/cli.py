@@ -262,7 +262,7 @@ def _jobs(value: str) -> int:
 
 
 @main.command()
-@click.argument("formats", nargs=-1, type=click.Choice(["html", "pdf", "brief", "all"]))
+@click.argument("formats", nargs=-1, type=click.Choice(["html", "pdf", "brief", "single", "all"]))
 @project_option
 @click.option(
     "--conf",
@@ -286,7 +286,7 @@ def build(
     jobs: str,
     server: bool | None,
 ) -> None:
-    """Build the book: HTML (default), pdf, brief, or all.
+    """Build the book: HTML (default), pdf, brief, single, or all.
 
     Checks the briefing first (as 'check' does), composes MyST pages into
     _build/src/, runs Sphinx, and only then replaces _build/html/: a failed
@@ -305,6 +305,7 @@ def build(
       briefgen build html pdf     # both
       briefgen build brief        # two pages: bottom line, key judgments
       briefgen build all          # HTML, PDF and brief
+      briefgen build single       # one self-contained HTML file, to attach or carry
       briefgen build --no-server  # no warm process left behind
     """
     from briefgen import server as buildserver

@@ -27,6 +27,7 @@ from briefgen.building.navigation import (
     same_navigation,
 )
 from briefgen.building.publish import Staged, stage, stage_files
+from briefgen.building.singlefile import single_file, single_name
 from briefgen.building.sphinx import (
     SphinxRun,
     drop_removed_outputs,
@@ -316,6 +317,20 @@ def _build_brief(
     return path
 
 
+def _build_single_file(
+    layout: Layout, composed: _Composed, verbose: bool, say: Progress, report: BuildReport
+) -> Staged:
+    """The whole book as one HTML file: Sphinx's one-page HTML, everything it loads put inside."""
+    t0 = time.perf_counter()
+    say("building the single-file book (Sphinx singlehtml, every file it loads inlined)")
+    run = report.sphinx["singlehtml"] = run_sphinx(layout, "singlehtml", quiet=not verbose)
+    path = layout.work / "single" / single_name(composed.pdf_name.removesuffix(".pdf"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(single_file(run.outdir / "index.html"), encoding="utf-8")
+    report.timings["single"] = time.perf_counter() - t0
+    return stage_files({path.name: path}, layout.output("single"))
+
+
 def _sphinx_and_publish(
     layout: Layout,
     formats: tuple[str, ...],
@@ -383,11 +398,16 @@ def _sphinx_and_publish(
         }
         staged.append(stage(run.outdir, layout.output("html"), extra))
         report.timings["html"] = time.perf_counter() - t0
+    if "single" in formats:
+        staged.append(_build_single_file(layout, composed, verbose, say, report))
     for output in staged:
         output.swap()
     if "pdf" in formats:
         say(f"PDF: {(layout.output('pdf') / composed.pdf_name).relative_to(layout.root)}")
     if brief is not None:
         say(f"brief: {(layout.output('pdf') / brief.name).relative_to(layout.root)}")
+    if "single" in formats:
+        name = single_name(composed.pdf_name.removesuffix(".pdf"))
+        say(f"single-file book: {(layout.output('single') / name).relative_to(layout.root)}")
     if "html" in formats:
         say(f"HTML book: {layout.output('html').relative_to(layout.root)}/index.html")
