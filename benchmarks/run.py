@@ -71,12 +71,13 @@ def table(results: dict[str, list[dict]], jobs: int) -> str:
         "build server's resident memory after the edit (what it holds between builds).",
         "PDF: after the HTML build (the pages are parsed once for both): assemble, write Typst, compile; in brackets a no-change rebuild (compile skipped).",
         "Brief: the two-page brief made from the model and compiled, in brackets its ratio to Sphinx's HTML build of the same run.",
+        "Single file: Sphinx's singlehtml build of every page with everything it loads inlined (with the PDF), in brackets its ratio to Sphinx's HTML build.",
         "",
         "No-change CLI: `briefgen build` with nothing changed (the no-op), in brackets its ratio to Sphinx's own no-change rebuild",
         "(`sphinx-build` of the same pages in a fresh process, measured in the same run, next column).",
         "",
-        "| N | pages | quotes | load | anchor | compose | ours | Sphinx HTML | ours / Sphinx | PDF (no change) | brief (/ Sphinx HTML) | no-change CLI (/ Sphinx no-change) | Sphinx no-change | edit CLI (/ cold) | edit CLI, no server | edit warm (/ cold) | pages re-read | peak MiB | server MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| N | pages | quotes | load | anchor | compose | ours | Sphinx HTML | ours / Sphinx | PDF (no change) | brief (/ Sphinx HTML) | single file (/ Sphinx HTML) | no-change CLI (/ Sphinx no-change) | Sphinx no-change | edit CLI (/ cold) | edit CLI, no server | edit warm (/ cold) | pages re-read | peak MiB | server MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n in sorted(results, key=int):
         runs = results[n]
@@ -86,6 +87,11 @@ def table(results: dict[str, list[dict]], jobs: int) -> str:
             else "-"
         )
         pdf_peak = f" ({max(r['pdf']['peak_mib'] for r in runs):.0f})" if "pdf" in runs[0] else ""
+        single = (
+            f"{med(r['single']['s'] for r in runs):.1f} ({med(r['single']['s'] / r['sphinx_html']['s'] for r in runs):.0%})"
+            if "single" in runs[0]
+            else "-"
+        )
 
         def rebuild(key: str, runs: list[dict] = runs) -> str:
             return f"{med(r[key]['s'] for r in runs):.2f} ({med(r[key]['s'] / cold(r) for r in runs):.1%})"
@@ -96,6 +102,7 @@ def table(results: dict[str, list[dict]], jobs: int) -> str:
             + f"| {med(ours(r) for r in runs):.2f} | {med(r['sphinx_html']['s'] for r in runs):.1f} "
             f"| {med(ours(r) / r['sphinx_html']['s'] for r in runs):.1%} | {pdf} "
             f"| {med(r['brief']['s'] for r in runs):.2f} ({med(r['brief']['s'] / r['sphinx_html']['s'] for r in runs):.1%}) "
+            f"| {single} "
             f"| {med(r['no_change_cli']['s'] for r in runs):.2f} ({med(r['no_change_cli']['s'] / r['sphinx_no_change']['s'] for r in runs):.1%}) "
             f"| {med(r['sphinx_no_change']['s'] for r in runs):.2f} | {rebuild('edit_cli')} | {med(r['edit_cli_fresh']['s'] for r in runs):.2f} | {rebuild('edit_warm')} "
             f"| {int(med(r['edit_warm']['pages_read'] for r in runs))} | {max(r['sphinx_html']['peak_mib'] for r in runs):.0f}{pdf_peak} "

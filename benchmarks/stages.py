@@ -28,6 +28,7 @@ from briefgen.building.brief import brief_markup, compile_brief
 from briefgen.building.layout import Layout
 from briefgen.building.navigation import NAVIGATION_FILE, navigation_digest
 from briefgen.building.publish import publish
+from briefgen.building.singlefile import single_file
 from briefgen.building.sphinx import run_sphinx
 from briefgen.compose.book import compose_book
 from briefgen.core.load import book_slug, load_briefing
@@ -172,6 +173,11 @@ def main() -> None:
     ):  # after the HTML, as `briefgen build all` shares the parsed pages: write + Typst compile
         stage("pdf", lambda: run_sphinx(layout, "typst"))
         stage("pdf_no_change", lambda: run_sphinx(layout, "typst"))  # the compile is skipped
+        # the single-file book: a singlehtml build of every page, everything it loads inlined
+        stage(
+            "single",
+            lambda: single_file(run_sphinx(layout, "singlehtml").outdir / "index.html"),
+        )
     cold_peak = peak_mib()
     out["sphinx_no_change"] = {"s": sphinx_no_change(layout, args.jobs)}
     # The first build() of this process: it finds nothing to compose or read, records the build's

@@ -55,17 +55,18 @@ def test_benchmark_harness_runs_and_reports(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     row = next(line for line in done.stdout.splitlines() if line.startswith("| 5 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    # PDF (no-change PDF), the brief (/ Sphinx HTML)
-    assert len(cells) == 19 and re.match(r"^\d+\.\d \(\d+\.\d\)$", cells[9]), cells
+    # PDF (no-change PDF), the brief (/ Sphinx HTML), the single file (/ Sphinx HTML)
+    assert len(cells) == 20 and re.match(r"^\d+\.\d \(\d+\.\d\)$", cells[9]), cells
     assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[10]), cells
-    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[11]) and re.match(
-        r"^\d+\.\d\d$", cells[12]
+    assert re.match(r"^\d+\.\d \(\d+%\)$", cells[11]), cells
+    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[12]) and re.match(
+        r"^\d+\.\d\d$", cells[13]
     ), cells  # no-op (/ Sphinx's no-change), Sphinx's no-change
-    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[13]) and re.match(
-        r"^\d+\.\d\d$", cells[14]
+    assert re.match(r"^\d+\.\d\d \(\d+\.\d%\)$", cells[14]) and re.match(
+        r"^\d+\.\d\d$", cells[15]
     ), cells  # edit via the build server (/ cold), edit without
     # the build server's resident MiB
-    assert re.match(r"^\d+$", cells[18]) and int(cells[18]) > 50, cells
+    assert re.match(r"^\d+$", cells[19]) and int(cells[19]) > 50, cells
     run = json.loads(results.read_text())["results"]["5"][0]
     assert 0 < run["load"]["s"] < run["sphinx_html"]["s"]
     assert 0 < run["brief"]["s"] < run["pdf"]["s"]  # two pages against the whole book
