@@ -290,3 +290,52 @@ def test_a_link_preview_inside_a_paragraph_is_left_out_of_its_text(harbour: Path
     )
     stub = (harbour / "briefing/sources/guild.yaml").read_text(encoding="utf-8")
     assert "1 link-preview card(s) left out of the text" in stub
+
+
+def test_a_seeds_folder_linked_out_of_the_project_is_refused(harbour: Path, tmp_path: Path) -> None:
+    """A stranger's project whose seeds/ is a link elsewhere: new-source writes nothing through it."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (harbour / "seeds").symlink_to(elsewhere, target_is_directory=True)
+    result = run_cli(
+        "new-source", str(ARTICLES / "ferry.txt"), "--id", "ferry", "--project", str(harbour)
+    )
+    assert result.exit_code == 1 and "is a link out of the project" in result.output
+    assert (
+        list(elsewhere.iterdir()) == [] and not (harbour / "briefing/sources/ferry.yaml").exists()
+    )
+
+
+def test_a_page_that_drips_slower_than_the_deadline_is_a_timeout(harbour: Path) -> None:
+    """A socket timeout bounds each wait for data, not the download: a server sending a byte now
+    and then must still be cut off at the deadline."""
+    import socket
+    import threading
+    import time
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+
+    def drip() -> None:
+        conn, _ = server.accept()
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n")
+        try:
+            for _ in range(40):
+                conn.sendall(b"<")
+                time.sleep(0.2)
+        except OSError:
+            pass
+        conn.close()
+
+    threading.Thread(target=drip, daemon=True).start()
+    started = time.monotonic()
+    result = run_cli(
+        "new-source", f"http://127.0.0.1:{port}/slow", "--timeout", "1", "--project", str(harbour)
+    )
+    assert time.monotonic() - started < 4
+    assert result.exit_code == 1 and "no complete answer within 1 s" in result.output
+    assert not (harbour / "seeds/originals").exists()
+    server.close()

@@ -364,6 +364,8 @@ def _sphinx_and_publish(
             say=say,
         )
         pdf = run.outdir / composed.pdf_name  # or this build's
+        if not pdf.is_file():  # Sphinx's Typst builder reported success: a bug, not the briefing
+            raise RuntimeError(f"the Typst builder left no {composed.pdf_name}")
         report.timings["pdf"] = time.perf_counter() - t0
     brief = _build_brief(layout, composed, say, report)
     if "pdf" in formats or brief is not None:

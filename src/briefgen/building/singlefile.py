@@ -132,6 +132,9 @@ def single_file(index: Path) -> str:
         return f"<script{' ' + attrs if attrs else ''}>{_script_text(target)}</script>"
 
     def resource(m: re.Match[str]) -> str:
+        if m.group(2).startswith(("data:", "#")):
+            return m.group(0)
+        # a file of the output folder, inlined; anything else (an address out) cannot load offline
         target = _inside(folder, m.group(2), folder)
         return f"{m.group(1)}{_data_uri(target) if target is not None else ''}{m.group(3)}"
 

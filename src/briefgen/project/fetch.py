@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -42,7 +43,10 @@ class Retrieved:
 
 
 def is_web_address(text: str) -> bool:
-    return urlsplit(text).scheme.lower() in {"http", "https"}
+    try:
+        return urlsplit(text).scheme.lower() in {"http", "https"}
+    except ValueError:  # "http://[::1": not an address at all
+        return False
 
 
 def default_timeout() -> float:
@@ -91,7 +95,14 @@ def _decoded(body: bytes, encoding: str, url: str, max_bytes: int) -> bytes:
     if encoding not in {"gzip", "x-gzip"}:
         raise _fail(url, f"the server sent the page encoded as {encoding!r}, which is not read")
     inflate = zlib.decompressobj(wbits=31)
-    page = inflate.decompress(body, max_bytes + 1)
+    try:
+        page = inflate.decompress(body, max_bytes + 1)
+    except zlib.error:
+        raise _fail(
+            url, "the server's compressed page could not be read; nothing was written"
+        ) from None
+    if len(page) <= max_bytes and not inflate.eof:
+        raise _fail(url, "the server's compressed page is cut short; nothing was written")
     if len(page) > max_bytes:
         raise _fail(url, f"the page is over the {max_bytes:,}-byte limit; nothing was written")
     return page
@@ -109,7 +120,35 @@ def _check_type(headers: Message, url: str) -> None:
 
 def fetch(url: str, *, timeout: float, max_bytes: int, user_agent: str) -> Retrieved:
     """GET ``url`` following redirects; any non-2xx status, timeout, non-HTML type or oversize
-    page is a BriefingError with one line saying which."""
+    page is a BriefingError with one line saying which.
+
+    The timeout is a deadline for the whole retrieval: a socket's timeout only bounds each wait
+    for data, so a server sending a byte every few seconds (headers or body) would hold it for
+    hours. The retrieval runs in a thread that is left behind at the deadline.
+    """
+    done: list[Retrieved | BaseException] = []
+
+    def work() -> None:
+        try:
+            done.append(_fetch(url, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent))
+        except BaseException as exc:  # handed to the caller's thread
+            done.append(exc)
+
+    worker = threading.Thread(target=work, name="briefgen-fetch", daemon=True)
+    worker.start()
+    worker.join(timeout + 1.0)
+    if not done:
+        raise _fail(
+            url,
+            f"no complete answer within {timeout:g} s; nothing was written",
+            f"try again later, or allow longer with --timeout (or {TIMEOUT_ENV})",
+        )
+    if isinstance(done[0], BaseException):
+        raise done[0]
+    return done[0]
+
+
+def _fetch(url: str, *, timeout: float, max_bytes: int, user_agent: str) -> Retrieved:
     if not is_web_address(url):
         raise _fail(url, "not an http(s) address")
     request = urllib.request.Request(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -489,19 +490,13 @@ def stub(
     return header + dump(head) + hint + dump(data)
 
 
-def _refuse(project: Path, path: Path) -> BriefingError:
-    return BriefingError(
-        [
-            Problem(
-                str(path.relative_to(project)),
-                1,
-                1,
-                (),
-                "already exists; nothing was written",
-                "pass --id to choose another id",
-            )
-        ]
+def _refuse(project: Path, path: Path, outside: bool = False) -> BriefingError:
+    message, hint = (
+        ("is a link out of the project; nothing was written", "make it a folder of the project")
+        if outside
+        else ("already exists; nothing was written", "pass --id to choose another id")
     )
+    return BriefingError([Problem(str(path.relative_to(project)), 1, 1, (), message, hint)])
 
 
 def _user_agent() -> str:
@@ -559,8 +554,10 @@ def add_source(
     yaml_path = project / "briefing" / "sources" / f"{sid}.yaml"
     kept = project / "seeds" / "originals" / f"{sid}.html"
     for path in (seed, yaml_path, *([kept] if page else [])):
-        if path.exists():
+        if os.path.lexists(path):  # a dangling link too: writing through it would leave the project
             raise _refuse(project, path)
+        if not path.parent.resolve().is_relative_to(project.resolve()) and path.parent.exists():
+            raise _refuse(project, path.parent, outside=True)
     snapshot = None
     if page is not None:
         snapshot = {

@@ -39,6 +39,7 @@ class Evidence:
     quoted: str  # the exact span of the article
     after: str
     note: str | None
+    origin_key: str = ""  # what counts: one report however its carriers name it
 
 
 @dataclass
@@ -53,7 +54,7 @@ class ClaimRow:
 
     @property
     def origins(self) -> list[str]:
-        return sorted({e.origin for e in self.evidence})
+        return sorted({e.origin_key or e.origin: e.origin for e in self.evidence}.values())
 
     @property
     def codes(self) -> list[str]:
@@ -72,13 +73,14 @@ def _evidence(
             cite.source,
             source.outlet,
             f"{source.grade.reliability}{source.grade.credibility}",
-            cite_origin(b, anchors, cite).label,
+            (origin := cite_origin(b, anchors, cite)).label,
             cite.quote,
             a.paragraph,
             st.text[para.start : a.start],
             st.text[a.start : a.end],
             st.text[a.end : para.end],
             cite.note,
+            origin.key,
         )
 
 

@@ -516,7 +516,7 @@ class SupportChecker:
         anchor = st.anchors.get(fold(cite.quote)) if st is not None else None
         for relay in source.relays:
             if not relay.passages or (
-                anchor is not None and st is not None and st.relayed.get(anchor.paragraph) is relay
+                anchor is not None and st is not None and st.relayed.get(anchor.paragraph) == relay
             ):
                 names.append(relay.outlet)
         return names
