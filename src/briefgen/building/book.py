@@ -109,18 +109,17 @@ def _front_half(
     timings["prepare"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     briefing = prepared.briefing
-    pdf_name = f"{book_slug(briefing)}.pdf"
+    slug = book_slug(briefing)
+    pdf_name = f"{slug}.pdf"
     offers_pdf = "pdf" in formats or (layout.output("pdf") / pdf_name).is_file()
-    offers_brief = (
-        "brief" in formats or (layout.output("pdf") / brief_name(book_slug(briefing))).is_file()
-    )
+    offers_brief = "brief" in formats or (layout.output("pdf") / brief_name(slug)).is_file()
     edition, changes = with_previous(briefing, prepared.anchors, memory.edition)
     brief = (
         brief_markup(
             briefing,
             prepared.anchors,
             changes,
-            slug=book_slug(briefing),
+            slug=slug,
             book_pdf=pdf_name if offers_pdf else None,
         )
         if "brief" in formats
@@ -132,7 +131,7 @@ def _front_half(
         prepared.anchors,
         layout.src,
         pdf=pdf_name if offers_pdf else None,
-        brief=brief_name(book_slug(briefing)) if offers_brief else None,
+        brief=brief_name(slug) if offers_brief else None,
         changes=changes,
         cache=memory.compose,
     )

@@ -11,6 +11,7 @@ it, where the Download menu offers the brief.
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 
 from briefgen.compose.page import cite_labels
@@ -188,9 +189,7 @@ _PREAMBLE = """// briefgen's brief: two pages at most. Every text below is a str
 
 def compile_brief(source: BriefSource) -> tuple[bytes, int]:
     """The brief's PDF (tagged, PDF/UA-1, as the book) and its number of pages."""
-    import json
-
-    import typst
+    import typst  # the compiler loads only when a brief is built
 
     data = source.markup.encode("utf-8")
     pdf = typst.compile(data, pdf_standards=["ua-1"], ignore_system_fonts=False)

@@ -42,9 +42,18 @@ _HIDE_SEARCH = (
 )
 
 
-#: The name ``briefgen build single`` gives the file.
 def single_name(slug: str) -> str:
+    """The name ``briefgen build single`` gives the file."""
     return f"{slug}-book.html"
+
+
+_FONT_TYPES = {
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".svg": "image/svg+xml",
+}
 
 
 def _inside(folder: Path, ref: str, relative_to: Path) -> Path | None:
@@ -64,15 +73,6 @@ def _data_uri(path: Path) -> str:
         path.suffix.lower(), "application/octet-stream"
     )
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-
-
-_FONT_TYPES = {
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".svg": "image/svg+xml",
-}
 
 
 def _css(folder: Path, path: Path, seen: frozenset[Path] = frozenset()) -> str:
